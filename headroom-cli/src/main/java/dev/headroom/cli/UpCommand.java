@@ -1,0 +1,129 @@
+package dev.headroom.cli;
+
+import dev.headroom.infra.Infra;
+import dev.headroom.infra.PostgresNode;
+import dev.headroom.infra.Topology;
+import dev.headroom.shop.Profile;
+import dev.headroom.shop.Shop;
+import dev.headroom.shop.ShopConfig;
+import dev.headroom.shop.seed.SeedSpec;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code headroom up}: embedded PostgreSQL and Redis, seeded data, and the shop serving on 127.0.0.1. */
+@Command(name = "up",
+        mixinStandardHelpOptions = true,
+        description = {
+                "Starts PostgreSQL and Redis (embedded, from Maven artifacts, unless --pg-url/--redis-url point elsewhere),",
+                "seeds the shop's data on first start (reused on the next), and serves the shop's HTTP API until Ctrl-C.",
+                "Prints 'ready http://127.0.0.1:PORT (N s)' when it accepts traffic."},
+        footer = {"", "Examples:",
+                "  headroom up",
+                "  headroom up --profile baseline --port 9090",
+                "  headroom up --users 10000 --products 1000 --orders 100000 --data-dir /tmp/small"})
+final class UpCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--port", paramLabel = "PORT", description = "HTTP port; if taken, the next free one. Default: ${DEFAULT-VALUE}.")
+    int port = ShopConfig.DEFAULT_PORT;
+
+    @Option(names = "--host", paramLabel = "ADDR", description = "Address to bind. Default: ${DEFAULT-VALUE} (local only).")
+    String host = ShopConfig.DEFAULT_HOST;
+
+    @Option(names = "--profile", paramLabel = "NAME", description = "baseline (naive: no indexes, N+1, a connection per request) or optimized. Default: ${DEFAULT-VALUE}.")
+    String profile = "optimized";
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Where PostgreSQL and Redis keep their data and logs. Default: ${DEFAULT-VALUE}.")
+    Path dataDir = Path.of(".headroom");
+
+    @Option(names = "--users", paramLabel = "N", description = "Users to seed. Default: ${DEFAULT-VALUE}.")
+    long users = SeedSpec.DEFAULT.users();
+
+    @Option(names = "--products", paramLabel = "N", description = "Products to seed. Default: ${DEFAULT-VALUE}.")
+    long products = SeedSpec.DEFAULT.products();
+
+    @Option(names = "--orders", paramLabel = "N", description = "Orders to seed (about 2.5 items each). Default: ${DEFAULT-VALUE}.")
+    long orders = SeedSpec.DEFAULT.orders();
+
+    @Option(names = "--seed", paramLabel = "N", description = "Random seed of the data generator. Default: ${DEFAULT-VALUE}.")
+    long seed = SeedSpec.DEFAULT.seed();
+
+    @Option(names = "--pg-url", paramLabel = "URL", description = "Use this PostgreSQL instead of the embedded one, e.g. jdbc:postgresql://localhost:5432/shop?user=me&password=secret.")
+    String pgUrl;
+
+    @Option(names = "--redis-url", paramLabel = "URL", description = "Use this Redis instead of the embedded one, e.g. redis://localhost:6379.")
+    String redisUrl;
+
+    @Option(names = "--pool-size", paramLabel = "N", description = "Connections in the optimized profile's pool. Default: cores * 2 + 1 (= ${sys:headroom.formulaPool}).")
+    int poolSize;
+
+    @Option(names = "--shutdown-grace", paramLabel = "SECONDS", description = "How long in-flight requests may finish on Ctrl-C. Default: ${DEFAULT-VALUE}.")
+    int shutdownGrace = (int) ShopConfig.DEFAULT_SHUTDOWN_GRACE.toSeconds();
+
+    static {
+        System.setProperty("headroom.formulaPool",
+                Integer.toString(ShopConfig.formulaPoolSize(Runtime.getRuntime().availableProcessors(), 1)));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        long started = System.nanoTime();
+        PrintWriter out = spec.commandLine().getOut();
+        // Validate every flag before starting anything.
+        Profile chosen = Profile.parse(profile);
+        SeedSpec seedSpec = new SeedSpec(users, products, orders, seed);
+        ShopConfig.Builder shopConfig = ShopConfig.builder().host(host).port(port).profile(chosen)
+                .poolSize(poolSize).shutdownGrace(Duration.ofSeconds(shutdownGrace));
+        Infra.Builder infraConfig = Infra.builder().dataDir(dataDir).stopOnShutdown(false).log(line -> {
+            out.println(line);
+            out.flush();
+        });
+        if (pgUrl != null) {
+            infraConfig.postgresUrl(pgUrl);
+        }
+        if (redisUrl != null) {
+            infraConfig.redisUrl(redisUrl);
+        }
+
+        Infra infra = infraConfig.start();
+        Shop shop;
+        try {
+            Topology topology = infra.topology();
+            PostgresNode pg = topology.primary();
+            shopConfig.database(pg.jdbcUrl(), pg.user(), pg.password()).redis(topology.redis().uri());
+            shop = Shop.start(shopConfig.build(), seedSpec, line -> {
+                out.println(line);
+                out.flush();
+            });
+        } catch (Exception e) {
+            infra.close();
+            throw e;
+        }
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            out.println("stopping: finishing in-flight requests (up to " + shutdownGrace + " s)");
+            out.flush();
+            shop.close();
+            infra.close();
+            out.println("stopped");
+            out.flush();
+            stopped.countDown();
+        }, "headroom-shutdown"));
+        out.printf("profile %s, pool %s, data %s%n", chosen.id(),
+                chosen == Profile.OPTIMIZED ? shop.config().poolSize() + " connections" : "none (a connection per request)",
+                dataDir.toAbsolutePath().normalize());
+        out.printf("ready %s (%d s)%n", shop.url(), Math.round((System.nanoTime() - started) / 1e9));
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,161 @@
+package dev.headroom.shop;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything the shop needs to start. Built with {@link #builder()}; each setter validates at once,
+ * rules that span settings are checked in {@link Builder#build()}.
+ */
+public final class ShopConfig {
+    public static final int DEFAULT_PORT = 8080;
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
+    public static final int DEFAULT_MAX_IN_FLIGHT = 1024;
+
+    private final String host;
+    private final int port;
+    private final boolean portFallback;
+    private final Profile profile;
+    private final String jdbcUrl;
+    private final String dbUser;
+    private final String dbPassword;
+    private final String redisUri;
+    private final int poolSize;
+    private final Duration shutdownGrace;
+    private final int maxInFlight;
+
+    private ShopConfig(Builder b) {
+        this.host = b.host;
+        this.port = b.port;
+        this.portFallback = b.portFallback;
+        this.profile = b.profile;
+        this.jdbcUrl = b.jdbcUrl;
+        this.dbUser = b.dbUser;
+        this.dbPassword = b.dbPassword;
+        this.redisUri = b.redisUri;
+        this.poolSize = b.poolSize > 0 ? b.poolSize : formulaPoolSize(Runtime.getRuntime().availableProcessors(), 1);
+        this.shutdownGrace = b.shutdownGrace;
+        this.maxInFlight = b.maxInFlight;
+    }
+
+    /**
+     * The pool size from the well-known formula {@code connections = cores * 2 + effective spindles}
+     * (PostgreSQL wiki, "Number Of Database Connections"): enough to keep cores busy while others wait on I/O.
+     */
+    public static int formulaPoolSize(int cores, int spindles) {
+        return cores * 2 + spindles;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public String host() { return host; }
+    public int port() { return port; }
+    /** When the port is taken, try the next ones instead of failing. */
+    public boolean portFallback() { return portFallback; }
+    public Profile profile() { return profile; }
+    public String jdbcUrl() { return jdbcUrl; }
+    public String dbUser() { return dbUser; }
+    public String dbPassword() { return dbPassword; }
+    public String redisUri() { return redisUri; }
+    public int poolSize() { return poolSize; }
+    public Duration shutdownGrace() { return shutdownGrace; }
+    public int maxInFlight() { return maxInFlight; }
+
+    public static final class Builder {
+        private String host = DEFAULT_HOST;
+        private int port = DEFAULT_PORT;
+        private boolean portFallback = true;
+        private Profile profile = Profile.OPTIMIZED;
+        private String jdbcUrl;
+        private String dbUser = "postgres";
+        private String dbPassword = "";
+        private String redisUri;
+        private int poolSize;
+        private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
+        private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+
+        private Builder() {
+        }
+
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        /** 0 picks any free port. */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be between 0 and 65535, was " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        public Builder portFallback(boolean on) {
+            this.portFallback = on;
+            return this;
+        }
+
+        public Builder profile(Profile profile) {
+            this.profile = Objects.requireNonNull(profile, "profile");
+            return this;
+        }
+
+        public Builder database(String jdbcUrl, String user, String password) {
+            if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql://")) {
+                throw new IllegalArgumentException("database url must start with jdbc:postgresql://, was '" + jdbcUrl + "'");
+            }
+            this.jdbcUrl = jdbcUrl;
+            this.dbUser = user;
+            this.dbPassword = password == null ? "" : password;
+            return this;
+        }
+
+        public Builder redis(String uri) {
+            if (uri == null || !uri.startsWith("redis://")) {
+                throw new IllegalArgumentException("redis url must start with redis://, was '" + uri + "'");
+            }
+            this.redisUri = uri;
+            return this;
+        }
+
+        /** 0 (the default) sizes the pool from {@link #formulaPoolSize(int, int)}. */
+        public Builder poolSize(int size) {
+            if (size < 0 || size > 1000) {
+                throw new IllegalArgumentException("pool size must be between 1 and 1000 (0 = cores * 2 + 1), was " + size);
+            }
+            this.poolSize = size;
+            return this;
+        }
+
+        public Builder shutdownGrace(Duration grace) {
+            if (grace == null || grace.isNegative()) {
+                throw new IllegalArgumentException("shutdown grace must not be negative, was " + grace);
+            }
+            this.shutdownGrace = grace;
+            return this;
+        }
+
+        /** Requests being served at once; more are refused with 503 and Retry-After. */
+        public Builder maxInFlight(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("max in flight must be at least 1, was " + max);
+            }
+            this.maxInFlight = max;
+            return this;
+        }
+
+        public ShopConfig build() {
+            if (jdbcUrl == null) {
+                throw new IllegalStateException("database(url, user, password) must be set");
+            }
+            if (redisUri == null) {
+                throw new IllegalStateException("redis(uri) must be set");
+            }
+            return new ShopConfig(this);
+        }
+    }
+}

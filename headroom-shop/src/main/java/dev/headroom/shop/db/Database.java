@@ -1,0 +1,104 @@
+package dev.headroom.shop.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import dev.headroom.shop.Profile;
+import dev.headroom.shop.ShopConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * Where requests get their connections. {@code optimized} borrows from a HikariCP pool sized by the
+ * formula; {@code baseline} opens a new connection for every request, as the naive systems in the guides
+ * do (a TCP handshake, authentication and a backend fork each time).
+ */
+public final class Database implements AutoCloseable {
+    /** A statement that runs longer is cancelled, so a stuck query cannot hold a request forever. */
+    public static final int STATEMENT_TIMEOUT_MS = 30_000;
+    private static final int CONNECT_TIMEOUT_S = 5;
+
+    private final DataSource requests;
+    private final HikariDataSource pool;
+    private final PGSimpleDataSource direct;
+    private final Counter opened;
+
+    private Database(ShopConfig config, MeterRegistry registry) {
+        this.direct = directDataSource(config);
+        this.opened = Counter.builder("shop.db.connections.opened")
+                .description("Connections opened for requests (baseline opens one per request)")
+                .register(registry);
+        if (config.profile() == Profile.OPTIMIZED) {
+            HikariConfig hc = new HikariConfig();
+            hc.setPoolName("shop");
+            hc.setDataSource(direct);
+            hc.setMaximumPoolSize(config.poolSize());
+            hc.setMinimumIdle(config.poolSize());
+            hc.setConnectionTimeout(5_000);
+            hc.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
+            this.pool = new HikariDataSource(hc);
+            this.requests = pool;
+        } else {
+            this.pool = null;
+            this.requests = direct;
+        }
+    }
+
+    public static Database open(ShopConfig config, MeterRegistry registry) {
+        return new Database(config, registry);
+    }
+
+    /** A connection for one request: from the pool, or new. */
+    public Connection connection() throws SQLException {
+        if (pool == null) {
+            opened.increment();
+        }
+        return requests.getConnection();
+    }
+
+    /** A request's statements, counted. Close it to give the connection back. */
+    public Sql sql() {
+        return new Sql(this);
+    }
+
+    /** Unpooled connections for start-up work (migrations, seeding, indexes) and health checks. */
+    public DataSource admin() {
+        return direct;
+    }
+
+    public boolean pooled() {
+        return pool != null;
+    }
+
+    /** An unpooled data source for start-up work before the shop runs. */
+    public static DataSource adminDataSource(ShopConfig config) {
+        return directDataSource(config);
+    }
+
+    private static PGSimpleDataSource directDataSource(ShopConfig config) {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setURL(config.jdbcUrl());
+        if (config.dbUser() != null) {
+            ds.setUser(config.dbUser());
+        }
+        if (config.dbPassword() != null && !config.dbPassword().isEmpty()) {
+            ds.setPassword(config.dbPassword());
+        }
+        ds.setConnectTimeout(CONNECT_TIMEOUT_S);
+        ds.setApplicationName("headroom-shop");
+        ds.setOptions("-c statement_timeout=" + STATEMENT_TIMEOUT_MS);
+        return ds;
+    }
+
+    @Override
+    public void close() {
+        if (pool != null) {
+            pool.close();
+        }
+    }
+
+}

@@ -1,0 +1,127 @@
+package dev.headroom.shop.db;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The JDBC of one request: prepared statements only, and a count of the statements run, so that
+ * N+1 loading shows in the metrics. Takes its connection lazily from the {@link Database} and gives
+ * it back on {@link #close()}. Not thread-safe: one request, one thread.
+ */
+public final class Sql implements AutoCloseable {
+    /** Binds a statement's parameters. */
+    @FunctionalInterface
+    public interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    /** Maps the current row. */
+    @FunctionalInterface
+    public interface RowMapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    @FunctionalInterface
+    public interface Work<T> {
+        T run() throws SQLException;
+    }
+
+    private static final Binder NONE = ps -> { };
+
+    private final Database database;
+    private Connection connection;
+    private int statements;
+
+    Sql(Database database) {
+        this.database = database;
+    }
+
+    public <T> List<T> list(String sql, Binder binder, RowMapper<T> mapper) throws SQLException {
+        try (PreparedStatement ps = prepare(sql)) {
+            binder.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<T> rows = new ArrayList<>();
+                while (rs.next()) {
+                    rows.add(mapper.map(rs));
+                }
+                return rows;
+            }
+        }
+    }
+
+    /** The first row, or null when there is none. */
+    public <T> T one(String sql, Binder binder, RowMapper<T> mapper) throws SQLException {
+        try (PreparedStatement ps = prepare(sql)) {
+            binder.bind(ps);
+            ps.setMaxRows(1);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? mapper.map(rs) : null;
+            }
+        }
+    }
+
+    public <T> T one(String sql, RowMapper<T> mapper) throws SQLException {
+        return one(sql, NONE, mapper);
+    }
+
+    public int update(String sql, Binder binder) throws SQLException {
+        try (PreparedStatement ps = prepare(sql)) {
+            binder.bind(ps);
+            return ps.executeUpdate();
+        }
+    }
+
+    /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
+    public <T> T inTransaction(Work<T> work) throws SQLException {
+        Connection c = connection();
+        c.setAutoCommit(false);
+        try {
+            T result = work.run();
+            c.commit();
+            return result;
+        } catch (RuntimeException | SQLException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    /** Rolls back the current transaction's work so far (used to abandon a lost race, then read the winner). */
+    public void rollback() throws SQLException {
+        connection().rollback();
+    }
+
+    public PreparedStatement prepare(String sql) throws SQLException {
+        statements++;
+        return connection().prepareStatement(sql);
+    }
+
+    /** Statements run through this object so far. */
+    public int statements() {
+        return statements;
+    }
+
+    private Connection connection() throws SQLException {
+        if (connection == null) {
+            connection = database.connection();
+        }
+        return connection;
+    }
+
+    @Override
+    public void close() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // the pool or the server already dropped it; nothing to give back
+            }
+            connection = null;
+        }
+    }
+}

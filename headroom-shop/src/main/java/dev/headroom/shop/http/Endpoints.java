@@ -1,0 +1,82 @@
+package dev.headroom.shop.http;
+
+import dev.headroom.shop.db.Database;
+import dev.headroom.shop.db.Sql;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs blocking endpoints off the event loop. Each request hops once to a virtual thread (cheap to
+ * create, fine to block in JDBC), does its work, and writes its response from there: Vert.x responses
+ * may be written from any thread. The hop is bounded: beyond {@code maxInFlight} requests at once,
+ * new ones get 503 with Retry-After instead of queueing without limit.
+ */
+public final class Endpoints {
+    private static final Logger LOG = LoggerFactory.getLogger(Endpoints.class);
+    /** Routing-context key under which the number of SQL statements a request ran is left for the metrics. */
+    public static final String SQL_STATEMENTS = "headroom.sql";
+
+    private final Database database;
+    private final ExecutorService executor;
+    private final Semaphore inFlight;
+
+    public Endpoints(Database database, ExecutorService executor, int maxInFlight) {
+        this.database = database;
+        this.executor = executor;
+        this.inFlight = new Semaphore(maxInFlight);
+    }
+
+    public Handler<RoutingContext> blocking(Endpoint endpoint) {
+        return ctx -> {
+            if (!inFlight.tryAcquire()) {
+                Problems.send(ctx.response(), ApiException.unavailable("the shop is at its limit of requests in flight; retry shortly", 1));
+                return;
+            }
+            executor.execute(() -> {
+                try (Sql sql = database.sql()) {
+                    try {
+                        Reply reply = endpoint.serve(ctx, sql);
+                        ctx.put(SQL_STATEMENTS, sql.statements());
+                        send(ctx, reply);
+                    } catch (ApiException e) {
+                        ctx.put(SQL_STATEMENTS, sql.statements());
+                        Problems.send(ctx.response(), e);
+                    }
+                } catch (SQLTransientConnectionException e) {
+                    Problems.send(ctx.response(), ApiException.unavailable("no database connection became free in time", 1));
+                } catch (SQLException e) {
+                    LOG.warn("{} {} failed: {} (SQLState {})", ctx.request().method(), ctx.request().path(), e.getMessage(), e.getSQLState());
+                    Problems.send(ctx.response(), unavailableOrInternal(e));
+                } catch (RuntimeException e) {
+                    LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), e);
+                    Problems.send(ctx.response(), Problems.forStatus(500, "an unexpected error occurred; it has been logged"));
+                } finally {
+                    inFlight.release();
+                }
+            });
+        };
+    }
+
+    private static ApiException unavailableOrInternal(SQLException e) {
+        String state = e.getSQLState();
+        // Class 08 = connection exception, 57 = operator intervention (shutdown, cancel): the database is away, not the request wrong.
+        if (state != null && (state.startsWith("08") || state.startsWith("57"))) {
+            return ApiException.unavailable("the database is not reachable right now", 2);
+        }
+        return Problems.forStatus(500, "a database error occurred; it has been logged");
+    }
+
+    static void send(RoutingContext ctx, Reply reply) {
+        var response = ctx.response();
+        reply.headers().forEach(response::putHeader);
+        response.setStatusCode(reply.status())
+                .putHeader("Content-Type", "application/json")
+                .end(Json.toBuffer(reply.body()));
+    }
+}

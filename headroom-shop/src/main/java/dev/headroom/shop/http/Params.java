@@ -1,0 +1,138 @@
+package dev.headroom.shop.http;
+
+import io.vertx.core.MultiMap;
+import io.vertx.ext.web.RoutingContext;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import java.nio.charset.StandardCharsets;
+
+/** Reads and checks path and query parameters; every failure is a 400 naming the parameter. */
+public final class Params {
+    public static final int DEFAULT_LIMIT = 20;
+    public static final int MAX_LIMIT = 100;
+
+    private Params() {
+    }
+
+    /** A positive bigint id from the path. */
+    public static long pathId(RoutingContext ctx, String name) {
+        return positiveLong(name, ctx.pathParam(name));
+    }
+
+    public static long positiveLong(String field, String text) {
+        long value;
+        try {
+            value = Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw ApiException.invalid(field, "must be a positive integer below 2^63, was '" + abbreviate(text) + "'");
+        }
+        if (value <= 0) {
+            throw ApiException.invalid(field, "must be a positive integer, was " + value);
+        }
+        return value;
+    }
+
+    /** Refuses query parameters the route does not know and parameters given twice, so typos do not go unnoticed. */
+    public static void allowOnly(RoutingContext ctx, Set<String> known) {
+        MultiMap params = ctx.queryParams();
+        for (String name : params.names()) {
+            if (!known.contains(name)) {
+                throw ApiException.invalid(name, "is not a parameter of this route; known: " + String.join(", ", known.stream().sorted().toList()));
+            }
+            if (params.getAll(name).size() > 1) {
+                throw ApiException.invalid(name, "must be given at most once");
+            }
+        }
+    }
+
+    public static String optional(RoutingContext ctx, String name, int maxLength) {
+        String value = ctx.queryParams().get(name);
+        if (value == null) {
+            return null;
+        }
+        if (value.isBlank()) {
+            throw ApiException.invalid(name, "must not be empty");
+        }
+        if (value.length() > maxLength) {
+            throw ApiException.invalid(name, "must be at most " + maxLength + " characters, was " + value.length());
+        }
+        return value;
+    }
+
+    public static String required(RoutingContext ctx, String name, int maxLength) {
+        String value = optional(ctx, name, maxLength);
+        if (value == null) {
+            throw ApiException.invalid(name, "is required");
+        }
+        return value;
+    }
+
+    public static int limit(RoutingContext ctx) {
+        String text = ctx.queryParams().get("limit");
+        if (text == null) {
+            return DEFAULT_LIMIT;
+        }
+        int value;
+        try {
+            value = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw ApiException.invalid("limit", "must be an integer between 1 and " + MAX_LIMIT + ", was '" + abbreviate(text) + "'");
+        }
+        if (value < 1 || value > MAX_LIMIT) {
+            throw ApiException.invalid("limit", "must be between 1 and " + MAX_LIMIT + ", was " + value);
+        }
+        return value;
+    }
+
+    public static LocalDate optionalDate(RoutingContext ctx, String name) {
+        String text = ctx.queryParams().get(name);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return LocalDate.parse(text);
+        } catch (DateTimeParseException e) {
+            throw ApiException.invalid(name, "must be a date YYYY-MM-DD, was '" + abbreviate(text) + "'");
+        }
+    }
+
+    /** Decodes the opaque {@code after} cursor into its {@code parts} numbers; anything else is a 400. */
+    public static long[] cursor(RoutingContext ctx, int parts) {
+        String text = ctx.queryParams().get("after");
+        if (text == null) {
+            return null;
+        }
+        try {
+            String plain = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.US_ASCII);
+            List<String> fields = List.of(plain.split("\\.", -1));
+            if (fields.size() != parts + 1 || !fields.getFirst().equals("v1")) {
+                throw new IllegalArgumentException();
+            }
+            long[] values = new long[parts];
+            for (int i = 0; i < parts; i++) {
+                values[i] = Long.parseLong(fields.get(i + 1));
+            }
+            return values;
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid("after", "is not a cursor this API issued; pass back the 'next' value of the previous page");
+        }
+    }
+
+    public static String encodeCursor(long... values) {
+        StringBuilder sb = new StringBuilder("v1");
+        for (long v : values) {
+            sb.append('.').append(v);
+        }
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(sb.toString().getBytes(StandardCharsets.US_ASCII));
+    }
+
+    static String abbreviate(String text) {
+        if (text == null) {
+            return "";
+        }
+        return text.length() <= 40 ? text : text.substring(0, 40) + "…";
+    }
+}

@@ -1,0 +1,70 @@
+package dev.headroom.shop.products;
+
+import dev.headroom.shop.Profile;
+import dev.headroom.shop.db.Sql;
+import dev.headroom.shop.http.Page;
+import dev.headroom.shop.http.Params;
+import dev.headroom.shop.http.Times;
+import dev.headroom.shop.schema.ProductSearch;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Product lookups and keyset-paged search (full-text on name and description, by category, by id). */
+public final class ProductQueries {
+    private final String columns;
+
+    public ProductQueries(Profile profile) {
+        this.columns = profile == Profile.BASELINE ? "*" : "id, name, category, price_cents, description, created_at";
+    }
+
+    public ProductView byId(Sql sql, long id) throws SQLException {
+        return sql.one("SELECT " + columns + " FROM products WHERE id = ?", ps -> ps.setLong(1, id), ProductQueries::map);
+    }
+
+    /** Products matching all given filters, in id order, after {@code afterId}; fetches one extra row to know if a next page exists. */
+    public Page<ProductView> search(Sql sql, String q, String category, int limit, Long afterId) throws SQLException {
+        StringBuilder where = new StringBuilder();
+        List<Object> args = new ArrayList<>();
+        if (q != null) {
+            where.append(" AND ").append(ProductSearch.DOCUMENT).append(" @@ websearch_to_tsquery('english', ?)");
+            args.add(q);
+        }
+        if (category != null) {
+            where.append(" AND category = ?");
+            args.add(category);
+        }
+        if (afterId != null) {
+            where.append(" AND id > ?");
+            args.add(afterId);
+        }
+        String text = "SELECT " + columns + " FROM products WHERE true" + where + " ORDER BY id LIMIT ?";
+        List<ProductView> rows = sql.list(text, ps -> {
+            int i = 1;
+            for (Object arg : args) {
+                bind(ps, i++, arg);
+            }
+            ps.setInt(i, limit + 1);
+        }, ProductQueries::map);
+        if (rows.size() <= limit) {
+            return new Page<>(rows, null);
+        }
+        List<ProductView> page = rows.subList(0, limit);
+        return new Page<>(List.copyOf(page), Params.encodeCursor(page.getLast().id()));
+    }
+
+    private static void bind(PreparedStatement ps, int index, Object arg) throws SQLException {
+        if (arg instanceof Long l) {
+            ps.setLong(index, l);
+        } else {
+            ps.setString(index, (String) arg);
+        }
+    }
+
+    static ProductView map(ResultSet rs) throws SQLException {
+        return new ProductView(rs.getLong("id"), rs.getString("name"), rs.getString("category"),
+                rs.getLong("price_cents"), rs.getString("description"), Times.iso(rs, "created_at"));
+    }
+}

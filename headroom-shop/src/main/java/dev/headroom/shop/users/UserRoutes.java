@@ -1,0 +1,67 @@
+package dev.headroom.shop.users;
+
+import dev.headroom.shop.db.Sql;
+import dev.headroom.shop.http.ApiException;
+import dev.headroom.shop.http.Bodies;
+import dev.headroom.shop.http.Page;
+import dev.headroom.shop.http.Params;
+import dev.headroom.shop.http.Reply;
+import io.vertx.ext.web.RoutingContext;
+import java.sql.SQLException;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** {@code GET /users/{id}}, {@code GET /users?email=}, {@code PATCH /users/{id}}. */
+public final class UserRoutes {
+    static final int MAX_NAME = 200;
+    static final int MAX_EMAIL = 254;
+    private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
+
+    private final UserQueries users;
+
+    public UserRoutes(UserQueries users) {
+        this.users = users;
+    }
+
+    public Reply get(RoutingContext ctx, Sql sql) throws SQLException {
+        Params.allowOnly(ctx, Set.of());
+        long id = Params.pathId(ctx, "id");
+        UserView user = users.byId(sql, id);
+        if (user == null) {
+            throw ApiException.notFound("no user with id " + id);
+        }
+        return Reply.ok(user);
+    }
+
+    public Reply findByEmail(RoutingContext ctx, Sql sql) throws SQLException {
+        Params.allowOnly(ctx, Set.of("email"));
+        String email = Params.required(ctx, "email", MAX_EMAIL);
+        return Reply.ok(new Page<>(users.byEmail(sql, email), null));
+    }
+
+    /** Changes name and/or email; 409 when the email belongs to another user. */
+    public Reply patch(RoutingContext ctx, Sql sql) throws SQLException {
+        Params.allowOnly(ctx, Set.of());
+        long id = Params.pathId(ctx, "id");
+        Bodies body = Bodies.of(ctx).allowOnly(Set.of("name", "email"));
+        String name = body.has("name") ? body.string("name", MAX_NAME) : null;
+        String email = body.has("email") ? body.string("email", MAX_EMAIL) : null;
+        if (email != null && !EMAIL.matcher(email).matches()) {
+            body.error("email", "must be an email address like name@example.com");
+        }
+        if (!body.has("name") && !body.has("email")) {
+            body.error("name", "give name, email or both");
+        }
+        body.check();
+        return Reply.ok(sql.inTransaction(() -> {
+            UserView current = users.lockForUpdate(sql, id);
+            if (current == null) {
+                throw ApiException.notFound("no user with id " + id);
+            }
+            if (email != null && !email.equals(current.email()) && users.emailTakenByOther(sql, email, id)) {
+                throw ApiException.conflict("email", "belongs to another user");
+            }
+            return users.update(sql, id, name != null ? name : current.name(), email != null ? email : current.email());
+        }));
+    }
+}
