@@ -30,11 +30,7 @@ public abstract sealed class OrderReads permits OrderReads.Baseline, OrderReads.
 
     /** A user's orders since a day, newest first, keyset-paged on (created_at, id). */
     public Page<OrderSummary> userOrders(Sql sql, long userId, Instant since, int limit, long[] after) throws SQLException {
-        String text = "SELECT " + summaryColumns() + " FROM orders WHERE user_id = ?"
-                + (since != null ? " AND created_at >= ?" : "")
-                + (after != null ? " AND (created_at, id) < (?, ?)" : "")
-                + " ORDER BY created_at DESC, id DESC LIMIT ?";
-        List<OrderSummary> rows = sql.list(text, ps -> {
+        List<OrderSummary> rows = sql.list(userOrdersSql(summaryColumns(), since != null, after != null), ps -> {
             int i = 1;
             ps.setLong(i++, userId);
             if (since != null) {
@@ -54,12 +50,22 @@ public abstract sealed class OrderReads permits OrderReads.Baseline, OrderReads.
                 Params.encodeCursor(Times.micros(Instant.parse(last.createdAt())), last.id()));
     }
 
+    /** The user-orders query: parameters user_id, [since], [after created_at, after id], limit. */
+    static String userOrdersSql(String columns, boolean since, boolean after) {
+        return "SELECT " + columns + " FROM orders WHERE user_id = ?"
+                + (since ? " AND created_at >= ?" : "")
+                + (after ? " AND (created_at, id) < (?, ?)" : "")
+                + " ORDER BY created_at DESC, id DESC LIMIT ?";
+    }
+
     static OrderSummary summary(ResultSet rs) throws SQLException {
         return new OrderSummary(rs.getLong("id"), rs.getLong("user_id"), rs.getString("status"),
                 Times.iso(rs, "created_at"), rs.getInt("item_count"), rs.getLong("total_cents"));
     }
 
     static final class Baseline extends OrderReads {
+        static final String ITEMS = "SELECT * FROM order_items WHERE order_id = ? ORDER BY id";
+
         @Override
         String summaryColumns() {
             return "*";
@@ -75,7 +81,7 @@ public abstract sealed class OrderReads permits OrderReads.Baseline, OrderReads.
                     rs -> new OrderView.Buyer(rs.getLong("id"), rs.getString("name"), rs.getString("email")));
             record Item(long productId, int quantity, long unitPriceCents) {
             }
-            List<Item> items = sql.list("SELECT * FROM order_items WHERE order_id = ? ORDER BY id", ps -> ps.setLong(1, id),
+            List<Item> items = sql.list(ITEMS, ps -> ps.setLong(1, id),
                     rs -> new Item(rs.getLong("product_id"), rs.getInt("quantity"), rs.getLong("unit_price_cents")));
             List<OrderView.Line> lines = new java.util.ArrayList<>(items.size());
             for (Item item : items) {
@@ -88,7 +94,7 @@ public abstract sealed class OrderReads permits OrderReads.Baseline, OrderReads.
     }
 
     static final class Optimized extends OrderReads {
-        private static final String ORDER = """
+        static final String ORDER = """
                 SELECT o.id, o.user_id, o.status, o.created_at, o.item_count, o.total_cents,
                        u.name AS buyer_name, u.email AS buyer_email,
                        i.product_id, i.quantity, i.unit_price_cents, p.name AS product_name

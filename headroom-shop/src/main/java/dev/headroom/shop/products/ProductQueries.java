@@ -26,22 +26,17 @@ public final class ProductQueries {
 
     /** Products matching all given filters, in id order, after {@code afterId}; fetches one extra row to know if a next page exists. */
     public Page<ProductView> search(Sql sql, String q, String category, int limit, Long afterId) throws SQLException {
-        StringBuilder where = new StringBuilder();
         List<Object> args = new ArrayList<>();
         if (q != null) {
-            where.append(" AND ").append(ProductSearch.DOCUMENT).append(" @@ websearch_to_tsquery('english', ?)");
             args.add(q);
         }
         if (category != null) {
-            where.append(" AND category = ?");
             args.add(category);
         }
         if (afterId != null) {
-            where.append(" AND id > ?");
             args.add(afterId);
         }
-        String text = "SELECT " + columns + " FROM products WHERE true" + where + " ORDER BY id LIMIT ?";
-        List<ProductView> rows = sql.list(text, ps -> {
+        List<ProductView> rows = sql.list(searchSql(columns, q != null, category != null, afterId != null), ps -> {
             int i = 1;
             for (Object arg : args) {
                 bind(ps, i++, arg);
@@ -53,6 +48,15 @@ public final class ProductQueries {
         }
         List<ProductView> page = rows.subList(0, limit);
         return new Page<>(List.copyOf(page), Params.encodeCursor(page.getLast().id()));
+    }
+
+    /** The search query: parameters [q], [category], [after id], limit. */
+    static String searchSql(String columns, boolean q, boolean category, boolean after) {
+        return "SELECT " + columns + " FROM products WHERE true"
+                + (q ? " AND " + ProductSearch.DOCUMENT + " @@ websearch_to_tsquery('english', ?)" : "")
+                + (category ? " AND category = ?" : "")
+                + (after ? " AND id > ?" : "")
+                + " ORDER BY id LIMIT ?";
     }
 
     private static void bind(PreparedStatement ps, int index, Object arg) throws SQLException {

@@ -23,8 +23,12 @@ public final class UserQueries {
         return sql.one("SELECT 1 FROM users WHERE id = ?", ps -> ps.setLong(1, id), rs -> Boolean.TRUE) != null;
     }
 
+    static String byEmailSql(String columns) {
+        return "SELECT " + columns + " FROM users WHERE email = ? ORDER BY id LIMIT 100";
+    }
+
     public List<UserView> byEmail(Sql sql, String email) throws SQLException {
-        return sql.list("SELECT " + columns + " FROM users WHERE email = ? ORDER BY id LIMIT 100",
+        return sql.list(byEmailSql(columns),
                 ps -> ps.setString(1, email), UserQueries::map);
     }
 
