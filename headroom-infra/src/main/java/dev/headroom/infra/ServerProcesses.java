@@ -1,0 +1,130 @@
+package dev.headroom.infra;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * Finds and stops server processes through their pid files.
+ *
+ * <p>Both servers outlive a JVM killed with SIGKILL: zonky starts postgres through {@code pg_ctl}, which
+ * detaches it, and redis-server is an ordinary child that nobody reaps. A pid file alone is weak evidence (pids
+ * are reused), so a process counts as "our left-over server" only when it is alive, its executable is the
+ * expected one ({@link ProcessHandle.Info#command()}), and, where {@code /proc} tells, its working directory is
+ * the server's data directory (postgres chdirs into its data directory; redis-server into its {@code dir}).
+ */
+final class ServerProcesses {
+
+    /** How long a server gets to stop after SIGTERM before it is killed. */
+    static final Duration STOP_WAIT = Duration.ofSeconds(30);
+    private static final Duration KILL_WAIT = Duration.ofSeconds(5);
+
+    private ServerProcesses() {
+    }
+
+    /**
+     * Stops the server named by {@code pidFile} if it is a live {@code executable} working in {@code workDir},
+     * reports it, and removes the pid file if the server left it behind.
+     */
+    static void stopLeftOver(String server, Path pidFile, String executable, Path workDir, Consumer<String> log) {
+        Optional<ProcessHandle> leftOver = liveServer(pidFile, executable, workDir);
+        if (leftOver.isPresent()) {
+            long pid = leftOver.get().pid();
+            boolean forced = stop(leftOver.get(), STOP_WAIT);
+            log.accept(server + ": stopped a server left running by an earlier run (pid " + pid + ")"
+                    + (forced ? ", killed after " + STOP_WAIT.toSeconds() + " s" : ""));
+        }
+        try {
+            // Gone or not ours: a pid file left behind would make postgres refuse to start if its pid is reused.
+            Files.deleteIfExists(pidFile);
+        } catch (IOException e) {
+            throw new InfraException(server + ": could not remove the stale pid file " + pidFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The live process named by the first line of {@code pidFile}, if it runs {@code executable} in {@code workDir}. */
+    static Optional<ProcessHandle> liveServer(Path pidFile, String executable, Path workDir) {
+        return readPid(pidFile)
+                .flatMap(ProcessHandle::of)
+                .filter(ProcessHandle::isAlive)
+                .filter(p -> runs(p, executable))
+                .filter(p -> worksIn(p.pid(), workDir));
+    }
+
+    static Optional<Long> readPid(Path pidFile) {
+        try {
+            List<String> lines = Files.readAllLines(pidFile, StandardCharsets.UTF_8);
+            if (lines.isEmpty()) {
+                return Optional.empty();
+            }
+            long pid = Long.parseLong(lines.get(0).trim());
+            return pid > 0 ? Optional.of(pid) : Optional.empty();
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** True if the process's executable file name starts with {@code executable} (e.g. redis-server-7.0.15-linux-amd64). */
+    static boolean runs(ProcessHandle process, String executable) {
+        ProcessHandle.Info info = process.info();
+        Optional<String> command = info.command().or(() -> info.commandLine().map(line -> line.split(" ", 2)[0]));
+        return command.map(c -> c.endsWith(" (deleted)") ? c.substring(0, c.length() - " (deleted)".length()) : c)
+                .map(c -> Path.of(c).getFileName())
+                .map(name -> name != null && name.toString().startsWith(executable))
+                .orElse(false);
+    }
+
+    /** False only if {@code /proc/<pid>/cwd} is readable and points elsewhere; true where the OS does not tell. */
+    static boolean worksIn(long pid, Path dir) {
+        Path cwd;
+        try {
+            cwd = Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "cwd"));
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return true;
+        }
+        try {
+            return cwd.equals(dir.toRealPath());
+        } catch (IOException e) {
+            return false; // our directory is gone, so the process cannot be working in it
+        }
+    }
+
+    /**
+     * SIGTERM, then up to {@code wait} for the process to exit, then SIGKILL for it and the processes it started.
+     *
+     * @return true if it had to be killed
+     */
+    static boolean stop(ProcessHandle process, Duration wait) {
+        List<ProcessHandle> descendants = process.descendants().toList();
+        process.destroy();
+        if (awaitExit(process, wait)) {
+            return false;
+        }
+        process.destroyForcibly();
+        descendants.forEach(ProcessHandle::destroyForcibly);
+        awaitExit(process, KILL_WAIT);
+        return true;
+    }
+
+    static boolean awaitExit(ProcessHandle process, Duration wait) {
+        try {
+            process.onExit().get(wait.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return !process.isAlive();
+        } catch (ExecutionException e) {
+            return !process.isAlive();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !process.isAlive();
+        }
+    }
+}
