@@ -113,7 +113,8 @@ public final class Shop implements AutoCloseable {
         RedisClient redis = RedisClient.create(config.redisUri());
         ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("shop-", 0).factory());
         AtomicBoolean draining = new AtomicBoolean();
-        HealthRoutes health = new HealthRoutes(database.admin(), redis, executor, draining::get);
+        HealthRoutes health = new HealthRoutes(database.health(), redis, executor, draining::get);
+        health.warmUp();
         int cores = Runtime.getRuntime().availableProcessors();
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(cores));
         List<ShopVerticle> servers = new CopyOnWriteArrayList<>();

@@ -65,9 +65,14 @@ public final class Database implements AutoCloseable {
         return new Sql(this);
     }
 
-    /** Unpooled connections for start-up work (migrations, seeding, indexes) and health checks. */
+    /** Unpooled connections for start-up work (migrations, seeding, indexes). */
     public DataSource admin() {
         return direct;
+    }
+
+    /** What readiness checks: the pool when there is one (its health is what requests see), else a new connection. */
+    public DataSource health() {
+        return pool != null ? pool : direct;
     }
 
     public boolean pooled() {

@@ -39,6 +39,17 @@ public final class HealthRoutes {
         this.draining = draining;
     }
 
+    /** Opens the Redis connection in the background, so the first readiness check does not pay for it. */
+    public void warmUp() {
+        executor.execute(() -> {
+            try {
+                pingRedis();
+            } catch (Exception ignored) {
+                // readiness will report it
+            }
+        });
+    }
+
     public void live(RoutingContext ctx) {
         ctx.response().putHeader("Content-Type", "application/json").end("{\"status\":\"UP\"}");
     }

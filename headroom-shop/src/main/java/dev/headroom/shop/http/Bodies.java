@@ -109,6 +109,10 @@ public final class Bodies {
         if (value.length() > maxLength) {
             return fail(name, "must be at most " + maxLength + " characters, was " + value.length());
         }
+        if (value.indexOf('\0') >= 0) {
+            // PostgreSQL text cannot hold U+0000: without this check the write fails with a 500
+            return fail(name, "must not contain the NUL character (U+0000)");
+        }
         return value;
     }
 

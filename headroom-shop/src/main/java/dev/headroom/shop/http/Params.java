@@ -7,12 +7,14 @@ import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.nio.charset.StandardCharsets;
 
 /** Reads and checks path and query parameters; every failure is a 400 naming the parameter. */
 public final class Params {
     public static final int DEFAULT_LIMIT = 20;
     public static final int MAX_LIMIT = 100;
+    private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
 
     private Params() {
     }
@@ -59,6 +61,10 @@ public final class Params {
         if (value.length() > maxLength) {
             throw ApiException.invalid(name, "must be at most " + maxLength + " characters, was " + value.length());
         }
+        if (value.indexOf('\0') >= 0) {
+            // PostgreSQL text cannot hold U+0000: without this check the query fails with a 500
+            throw ApiException.invalid(name, "must not contain the NUL character (U+0000)");
+        }
         return value;
     }
 
@@ -87,12 +93,19 @@ public final class Params {
         return value;
     }
 
+    /**
+     * A day as {@code YYYY-MM-DD}, four-digit years only: {@link LocalDate#parse} also takes forms such as
+     * {@code +300000-01-01}, beyond PostgreSQL's timestamptz range (the query then failed with a 500).
+     */
     public static LocalDate optionalDate(RoutingContext ctx, String name) {
         String text = ctx.queryParams().get(name);
         if (text == null) {
             return null;
         }
         try {
+            if (!DATE.matcher(text).matches()) {
+                throw new DateTimeParseException("not YYYY-MM-DD", text, 0);
+            }
             return LocalDate.parse(text);
         } catch (DateTimeParseException e) {
             throw ApiException.invalid(name, "must be a date YYYY-MM-DD, was '" + abbreviate(text) + "'");

@@ -40,14 +40,14 @@ public final class Routes {
     }
 
     private Routes add(HttpMethod method, String path, Handler<RoutingContext> handler) {
-        var route = router.route(method, path).handler(ctx -> {
+        var route = router.route(method, path);
+        if (method == HttpMethod.POST || method == HttpMethod.PATCH) {
+            route.handler(bodies); // Vert.x wants the body handler first
+        }
+        route.handler(ctx -> {
             ctx.put(RequestMetrics.ROUTE, path);
             ctx.next();
-        });
-        if (method == HttpMethod.POST || method == HttpMethod.PATCH) {
-            route.handler(bodies);
-        }
-        route.handler(handler);
+        }).handler(handler);
         allowed.computeIfAbsent(path, p -> new TreeSet<>()).add(method.name());
         return this;
     }
