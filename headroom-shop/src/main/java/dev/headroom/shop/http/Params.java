@@ -2,6 +2,7 @@ package dev.headroom.shop.http;
 
 import io.vertx.core.MultiMap;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
@@ -37,9 +38,18 @@ public final class Params {
         return value;
     }
 
-    /** Refuses query parameters the route does not know and parameters given twice, so typos do not go unnoticed. */
+    /**
+     * Refuses query parameters the route does not know and parameters given twice, so typos do not go unnoticed,
+     * and a query string that is not valid percent-encoding (every route calls this first).
+     */
     public static void allowOnly(RoutingContext ctx, Set<String> known) {
-        MultiMap params = ctx.queryParams();
+        MultiMap params;
+        try {
+            params = ctx.queryParams();
+        } catch (HttpException e) {
+            // Vert.x decodes the query lazily and throws here for '%' without two hex digits; a 500 otherwise
+            throw ApiException.badRequest("the query string is not valid percent-encoding: a '%' must be followed by two hex digits");
+        }
         for (String name : params.names()) {
             if (!known.contains(name)) {
                 throw ApiException.invalid(name, "is not a parameter of this route; known: " + String.join(", ", known.stream().sorted().toList()));
