@@ -11,8 +11,9 @@ import java.time.temporal.ChronoUnit;
  * <p>Every random choice comes from a {@link SplitMix64} stream keyed by the spec's seed and a
  * per-purpose tag, so each table can be regenerated on its own, on any thread, in any order: the
  * orders loader and the items loader each replay the same order stream in parallel without
- * talking to each other. Floating-point steps use only {@code +-*} {@code /}, {@code sqrt} and
- * {@link StrictMath}, which Java specifies bit for bit.
+ * talking to each other. Floating-point steps use only the basic operations, {@code sqrt} and
+ * {@link StrictMath}, whose results Java specifies bit for bit (unlike {@code Math.pow},
+ * {@code Math.log} and friends, which may differ by an ulp between JVMs and CPUs).
  *
  * <p>Immutable after construction; safe to share between the loader threads.
  */

@@ -1,5 +1,6 @@
 package dev.headroom.shop.seed;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 
 /**
@@ -16,6 +17,11 @@ final class ProductRows {
 
     private static final int MIN_DOLLARS = 0;
     private static final int MAX_DOLLARS = 2499;
+
+    private static final byte[] MADE_OF = ascii(" made of ");
+    private static final byte[] WITH = ascii(" with ");
+    private static final byte[] AND = ascii(" and ");
+    private static final byte[] IDEAL_FOR = ascii(", ideal for ");
 
     /** Category index by a uniform 0..999, following the per-mille weights. */
     private static final byte[] CATEGORY_BY_PER_MILLE = categoryTable();
@@ -85,13 +91,8 @@ final class ProductRows {
         out.endRow();
     }
 
-    private static final byte[] MADE_OF = ascii(" made of ");
-    private static final byte[] WITH = ascii(" with ");
-    private static final byte[] AND = ascii(" and ");
-    private static final byte[] IDEAL_FOR = ascii(", ideal for ");
-
     private static byte[] ascii(String s) {
-        return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 
     private static byte[] categoryTable() {

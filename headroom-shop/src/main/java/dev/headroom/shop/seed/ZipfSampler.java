@@ -55,8 +55,17 @@ final class ZipfSampler {
         return rank == 0 ? cdf[0] : cdf[rank] - cdf[rank - 1];
     }
 
+    /** The probability that a sample is at most {@code rank}. */
+    double cumulative(int rank) {
+        return cdf[rank];
+    }
+
     int sample(SplitMix64 rng) {
-        double u = rng.nextDouble();
+        return rankOf(rng.nextDouble());
+    }
+
+    /** The first rank whose cumulative probability exceeds {@code u}, for {@code u} in [0, 1). */
+    int rankOf(double u) {
         int n = cdf.length;
         int bucket = (int) (u * n);
         // The answer is the first rank with cdf > u. Widen the bucket by one on each side so that

@@ -13,7 +13,8 @@ import org.flywaydb.core.Flyway;
  * embedded PostgreSQL with {@code fsync=on} and {@code synchronous_commit=on}, and prints the time,
  * rows/s and the skew of the data. A timing printout, not a benchmark: expect ±15 % run to run.
  *
- * <p>Arguments (optional): {@code users products orders seed [runs]}. For example:
+ * <p>Arguments (optional): {@code users products orders seed [runs]}; {@code -Dfsync=off} and
+ * {@code -Dsynchronous_commit=off} show what durability costs. For example:
  * <pre>
  * ./mvnw -q -o -pl headroom-shop test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
  * java -cp headroom-shop/target/test-classes:headroom-shop/target/classes:$(cat /tmp/cp.txt) \
@@ -32,9 +33,10 @@ public final class SeedTiming {
                 : SeedSpec.DEFAULT;
         int runs = args.length >= 5 ? Integer.parseInt(args[4]) : 2;
         zipfSpeed();
+        generationSpeed(spec);
         try (EmbeddedPostgres pg = EmbeddedPostgres.builder()
-                .setServerConfig("fsync", "on")
-                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("fsync", System.getProperty("fsync", "on"))
+                .setServerConfig("synchronous_commit", System.getProperty("synchronous_commit", "on"))
                 .start()) {
             DataSource ds = pg.getPostgresDatabase();
             Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
@@ -79,6 +81,36 @@ public final class SeedTiming {
         }
         if (sum == 42) {
             System.out.println();
+        }
+    }
+
+    /** Formats every row into a discarding sink: the client's share of the work. */
+    private static void generationSpeed(SeedSpec spec) throws Exception {
+        for (int round = 0; round < 3; round++) {
+            long start = System.nanoTime();
+            long[] bytes = {0};
+            RowBuffer out = new RowBuffer((b, n) -> bytes[0] += n);
+            Dataset data = Dataset.of(spec);
+            UserRows users = new UserRows(spec);
+            for (long i = 0; i < spec.users(); i++) {
+                users.writeNext(out);
+            }
+            ProductRows products = new ProductRows(spec);
+            for (long i = 0; i < spec.products(); i++) {
+                products.writeNext(out);
+            }
+            OrderStream orders = new OrderStream(data);
+            OrderStream items = new OrderStream(data);
+            for (long i = 0; i < spec.orders(); i++) {
+                orders.next();
+                orders.writeOrder(out);
+                items.next();
+                items.writeItems(out);
+            }
+            out.flush();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf(Locale.ROOT, "generation only, one thread: %,d rows, %,d MB of COPY text in %.2f s = %,.0f rows/s%n",
+                    out.rows(), bytes[0] >> 20, seconds, out.rows() / seconds);
         }
     }
 
