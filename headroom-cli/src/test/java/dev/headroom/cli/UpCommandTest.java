@@ -1,0 +1,76 @@
+package dev.headroom.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Bad flags end with exit code 2 and one line naming the flag, before anything is started or written. */
+class UpCommandTest {
+    @TempDir
+    Path dir;
+
+    record Result(int code, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = Headroom.run(args);
+            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "--profile fast                  | --profile: profile must be baseline or optimized, was 'fast'",
+            "--users 0                       | --users/--products/--orders: users must be at least 1, was 0",
+            "--products -5                   | --users/--products/--orders: products must be at least 1, was -5",
+            "--orders -1                     | --users/--products/--orders: orders must be at least 0, was -1",
+            "--port 70000                    | --port: port must be between 0 and 65535, was 70000",
+            "--pool-size -2                  | --pool-size: pool size must be between 1 and 1000 (0 = cores * 2 + 1), was -2",
+            "--port abc                      | Invalid value for option '--port': 'abc' is not an int",
+            "--pg-url mysql://x              | --pg-url: postgresUrl",
+            "--redis-url http://x            | --redis-url: redisUrl",
+            "--frobnicate                    | Unknown option: '--frobnicate'",
+    })
+    void badFlagsExitWithTwoAndOneLine(String flags, String message) {
+        String[] args = ("up --data-dir " + dir + " " + flags.trim()).split("\\s+");
+        Result r = run(args);
+        assertThat(r.code()).as(r.err()).isEqualTo(Headroom.USAGE);
+        assertThat(r.err().strip()).startsWith("headroom: ").contains(message).doesNotContain("\n");
+        assertThat(dir).isEmptyDirectory();
+    }
+
+    @Test
+    void helpDescribesEveryContractFlag() {
+        Result r = run("up", "--help");
+        assertThat(r.code()).isZero();
+        for (String flag : new String[] {"--port", "--profile", "--data-dir", "--users", "--products", "--orders", "--seed", "--pg-url", "--redis-url"}) {
+            assertThat(r.out()).contains(flag);
+        }
+    }
+
+    @Test
+    void noSubcommandPrintsUsage() {
+        Result r = run();
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("Usage: headroom").contains("up");
+        assertThat(Files.exists(dir.resolve("postgres"))).isFalse();
+    }
+}
