@@ -1,0 +1,135 @@
+package dev.headroom.shop.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.headroom.shop.Profile;
+import dev.headroom.shop.Shop;
+import dev.headroom.shop.TestShops;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link Shop#close()} stops accepting at once, lets a request that is in flight finish, and returns
+ * within the grace period. The request is made slow from outside the product: the test holds a row
+ * lock on the user that a {@code PATCH} wants to update.
+ */
+class GracefulShutdownTest {
+    private static final long USER = 42;
+
+    @Test
+    void closeStopsAcceptingAndFinishesTheRequestInFlight() throws Exception {
+        TestShops.shop(Profile.OPTIMIZED); // the database migrated, seeded and at the optimized index set
+        TestShops.stop();
+        Map<String, Object> before = Api.userRow(USER);
+        Shop shop = Shop.serve(TestShops.config(Profile.OPTIMIZED).shutdownGrace(Duration.ofSeconds(10)).build());
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        CompletableFuture<Void> closing = null;
+        try (Connection lock = Api.connect()) {
+            assertThat(Api.get(shop, client, "/health/ready").statusCode()).isEqualTo(200);
+
+            lock.setAutoCommit(false);
+            try (PreparedStatement ps = lock.prepareStatement("SELECT id FROM users WHERE id = ? FOR UPDATE")) {
+                ps.setLong(1, USER);
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                }
+            }
+
+            String name = "Shutdown Tester " + System.nanoTime();
+            HttpRequest patch = HttpRequest.newBuilder(URI.create(shop.url() + "/users/" + USER))
+                    .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                    .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"name\": \"" + name + "\"}")).build();
+            CompletableFuture<HttpResponse<String>> inFlight = client.sendAsync(patch, HttpResponse.BodyHandlers.ofString());
+            awaitBlockedOnLock(lock);
+            assertThat(inFlight).isNotDone();
+
+            long closeStart = System.nanoTime();
+            closing = CompletableFuture.runAsync(shop::close);
+            Thread.sleep(300);
+
+            assertThat(closing).as("close() waits for the request in flight").isNotDone();
+            assertThat(inFlight).isNotDone();
+            assertThat(newConnection(shop.port())).as("a new connection after close() began").isEqualTo("refused");
+
+            lock.commit(); // the PATCH gets its row lock and finishes
+
+            HttpResponse<String> done = inFlight.get(10, TimeUnit.SECONDS);
+            assertThat(done.statusCode()).as("%s", done.body()).isEqualTo(200);
+            JsonNode user = Api.JSON.readTree(done.body());
+            assertThat(user.get("id").asLong()).isEqualTo(USER);
+            assertThat(user.get("name").asText()).isEqualTo(name);
+            assertThat(Api.userRow(USER).get("name")).isEqualTo(name);
+
+            closing.get(15, TimeUnit.SECONDS);
+            long closedAfterMs = (System.nanoTime() - closeStart) / 1_000_000;
+            assertThat(closedAfterMs).as("close() returned within the 10 s grace").isLessThan(10_000);
+            assertThat(newConnection(shop.port())).isEqualTo("refused");
+        } finally {
+            shop.close();
+            if (closing != null) {
+                closing.get(30, TimeUnit.SECONDS);
+            }
+            client.close();
+            Api.restoreUser(before);
+        }
+    }
+
+    /** Waits until a backend of the shop is waiting for a lock (the PATCH is in flight, blocked on our row lock). */
+    private static void awaitBlockedOnLock(Connection ours) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        try (Connection c = Api.connect(); PreparedStatement ps = c.prepareStatement(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'headroom-shop'"
+                        + " AND wait_event_type = 'Lock' AND ? = ANY (pg_blocking_pids(pid))")) {
+            ps.setInt(1, backendPid(ours));
+            while (System.nanoTime() < deadline) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getLong(1) > 0) {
+                        return;
+                    }
+                }
+                Thread.sleep(20);
+            }
+        }
+        throw new AssertionError("the PATCH never waited for the test's row lock");
+    }
+
+    private static int backendPid(Connection c) throws Exception {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_backend_pid()"); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    /** What a new connection gets: {@code refused}, {@code closed} (accepted, then closed unanswered), {@code silent} or {@code answered}. */
+    private static String newConnection(int port) {
+        try (Socket s = new Socket()) {
+            try {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
+            } catch (IOException e) {
+                return "refused";
+            }
+            s.setSoTimeout(1_000);
+            s.getOutputStream().write("GET /health/live HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return s.getInputStream().read() >= 0 ? "answered" : "closed";
+        } catch (java.net.SocketTimeoutException e) {
+            return "silent";
+        } catch (IOException e) {
+            return "closed";
+        }
+    }
+}
