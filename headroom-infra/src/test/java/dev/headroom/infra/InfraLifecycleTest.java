@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -127,12 +128,23 @@ class InfraLifecycleTest {
                             + " is in use by another Infra in this JVM; close that one first or use another dataDir");
             // the refused start did not disturb the running servers
             assertThat(queryOne(infra.topology().primary(), "SELECT 1")).isEqualTo("1");
+
+            // both servers die behind the Infra's back (postgres leaves its postmaster.pid behind)
+            for (Path pidFile : List.of(shared.resolve("postgres/postmaster.pid"), shared.resolve("redis/redis.pid"))) {
+                long pid = ServerProcesses.readPid(pidFile).orElseThrow();
+                ServerProcesses.stop(ProcessHandle.of(pid).orElseThrow(), Duration.ZERO);
+            }
+            assertThat(shared.resolve("postgres/postmaster.pid")).exists();
         } finally {
-            infra.close();
+            infra.close(); // must not throw for dead servers
         }
         infra.close();
-        // the directory is free again once closed
-        start(shared, new CopyOnWriteArrayList<>()).close();
+        // the directory is free again once closed, and the stale postmaster.pid does not stop a new start
+        List<String> lines = new CopyOnWriteArrayList<>();
+        try (Infra again = start(shared, lines)) {
+            assertThat(queryOne(again.topology().primary(), "SELECT 1")).isEqualTo("1");
+            assertThat(lines).noneMatch(line -> line.contains("left running"));
+        }
     }
 
     private static Infra start(Path dir, List<String> lines) {
