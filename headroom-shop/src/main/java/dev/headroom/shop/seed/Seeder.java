@@ -42,8 +42,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Cost, measured on a shared 2-core machine against embedded PostgreSQL 17 with
  * {@code fsync=on} and {@code synchronous_commit=on}: {@link SeedSpec#DEFAULT} (3.58M rows) in
- * 8.5–11 s, about 400K rows/s. The server is the bottleneck: generating the COPY text alone takes
- * 0.65 s on one thread. Loading on one connection instead of two took 12–13 s.
+ * 7–11 s (median about 8.5 s), 330K–500K rows/s, when the machine is otherwise quiet. The
+ * server is the bottleneck: generating the COPY text alone takes 0.65 s on one thread. Loading on
+ * one connection instead of two took 12–13 s.
  */
 public final class Seeder {
 
