@@ -46,14 +46,22 @@ class ProfileEquivalenceTest {
         assertThat(baseline).isGreaterThan(4.0);
     }
 
+    /** Mean statements per {@code GET /orders/{id}} over 20 orders, from the shop's own metric (before/after, so earlier requests do not count). */
     private static double meanStatementsForAnOrder(Profile profile) {
         Shop shop = TestShops.shop(profile);
+        double[] before = statementsSoFar(shop);
         for (long id = 1000; id < 1020; id++) {
             assertThat(TestShops.get(shop, "/orders/" + id).statusCode()).isEqualTo(200);
         }
+        double[] after = statementsSoFar(shop);
+        assertThat(after[0] - before[0]).isEqualTo(20);
+        return (after[1] - before[1]) / (after[0] - before[0]);
+    }
+
+    /** {count, total} of the statements-per-request summary of {@code GET /orders/{id}}. */
+    private static double[] statementsSoFar(Shop shop) {
         var summary = shop.registry().find("shop.sql.statements.per.request").tag("route", "/orders/:id").summary();
-        assertThat(summary).isNotNull();
-        return summary.mean();
+        return summary == null ? new double[] {0, 0} : new double[] {summary.count(), summary.totalAmount()};
     }
 
     /** Responses keyed by request; each page's {@code next} cursor is followed once more, so paging is compared too. */

@@ -34,7 +34,7 @@ public final class ApiException extends RuntimeException {
         String detail = errors.size() == 1
                 ? errors.getFirst().field() + ": " + errors.getFirst().detail()
                 : errors.size() + " fields are invalid";
-        return new ApiException(400, "Invalid request", detail, errors, Map.of());
+        return new ApiException(400, "Bad Request", detail, errors, Map.of());
     }
 
     /** 422: well-formed, but refers to something that does not exist or cannot be done. */

@@ -17,6 +17,8 @@ public final class Params {
     public static final int MAX_LIMIT = 100;
     private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
 
+    private static final java.util.regex.Pattern CANONICAL_NUMBER = java.util.regex.Pattern.compile("0|[1-9][0-9]{0,18}");
+
     private Params() {
     }
 
@@ -28,6 +30,9 @@ public final class Params {
     public static long positiveLong(String field, String text) {
         long value;
         try {
+            if (text.startsWith("+") || (text.length() > 1 && text.charAt(0) == '0')) {
+                throw new NumberFormatException("not canonical"); // one spelling per id: no sign, no leading zeros
+            }
             value = Long.parseLong(text);
         } catch (NumberFormatException e) {
             throw ApiException.invalid(field, "must be a positive integer below 2^63, was '" + abbreviate(text) + "'");
@@ -52,7 +57,8 @@ public final class Params {
         }
         for (String name : params.names()) {
             if (!known.contains(name)) {
-                throw ApiException.invalid(name, "is not a parameter of this route; known: " + String.join(", ", known.stream().sorted().toList()));
+                throw ApiException.invalid(name, known.isEmpty() ? "is not a parameter of this route, which takes none"
+                        : "is not a parameter of this route; known: " + String.join(", ", known.stream().sorted().toList()));
             }
             if (params.getAll(name).size() > 1) {
                 throw ApiException.invalid(name, "must be given at most once");
@@ -136,7 +142,11 @@ public final class Params {
             }
             long[] values = new long[parts];
             for (int i = 0; i < parts; i++) {
-                values[i] = Long.parseLong(fields.get(i + 1));
+                String field = fields.get(i + 1);
+                if (!CANONICAL_NUMBER.matcher(field).matches()) {
+                    throw new IllegalArgumentException("not a number this API writes: " + field);
+                }
+                values[i] = Long.parseLong(field);
             }
             return values;
         } catch (IllegalArgumentException e) {

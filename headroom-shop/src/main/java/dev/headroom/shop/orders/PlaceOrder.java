@@ -66,6 +66,7 @@ public final class PlaceOrder {
     }
 
     public Reply place(RoutingContext ctx, Sql sql) throws SQLException {
+        dev.headroom.shop.http.Params.allowOnly(ctx, Set.of());
         String key = ctx.request().getHeader(KEY_HEADER);
         if (key != null && !KEY.matcher(key).matches()) {
             throw ApiException.invalid(KEY_HEADER, "must be 1 to 200 visible ASCII characters");
