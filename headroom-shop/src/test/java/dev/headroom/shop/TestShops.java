@@ -66,8 +66,9 @@ public final class TestShops {
 
     public static synchronized Infra infra() {
         if (infra == null) {
+            Path dir;
             try {
-                Path dir = Files.createTempDirectory("headroom-shop-test");
+                dir = Files.createTempDirectory("headroom-shop-test");
                 infra = Infra.builder().dataDir(dir).postgresPort(0).redisPort(0).durable(false).stopOnShutdown(false).start();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -75,9 +76,18 @@ public final class TestShops {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 stop();
                 infra.close();
+                deleteRecursively(dir);
             }));
         }
         return infra;
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temp folder left behind is untidy, not wrong
+        }
     }
 
     public static DataSource database() {
