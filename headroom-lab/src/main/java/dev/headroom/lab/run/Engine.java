@@ -1,0 +1,511 @@
+package dev.headroom.lab.run;
+
+import dev.headroom.lab.schedule.Schedule;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseDecoder;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.io.ByteArrayOutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The load generator's engine: one Netty event loop (one core) owning every connection, the arrival
+ * pacer, the histograms and the clock. Everything below runs on that one thread, so there are no locks
+ * and the hot path (pace, write a pre-encoded request, decode a response, record three values) does
+ * not allocate beyond Netty's own decoding.
+ *
+ * <p>Open model: the pacer wakes, dispatches every arrival whose intended time has come (late wakes
+ * are recorded as schedule lag, the generator's own fault), and each request goes to an idle
+ * connection or waits in a FIFO for one. Waiting for a connection that a slow server still holds is
+ * not the generator's fault: it is counted from the intended time, so it lands in the corrected
+ * histogram, where coordinated omission would otherwise hide it. Closed model: each connection sends
+ * its next request as soon as the last one is answered.
+ *
+ * <p>Timeouts are swept every 10 ms: an answered-too-late request, or one that waited longer than the
+ * timeout for a connection, is recorded as a timeout with its full latency, never dropped.
+ */
+final class Engine {
+    private static final long SWEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+    private static final long RECONNECT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private final LoadRun.Config config;
+    private final Schedule schedule;
+    private final Workload workload;
+    private final Measurements m;
+    private final RequestEncoder encoder;
+    private final MultiThreadIoEventLoopGroup group;
+    private final EventLoop loop;
+    private final Bootstrap bootstrap;
+    private final ArrayDeque<Conn> idle = new ArrayDeque<>();
+    private final ArrayDeque<Job> waiting = new ArrayDeque<>();
+    private final List<Conn> conns = new ArrayList<>();
+    private final CompletableFuture<Void> finished = new CompletableFuture<>();
+
+    private long start;
+    private long measureFrom;
+    private long measureTo;
+    private long nextArrival;
+    private long nextOffset;
+    private boolean arrivalsDone;
+    private long sendsInWindow;
+    private int opened;
+    private int live;
+    private int reconnecting;
+    private boolean lastConnectFailed;
+    private int inFlight;
+    private long tick;
+    private long cpuAtMeasureStart = -1;
+    private long cpuAtMeasureEnd = -1;
+    private long loopThreadId;
+    private boolean aborted;
+
+    /** One arrival's current step. */
+    private static final class Job {
+        final Work work;
+        RequestSpec spec;
+        long intended;
+        final boolean measured;
+
+        Job(Work work, RequestSpec spec, long intended, boolean measured) {
+            this.work = work;
+            this.spec = spec;
+            this.intended = intended;
+            this.measured = measured;
+        }
+    }
+
+    /** A connection and the one request it carries at a time. */
+    private final class Conn extends SimpleChannelInboundHandler<HttpObject> {
+        Channel channel;
+        Job job;
+        long sent;
+        int status;
+        boolean keepAlive;
+        ByteArrayOutputStream body;
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
+            if (msg instanceof HttpResponse r) {
+                status = r.status().code();
+                keepAlive = HttpUtil.isKeepAlive(r);
+            }
+            if (msg instanceof HttpContent c && body != null) {
+                ByteBuf content = c.content();
+                body.writeBytes(io.netty.buffer.ByteBufUtil.getBytes(content));
+            }
+            if (msg instanceof LastHttpContent) {
+                answered(this);
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            lost(this, "io");
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+
+    Engine(LoadRun.Config config, Schedule schedule, Workload workload, Measurements measurements) {
+        this.config = config;
+        this.schedule = schedule;
+        this.workload = workload;
+        this.m = measurements;
+        this.encoder = new RequestEncoder(config.host(), config.port(), config.defaultPort());
+        this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        this.loop = group.next();
+        this.bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.timeoutNanos() / 1_000_000));
+    }
+
+    /** Runs the whole test; returns when every measured request is answered, failed or timed out. */
+    void run() throws InterruptedException {
+        try {
+            loop.submit(() -> loopThreadId = Thread.currentThread().threadId()).sync();
+            connectAll();
+            loop.execute(this::begin);
+            finished.join();
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    int opened() {
+        return opened;
+    }
+
+    long sendsInWindow() {
+        return sendsInWindow;
+    }
+
+    int inFlightAtEnd() {
+        return inFlight + waiting.size();
+    }
+
+    boolean aborted() {
+        return aborted;
+    }
+
+    /** Fraction of one core the event loop used during the measured part. */
+    double cpuFraction() {
+        if (cpuAtMeasureStart < 0 || cpuAtMeasureEnd < 0 || measureTo <= measureFrom) {
+            return 0;
+        }
+        return (double) (cpuAtMeasureEnd - cpuAtMeasureStart) / (measureTo - measureFrom);
+    }
+
+    private void connectAll() throws InterruptedException {
+        List<ChannelFuture> futures = new ArrayList<>();
+        for (int i = 0; i < config.connections(); i++) {
+            Conn conn = new Conn();
+            futures.add(connect(conn));
+        }
+        for (ChannelFuture f : futures) {
+            f.await();
+        }
+    }
+
+    private ChannelFuture connect(Conn conn) {
+        ChannelFuture f = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                ch.pipeline().addLast(new ResponseDecoder(conn), conn);
+            }
+        }).connect(config.host(), config.port());
+        f.addListener(done -> {
+            if (done.isSuccess()) {
+                conn.channel = f.channel();
+                opened++;
+                live++;
+                conns.add(conn);
+                lastConnectFailed = false;
+                if (start != 0) {
+                    next(conn);
+                } else {
+                    idle.add(conn);
+                }
+            } else {
+                lastConnectFailed = true;
+                if (start != 0) {
+                    failWaitingIfNoConnection();
+                    retryConnect(conn);
+                }
+            }
+        });
+        return f;
+    }
+
+    private void begin() {
+        start = System.nanoTime();
+        measureFrom = start + config.warmupNanos();
+        measureTo = schedule != null ? start + (long) (schedule.durationSeconds() * SECOND) : measureFrom + config.durationNanos();
+        tick = measureFrom;
+        if (schedule != null) {
+            nextOffset = schedule.offsetNanos(0);
+            pace();
+        } else {
+            for (Conn conn : new ArrayList<>(idle)) {
+                idle.remove(conn);
+                send(conn, newJob(System.nanoTime()));
+            }
+        }
+        loop.schedule(this::sweep, SWEEP_NANOS, TimeUnit.NANOSECONDS);
+        loop.schedule(this::second, Math.max(0, tick + SECOND - System.nanoTime()), TimeUnit.NANOSECONDS);
+        if (measureFrom == start) {
+            cpuAtMeasureStart = cpu();
+        } else {
+            loop.schedule(() -> { cpuAtMeasureStart = cpu(); }, measureFrom - start, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private Job newJob(long intended) {
+        Work work = workload.arrival(nextArrival++);
+        boolean measured = schedule != null ? intended >= measureFrom : true;
+        return new Job(work, work.first(), intended, measured);
+    }
+
+    /** Open model: dispatch every arrival that is due, then sleep until the next one. */
+    private void pace() {
+        long now = System.nanoTime();
+        while (!arrivalsDone && !aborted && start + nextOffset <= now) {
+            long intended = start + nextOffset;
+            m.lag(now - intended);
+            dispatch(newJob(intended));
+            nextOffset = schedule.offsetNanos(nextArrival);
+            if (nextOffset == Schedule.END) {
+                arrivalsDone = true;
+            }
+        }
+        if (arrivalsDone || aborted) {
+            maybeFinish();
+            return;
+        }
+        loop.schedule(this::pace, Math.max(0, start + nextOffset - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    private void dispatch(Job job) {
+        Conn conn = idle.pollFirst();
+        if (conn != null) {
+            send(conn, job);
+        } else if (live == 0 && lastConnectFailed) {
+            fail(job, 0, System.nanoTime(), "connect");
+        } else {
+            waiting.addLast(job);
+        }
+    }
+
+    private void send(Conn conn, Job job) {
+        conn.job = job;
+        conn.status = 0;
+        conn.keepAlive = true;
+        conn.body = job.work.needsBody() ? new ByteArrayOutputStream() : null;
+        conn.sent = System.nanoTime();
+        if (conn.sent >= measureFrom && conn.sent <= measureTo && job.measured) {
+            sendsInWindow++;
+        }
+        inFlight++;
+        conn.channel.writeAndFlush(encoder.encode(job.spec, conn.channel.alloc()), conn.channel.voidPromise());
+    }
+
+    private void answered(Conn conn) {
+        Job job = conn.job;
+        if (job == null) {
+            return; // answer to a request already counted as a timeout
+        }
+        long end = System.nanoTime();
+        conn.job = null;
+        inFlight--;
+        if (job.measured) {
+            m.record(job.intended, conn.sent, end, conn.status, null);
+        }
+        RequestSpec following = stopped() ? null
+                : job.work.next(new Response(conn.status, conn.body == null ? null : conn.body.toByteArray()));
+        conn.body = null;
+        if (!conn.keepAlive) {
+            conn.channel.close(); // channelInactive reconnects it
+            if (following != null) {
+                job.spec = following;
+                job.intended = end;
+                dispatch(job);
+            }
+            return;
+        }
+        if (following != null) {
+            job.spec = following;
+            job.intended = end;
+            send(conn, job);
+        } else {
+            next(conn);
+        }
+    }
+
+    /** Gives a free connection its next request: a waiting one, a new closed-model arrival, or none. */
+    private void next(Conn conn) {
+        Job waitingJob = waiting.pollFirst();
+        if (waitingJob != null) {
+            send(conn, waitingJob);
+        } else if (schedule == null && !stopped()) {
+            long now = System.nanoTime();
+            send(conn, newJob(now));
+        } else {
+            idle.addLast(conn);
+            maybeFinish();
+        }
+    }
+
+    private void lost(Conn conn, String kind) {
+        if (conn.channel == null || !conns.remove(conn)) {
+            return;
+        }
+        live--;
+        idle.remove(conn);
+        if (conn.job != null) {
+            inFlight--;
+            fail(conn.job, conn.sent, System.nanoTime(), kind);
+            conn.job = null;
+        }
+        Conn fresh = new Conn();
+        if (!finished.isDone() && !(stopped() && inFlight == 0 && waiting.isEmpty())) {
+            reconnecting++;
+            connect(fresh).addListener(f -> reconnecting--);
+        }
+        maybeFinish();
+    }
+
+    private void retryConnect(Conn conn) {
+        if (finished.isDone() || stopped()) {
+            maybeFinish();
+            return;
+        }
+        loop.schedule(() -> {
+            reconnecting++;
+            connect(conn).addListener(f -> reconnecting--);
+        }, RECONNECT_NANOS, TimeUnit.NANOSECONDS);
+    }
+
+    private void failWaitingIfNoConnection() {
+        if (live > 0) {
+            return;
+        }
+        long now = System.nanoTime();
+        Job job;
+        while ((job = waiting.pollFirst()) != null) {
+            fail(job, 0, now, "connect");
+        }
+        maybeFinish();
+    }
+
+    private void fail(Job job, long sent, long end, String kind) {
+        if (job.measured) {
+            m.record(job.intended, sent, end, 0, kind);
+        }
+        // a failed step ends its journey: the work learns of it, and its answer is ignored
+        job.work.next(new Response(0, null));
+    }
+
+    /** Every 10 ms: requests past the timeout, answered or still waiting, are timeouts. */
+    private void sweep() {
+        long now = System.nanoTime();
+        long limit = config.timeoutNanos();
+        for (Conn conn : new ArrayList<>(conns)) {
+            if (conn.job != null && now - conn.sent > limit) {
+                Job job = conn.job;
+                conn.job = null;
+                inFlight--;
+                fail(job, conn.sent, now, "timeout");
+                conns.remove(conn);
+                live--;
+                conn.channel.close();
+                if (!stopped()) {
+                    reconnecting++;
+                    connect(new Conn()).addListener(f -> reconnecting--);
+                }
+            }
+        }
+        while (!waiting.isEmpty() && now - waiting.peekFirst().intended > limit) {
+            fail(waiting.pollFirst(), 0, now, "timeout");
+        }
+        maybeFinish();
+        if (!finished.isDone()) {
+            loop.schedule(this::sweep, SWEEP_NANOS, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Once a second after warm-up: close the interval, report progress, check the abort rule. */
+    private void second() {
+        long now = System.nanoTime();
+        if (now >= measureFrom && tick < measureTo + SECOND) {
+            double from = (tick - measureFrom) / (double) SECOND;
+            double to = Math.min(from + 1, (measureTo - measureFrom) / (double) SECOND);
+            if (to > from) {
+                double target = schedule == null ? Double.NaN
+                        : schedule.expectedArrivals((tick - start) / (double) SECOND, (tick - start) / (double) SECOND + (to - from)) / (to - from);
+                Interval interval = m.closeInterval(from, to - from, target);
+                if (config.progress() != null) {
+                    config.progress().accept(new Progress(to, interval, m.requests(), m.errorCount(),
+                            m.corrected.getTotalCount() == 0 ? 0 : m.corrected.getValueAtPercentile(99) / 1000.0, inFlight, waiting.size()));
+                }
+                if (config.abort() != null && config.abort().test(m.intervals())) {
+                    aborted = true;
+                    measureTo = Math.min(measureTo, now);
+                }
+            }
+            tick += SECOND;
+        } else if (config.progress() != null && now < measureFrom) {
+            config.progress().accept(new Progress((now - measureFrom) / (double) SECOND, null, 0, 0, 0, inFlight, waiting.size()));
+        }
+        if (now >= measureTo && cpuAtMeasureEnd < 0) {
+            cpuAtMeasureEnd = cpu();
+        }
+        maybeFinish();
+        if (!finished.isDone()) {
+            long nextTick = now < measureFrom ? Math.min(measureFrom, now + SECOND) : tick + SECOND;
+            loop.schedule(this::second, Math.max(0, nextTick - System.nanoTime()), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private boolean stopped() {
+        return aborted || (schedule == null ? System.nanoTime() >= measureTo : arrivalsDone);
+    }
+
+    private void maybeFinish() {
+        if (finished.isDone() || start == 0 || !stopped() || inFlight > 0 || !waiting.isEmpty()) {
+            return;
+        }
+        if (schedule != null && !arrivalsDone && !aborted) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (cpuAtMeasureEnd < 0) {
+            cpuAtMeasureEnd = cpu();
+        }
+        // close the last, partial interval(s) up to the end of the measured part
+        while (tick < measureTo && now >= measureFrom) {
+            double from = (tick - measureFrom) / (double) SECOND;
+            double to = Math.min(from + 1, (measureTo - measureFrom) / (double) SECOND);
+            double target = schedule == null ? Double.NaN
+                    : schedule.expectedArrivals((tick - start) / (double) SECOND, (tick - start) / (double) SECOND + (to - from)) / (to - from);
+            m.closeInterval(from, to - from, target);
+            tick += SECOND;
+        }
+        for (Conn conn : conns) {
+            conn.channel.close();
+        }
+        finished.complete(null);
+    }
+
+    private long cpu() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long t = threads.getThreadCpuTime(loopThreadId);
+        return t < 0 ? 0 : t;
+    }
+
+    long startNanos() {
+        return start;
+    }
+
+    long measuredNanos() {
+        return measureTo - measureFrom;
+    }
+
+    /** Netty's response decoder, told when a response has no body because the request was a HEAD. */
+    private static final class ResponseDecoder extends HttpResponseDecoder {
+        private final Conn conn;
+
+        ResponseDecoder(Conn conn) {
+            this.conn = conn;
+        }
+
+        @Override
+        protected boolean isContentAlwaysEmpty(HttpMessage msg) {
+            return super.isContentAlwaysEmpty(msg) || (conn.job != null && "HEAD".equals(conn.job.spec.method()));
+        }
+    }
+}

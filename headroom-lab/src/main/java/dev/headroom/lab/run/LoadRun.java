@@ -1,0 +1,188 @@
+package dev.headroom.lab.run;
+
+import dev.headroom.lab.schedule.Schedule;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * A load test against one HTTP/1.1 origin, in the open model (a rate plan, latency measured from each
+ * request's intended send time) or the closed model (N connections, each sending its next request as
+ * soon as the last is answered). Build with {@link #open} or {@link #closed}, then {@link Builder#run()}.
+ *
+ * <p>Accuracy: one event loop drives everything; its timer wakes with about 1 ms granularity, so
+ * at high rates arrivals are sent in small bursts, each late by up to ~1 ms. That lateness is
+ * recorded (schedule lag) and included in the corrected latency; a run whose p99 lag exceeds
+ * {@link #MAX_SCHEDULE_LAG_P99_MS} is marked invalid.
+ */
+public final class LoadRun {
+    /** A valid open-model run sends at least this share of the planned requests within the measured part. */
+    public static final double MIN_SEND_RATIO = 0.95;
+    /** A valid open-model run keeps the generator's event loop below this share of one core. */
+    public static final double MAX_GENERATOR_CPU = 0.95;
+    /** A valid open-model run dispatches 99 % of its arrivals within this many milliseconds of plan. */
+    public static final double MAX_SCHEDULE_LAG_P99_MS = 5.0;
+    public static final int DEFAULT_CONNECTIONS = 64;
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+    private LoadRun() {
+    }
+
+    /** An open-model run: {@code schedule} decides when each request is due. */
+    public static Builder open(URI base, Schedule schedule, Workload workload) {
+        return new Builder(base, Objects.requireNonNull(schedule, "schedule"), workload, 0);
+    }
+
+    /** A closed-model run: {@code concurrency} connections, each with one request in flight. */
+    public static Builder closed(URI base, int concurrency, Duration duration, Workload workload) {
+        if (concurrency < 1) {
+            throw new IllegalArgumentException("concurrency must be at least 1, was " + concurrency);
+        }
+        Builder b = new Builder(base, null, workload, concurrency);
+        b.connections = concurrency;
+        b.durationNanos = positive("duration", duration).toNanos();
+        return b;
+    }
+
+    record Config(String host, int port, boolean defaultPort, int connections, long warmupNanos, long durationNanos,
+                  long timeoutNanos, Consumer<Progress> progress, Predicate<List<Interval>> abort) {
+    }
+
+    public static final class Builder {
+        private final URI base;
+        private final Schedule schedule;
+        private final Workload workload;
+        private final int concurrency;
+        private int connections = DEFAULT_CONNECTIONS;
+        private long warmupNanos;
+        private long durationNanos;
+        private long timeoutNanos = DEFAULT_TIMEOUT.toNanos();
+        private Consumer<Progress> progress;
+        private Predicate<List<Interval>> abort;
+        private Path hdrLog;
+
+        private Builder(URI base, Schedule schedule, Workload workload, int concurrency) {
+            this.base = Objects.requireNonNull(base, "base");
+            if (!"http".equals(base.getScheme()) || base.getHost() == null) {
+                throw new IllegalArgumentException("the target must be an http:// URL with a host, was '" + base + "'");
+            }
+            this.schedule = schedule;
+            this.workload = Objects.requireNonNull(workload, "workload");
+            this.concurrency = concurrency;
+        }
+
+        /** Connections to keep open (open model). Default {@value #DEFAULT_CONNECTIONS}. */
+        public Builder connections(int n) {
+            if (n < 1 || n > 100_000) {
+                throw new IllegalArgumentException("connections must be between 1 and 100000, was " + n);
+            }
+            if (schedule == null) {
+                throw new IllegalArgumentException("connections are set by the concurrency in the closed model");
+            }
+            this.connections = n;
+            return this;
+        }
+
+        /**
+         * The first part of the run that is not measured. In the open model the schedule already
+         * includes it (its first {@code warmup} seconds); in the closed model it is added before the duration.
+         */
+        public Builder warmup(Duration warmup) {
+            if (warmup.isNegative()) {
+                throw new IllegalArgumentException("warmup must not be negative, was " + warmup);
+            }
+            this.warmupNanos = warmup.toNanos();
+            return this;
+        }
+
+        public Builder timeout(Duration timeout) {
+            this.timeoutNanos = positive("timeout", timeout).toNanos();
+            return this;
+        }
+
+        /** Called once a second on the generator's thread; keep it quick. */
+        public Builder progress(Consumer<Progress> progress) {
+            this.progress = progress;
+            return this;
+        }
+
+        /** Checked after each second; true stops the run early (e.g. a windowed SLO already failed). */
+        public Builder abortWhen(Predicate<List<Interval>> abort) {
+            this.abort = abort;
+            return this;
+        }
+
+        /** Also write every interval's corrected histogram to an HdrHistogram interval log. */
+        public Builder hdrLog(Path file) {
+            this.hdrLog = file;
+            return this;
+        }
+
+        public RunResult run() throws IOException, InterruptedException {
+            if (schedule != null && warmupNanos > schedule.durationSeconds() * 1e9) {
+                throw new IllegalArgumentException("warmup must be shorter than the plan (" + schedule.durationSeconds() + " s)");
+            }
+            int port = base.getPort() == -1 ? 80 : base.getPort();
+            Config config = new Config(base.getHost(), port, base.getPort() == -1, connections, warmupNanos, durationNanos,
+                    timeoutNanos, progress, abort);
+            long startMillis = System.currentTimeMillis();
+            try (PrintStream log = hdrLog == null ? null : new PrintStream(Files.newOutputStream(hdrLog), false, "UTF-8")) {
+                Measurements m = new Measurements(log, startMillis);
+                Engine engine = new Engine(config, schedule, workload, m);
+                engine.run();
+                return result(engine, m);
+            }
+        }
+
+        private RunResult result(Engine engine, Measurements m) {
+            double measuredSeconds = engine.measuredNanos() / 1e9;
+            double warmupSeconds = warmupNanos / 1e9;
+            double targetRate = schedule == null ? Double.NaN
+                    : schedule.expectedArrivals(warmupSeconds, warmupSeconds + measuredSeconds) / measuredSeconds;
+            double achieved = measuredSeconds > 0 ? m.requests() / measuredSeconds : 0;
+            List<String> invalid = new ArrayList<>();
+            double lagP99 = m.scheduleLag.getTotalCount() == 0 ? 0 : m.scheduleLag.getValueAtPercentile(99) / 1000.0;
+            double cpu = engine.cpuFraction();
+            if (engine.opened() < connections) {
+                invalid.add(String.format("only %d of %d connections could be opened to %s", engine.opened(), connections, base));
+            }
+            if (schedule != null) {
+                double planned = targetRate * measuredSeconds;
+                double sent = engine.sendsInWindow();
+                if (planned > 0 && sent < MIN_SEND_RATIO * planned && !engine.aborted()) {
+                    invalid.add(String.format("sent %.0f of %.0f planned requests (%.1f%%, below %.0f%%): all %d connections were busy"
+                                    + " or failing; the corrected latency still counts the wait, but the plan was not delivered"
+                                    + " (use more --connections, or a lower --rate)",
+                            sent, planned, 100 * sent / planned, 100 * MIN_SEND_RATIO, connections));
+                }
+                if (cpu >= MAX_GENERATOR_CPU) {
+                    invalid.add(String.format("the generator's event loop used %.0f%% of a core: it may have delayed requests itself", 100 * cpu));
+                }
+                if (lagP99 > MAX_SCHEDULE_LAG_P99_MS) {
+                    invalid.add(String.format("schedule lag p99 %.1f ms exceeds %.1f ms: the generator fell behind its own plan", lagP99, MAX_SCHEDULE_LAG_P99_MS));
+                }
+            }
+            return new RunResult(base.toString(), schedule == null ? "closed" : "open", targetRate,
+                    connections, measuredSeconds, warmupSeconds, m.requests(), achieved, m.errors(), m.statuses(),
+                    m.corrected, m.uncorrected, m.dispatchDelay, m.intervals(), List.copyOf(invalid),
+                    new RunResult.GeneratorStats(cpu, lagP99,
+                            m.scheduleLag.getTotalCount() == 0 ? 0 : m.scheduleLag.getMaxValue() / 1000.0,
+                            engine.opened(), engine.inFlightAtEnd()));
+        }
+    }
+
+    private static Duration positive(String name, Duration d) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, was " + d);
+        }
+        return d;
+    }
+}

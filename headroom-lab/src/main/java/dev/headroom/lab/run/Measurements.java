@@ -1,0 +1,114 @@
+package dev.headroom.lab.run;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogWriter;
+
+/**
+ * The run's histograms and counters. Written only from the generator's single event-loop thread, so
+ * plain {@link Histogram}s suffice (no Recorder, no locks, no allocation per record). Values are
+ * microseconds, tracked up to an hour at 3 significant digits (HdrHistogram's usual ~185 KB each).
+ */
+final class Measurements {
+    private static final long HIGHEST_MICROS = 3_600_000_000L;
+
+    final Histogram corrected = histogram();
+    final Histogram uncorrected = histogram();
+    final Histogram dispatchDelay = histogram();
+    final Histogram scheduleLag = histogram();
+    private Histogram interval = histogram();
+    private long intervalRequests;
+    private long intervalErrors;
+    private final List<Interval> intervals = new ArrayList<>();
+    private final Map<String, Long> errors = new LinkedHashMap<>();
+    private final Map<Integer, Long> statuses = new TreeMap<>();
+    private long requests;
+    private final HistogramLogWriter log;
+    private final long startMillis;
+
+    Measurements(PrintStream hdrLog, long startMillis) {
+        this.startMillis = startMillis;
+        if (hdrLog != null) {
+            log = new HistogramLogWriter(hdrLog);
+            log.outputComment("headroom load: corrected latency in microseconds, one interval per second");
+            log.outputStartTime(startMillis);
+            log.setBaseTime(startMillis);
+            log.outputLegend();
+        } else {
+            log = null;
+        }
+        for (String kind : new String[] {"status", "timeout", "connect", "io"}) {
+            errors.put(kind, 0L);
+        }
+    }
+
+    private static Histogram histogram() {
+        return new Histogram(HIGHEST_MICROS, 3);
+    }
+
+    /** A measured request: answered (status > 0) or failed ({@code errorKind} not null). */
+    void record(long intendedNanos, long sentNanos, long endNanos, int status, String errorKind) {
+        long corr = Math.max(0, (endNanos - intendedNanos) / 1000);
+        corrected.recordValue(Math.min(corr, HIGHEST_MICROS));
+        interval.recordValue(Math.min(corr, HIGHEST_MICROS));
+        if (sentNanos > 0) {
+            uncorrected.recordValue(Math.min(Math.max(0, (endNanos - sentNanos) / 1000), HIGHEST_MICROS));
+            dispatchDelay.recordValue(Math.min(Math.max(0, (sentNanos - intendedNanos) / 1000), HIGHEST_MICROS));
+        }
+        requests++;
+        intervalRequests++;
+        if (status > 0) {
+            statuses.merge(status, 1L, Long::sum);
+        }
+        String kind = errorKind != null ? errorKind : (status < 200 || status > 299) ? "status" : null;
+        if (kind != null) {
+            errors.merge(kind, 1L, Long::sum);
+            intervalErrors++;
+        }
+    }
+
+    void lag(long lateNanos) {
+        scheduleLag.recordValue(Math.min(Math.max(0, lateNanos / 1000), HIGHEST_MICROS));
+    }
+
+    /** Closes the current interval (responses completed since the last call) and starts the next. */
+    Interval closeInterval(double startSeconds, double seconds, double targetRate) {
+        Histogram h = interval;
+        Interval done = new Interval(startSeconds, seconds, intervalRequests, intervalErrors, targetRate, h);
+        intervals.add(done);
+        if (log != null) {
+            h.setStartTimeStamp(startMillis + Math.round(startSeconds * 1000));
+            h.setEndTimeStamp(startMillis + Math.round((startSeconds + seconds) * 1000));
+            log.outputIntervalHistogram(h);
+        }
+        interval = histogram();
+        intervalRequests = 0;
+        intervalErrors = 0;
+        return done;
+    }
+
+    long requests() {
+        return requests;
+    }
+
+    long errorCount() {
+        return errors.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    List<Interval> intervals() {
+        return List.copyOf(intervals);
+    }
+
+    Map<String, Long> errors() {
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(errors));
+    }
+
+    Map<Integer, Long> statuses() {
+        return java.util.Collections.unmodifiableMap(new TreeMap<>(statuses));
+    }
+}
