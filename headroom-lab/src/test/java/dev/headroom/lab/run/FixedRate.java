@@ -3,7 +3,7 @@ package dev.headroom.lab.run;
 import dev.headroom.lab.schedule.Schedule;
 
 /** A constant-rate schedule for engine tests, independent of the stage parser. */
-record FixedRate(double rate, double seconds) implements Schedule {
+public record FixedRate(double rate, double seconds) implements Schedule {
     @Override
     public long offsetNanos(long n) {
         double t = n / rate;
