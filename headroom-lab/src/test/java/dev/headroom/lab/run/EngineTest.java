@@ -34,6 +34,22 @@ class EngineTest {
     }
 
     @Test
+    void reportedPercentilesFollowTheInjectedLatencyDistribution() throws Exception {
+        // every 10th request takes 50 ms, the others 2 ms; 32 connections at 200/s never queue
+        try (PausingServer server = PausingServer.delaying(n -> Duration.ofMillis(n % 10 == 9 ? 50 : 2).toNanos())) {
+            RunResult r = LoadRun.open(URI.create(server.url()), new FixedRate(200, 6), ROOT)
+                    .connections(32).warmup(Duration.ofSeconds(1)).run();
+            assertThat(r.errorCount()).isZero();
+            assertThat(Latency.at(r.corrected(), 50)).isBetween(2.0, 4.0);
+            assertThat(Latency.at(r.corrected(), 85)).isBetween(2.0, 4.0);
+            assertThat(Latency.at(r.corrected(), 95)).isBetween(50.0, 53.0);
+            assertThat(Latency.at(r.corrected(), 99)).isBetween(50.0, 53.0);
+            // nothing queues, so corrected and uncorrected agree
+            assertThat(Latency.at(r.uncorrected(), 95)).isBetween(50.0, 53.0);
+        }
+    }
+
+    @Test
     void aStallShowsInCorrectedLatencyAndHidesInUncorrected() throws Exception {
         // Frozen 200 ms of every second: 20 % of arrivals wait 0..200 ms, so corrected p90 ≈ 100 ms and
         // p99 ≈ 190 ms. Only the 4 requests in flight when a freeze starts see it from their actual send:
