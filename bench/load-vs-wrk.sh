@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# headroom load vs wrk -t1 on the same nginx `return 200` target, interleaved in one session.
+#
+# Each round runs wrk -t1 -c64 (closed loop), then `headroom load --concurrency 64` (closed model, the
+# same 64 connections), then `headroom load --rate R` (open model) at 80 % of the rate wrk reached in
+# that round, which must come out valid. nginx (one worker) is pinned to CPU 1, the generators to CPU 0.
+#
+# Usage: bench/load-vs-wrk.sh [--rounds N] [--duration S]     Needs: nginx, wrk (apt-get install nginx-light wrk)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+rounds=3 duration=15
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rounds) rounds=$2; shift 2 ;;
+    --duration) duration=$2; shift 2 ;;
+    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "load-vs-wrk.sh: unknown argument '$1'" >&2; exit 2 ;;
+  esac
+done
+for tool in nginx wrk taskset; do command -v $tool >/dev/null || { echo "load-vs-wrk.sh: $tool not found" >&2; exit 2; }; done
+out=$(mktemp -d)
+"$root/headroom" --version >/dev/null
+cp "$root/headroom-cli/target/headroom.jar" "$out/headroom.jar"
+HEADROOM_JDK_NEED=run . "$root/scripts/find-jdk.sh"
+taskset -c 1 nginx -p "$out" -c "$root/bench/nginx-return200.conf"
+trap 'nginx -p "$out" -c "$root/bench/nginx-return200.conf" -s stop 2>/dev/null || true' EXIT
+url=http://127.0.0.1:18888/
+load() { taskset -c 0 "$JAVA_HOME/bin/java" -Xmx1g -jar "$out/headroom.jar" load --quiet "$@"; }
+load --concurrency 64 --duration 5s "$url" >/dev/null   # warm-up of both
+for round in $(seq 1 "$rounds"); do
+  wrk_rps=$(taskset -c 0 wrk -t1 -c64 -d"${duration}s" "$url" | awk '/Requests\/sec/{print $2}')
+  load --concurrency 64 --duration "${duration}s" --warmup 2s --json "$out/closed.json" "$url" >/dev/null || true
+  closed=$(python3 -c "import json;print(json.load(open('$out/closed.json'))['achieved_rate'])")
+  open_rate=$(python3 -c "print(int($wrk_rps*0.8))")
+  code=0; load --rate "$open_rate" --duration "${duration}s" --warmup 2s --json "$out/open.json" "$url" >/dev/null || code=$?
+  open=$(python3 -c "import json;d=json.load(open('$out/open.json'));print(d['achieved_rate'], d['valid'], d['latency_ms']['p99'], d['generator']['cpu_fraction'])")
+  echo "round $round: wrk $wrk_rps req/s | load closed $closed req/s | load open at $open_rate/s: achieved valid p99 cpu = $open (exit $code)" | tee -a "$out/results"
+done
+python3 - "$out/results" <<'PY'
+import re, statistics, sys
+rows = [l for l in open(sys.argv[1])]
+wrk = [float(re.search(r"wrk ([\d.]+)", l).group(1)) for l in rows]
+closed = [float(re.search(r"load closed ([\d.]+)", l).group(1)) for l in rows]
+ratios = [c / w for c, w in zip(closed, wrk)]
+print(f"\nmedian wrk {statistics.median(wrk):.0f} req/s, headroom load closed {statistics.median(closed):.0f} req/s, "
+      f"ratio {statistics.median(ratios):.2f} (rounds: {', '.join(f'{r:.2f}' for r in ratios)})")
+PY
