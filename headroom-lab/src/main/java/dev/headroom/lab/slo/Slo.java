@@ -42,7 +42,8 @@ public final class Slo {
         String expr = text == null ? "" : text.trim();
         Matcher m = SYNTAX.matcher(expr.toLowerCase(Locale.ROOT));
         if (!m.matches()) {
-            String head = expr.replaceAll("[\\[<>=].*$", "");
+            Matcher word = Pattern.compile("^[a-zA-Z]+[0-9.]*").matcher(expr);
+            String head = word.find() ? word.group() : expr;
             if (!head.matches("p\\d+(\\.\\d+)?|max|mean|errors|rate")) {
                 throw new IllegalArgumentException("slo '" + expr + "': unknown metric '" + head + "'; use p50..p99.999, max, mean, errors, rate");
             }

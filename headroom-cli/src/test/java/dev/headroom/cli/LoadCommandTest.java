@@ -1,0 +1,97 @@
+package dev.headroom.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.headroom.lab.selftest.PausingServer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code headroom load} end to end: exit codes 0/1/2/3 and the JSON result, against a local server. */
+class LoadCommandTest {
+    private static PausingServer server;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = PausingServer.delaying(n -> 1_000_000); // 1 ms per request
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private static int run(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        try {
+            System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            return Headroom.run(args);
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    @Test
+    void passingSlosExitZeroAndTheJsonHasTheContractFields() throws Exception {
+        Path json = dir.resolve("run.json");
+        int code = run("load", "--quiet", "--rate", "200", "--duration", "2s", "--connections", "8",
+                "--slo", "p99<1s", "--slo", "errors<1%", "--json", json.toString(), server.url());
+        JsonNode r = new ObjectMapper().readTree(Files.readString(json));
+        assertThat(code).as(r.toPrettyString()).isZero();
+        assertThat(r.get("requests").asLong()).isEqualTo(400);
+        assertThat(r.get("target_rate").asDouble()).isEqualTo(200.0);
+        for (String field : new String[] {"achieved_rate", "errors", "latency_ms", "uncorrected_latency_ms", "dispatch_delay_ms",
+                "valid", "invalid_reasons", "slo", "passed", "series"}) {
+            assertThat(r.has(field)).as(field).isTrue();
+        }
+        assertThat(r.get("latency_ms").get("p50").asDouble()).isGreaterThanOrEqualTo(1.0);
+        assertThat(r.get("slo")).hasSize(2).allSatisfy(s -> assertThat(s.get("passed").asBoolean()).isTrue());
+        assertThat(r.get("passed").asBoolean()).isTrue();
+        assertThat(r.get("series")).hasSize(2);
+    }
+
+    @Test
+    void aFailedSloExitsOne() {
+        assertThat(run("load", "--quiet", "--rate", "100", "--duration", "1s", "--slo", "p50<1us", "--json",
+                dir.resolve("r.json").toString(), server.url())).isEqualTo(1);
+        assertThat(dir.resolve("r.json")).exists();
+    }
+
+    @Test
+    void anInvalidRunExitsThreeAndStillWritesTheJson() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path json = dir.resolve("invalid.json");
+        assertThat(run("load", "--quiet", "--rate", "20", "--duration", "1s", "--timeout", "1s", "--slo", "p99<1s",
+                "--json", json.toString(), "http://127.0.0.1:" + port + "/")).isEqualTo(3);
+        assertThat(new ObjectMapper().readTree(Files.readString(json)).get("valid").asBoolean()).isFalse();
+    }
+
+    @Test
+    void usageErrorsExitTwoAndWriteNothing() {
+        Path json = dir.resolve("none.json");
+        assertThat(run("load", "--rate", "10", "--slo", "p99<10", "--json", json.toString(), server.url())).isEqualTo(2);
+        assertThat(run("load", "--rate", "10", "--concurrency", "4", server.url())).isEqualTo(2);
+        assertThat(run("load", "--stages", "10/soon", server.url())).isEqualTo(2);
+        assertThat(run("load", "--rate", "10", "--duration", "forever", server.url())).isEqualTo(2);
+        assertThat(run("load", "--rate", "10", "ftp://x/")).isEqualTo(2);
+        assertThat(json).doesNotExist();
+    }
+}
