@@ -174,18 +174,18 @@ final class LoadCommand implements Callable<Integer> {
         if (rate != null && !(rate > 0)) {
             throw new IllegalArgumentException("--rate must be positive, was " + rate);
         }
-        Duration measured = flag("--duration", () -> Durations.parse(duration));
-        Duration warm = flag("--warmup", () -> Durations.parse(warmup));
-        Duration wait = flag("--timeout", () -> Durations.parse(timeout));
+        Duration measured = Flags.check("--duration", () -> Durations.parse(duration));
+        Duration warm = Flags.check("--warmup", () -> Durations.parse(warmup));
+        Duration wait = Flags.check("--timeout", () -> Durations.parse(timeout));
         List<Slo> gates = new ArrayList<>();
         for (String s : slos) {
-            gates.add(flag("--slo", () -> Slo.parse(s)));
+            gates.add(Flags.check("--slo", () -> Slo.parse(s)));
         }
 
         if (url == null) {
             throw new IllegalArgumentException("give the target URL, e.g. http://127.0.0.1:8080/path");
         }
-        URI uri = flag("URL", () -> URI.create(url));
+        URI uri = Flags.check("URL", () -> URI.create(url));
         String path = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
                 + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
         URI base = uri;
@@ -208,10 +208,10 @@ final class LoadCommand implements Callable<Integer> {
         LoadRun.Builder builder;
         String describe;
         if (concurrency != null) {
-            builder = flag("--concurrency", () -> LoadRun.closed(base, concurrency, measured, workload)).warmup(warm);
+            builder = Flags.check("--concurrency", () -> LoadRun.closed(base, concurrency, measured, workload)).warmup(warm);
             describe = String.format("closed model, %d connections, %s (+%s warm-up)", concurrency, duration, warmup);
         } else {
-            Stages plan = stages != null ? flag("--stages", () -> Stages.parse(stages))
+            Stages plan = stages != null ? Flags.check("--stages", () -> Stages.parse(stages))
                     : Stages.constant(rate, measured.toNanos() / 1e9);
             Stages withWarmup = warm.isZero() ? plan : plan.withWarmup(warm.toNanos() / 1e9);
             Schedule schedule = switch (arrivals.toLowerCase(java.util.Locale.ROOT)) {
@@ -219,9 +219,9 @@ final class LoadCommand implements Callable<Integer> {
                 case "poisson" -> Schedules.poisson(withWarmup, seed);
                 default -> throw new IllegalArgumentException("--arrivals must be uniform or poisson, was '" + arrivals + "'");
             };
-            builder = flag("URL", () -> LoadRun.open(base, schedule, workload)).warmup(warm);
+            builder = Flags.check("URL", () -> LoadRun.open(base, schedule, workload)).warmup(warm);
             LoadRun.Builder b = builder;
-            flag("--connections", () -> b.connections(connections));
+            Flags.check("--connections", () -> b.connections(connections));
             describe = String.format("open model, %s arrivals, %s, %d connections", arrivals,
                     stages != null ? "stages " + stages : String.format("%.0f/s for %s", rate, duration) + (warm.isZero() ? "" : " (+" + warmup + " warm-up)"),
                     connections);
@@ -229,14 +229,6 @@ final class LoadCommand implements Callable<Integer> {
         return new Plan(builder, wait, gates, describe, target);
     }
 
-    private static <T> T flag(String name, java.util.function.Supplier<T> parse) {
-        try {
-            return parse.get();
-        } catch (IllegalArgumentException e) {
-            String message = e.getMessage();
-            throw new IllegalArgumentException(message != null && message.startsWith(name) ? message : name + ": " + message, e);
-        }
-    }
 
     /** Lets the console report, which prints to a PrintStream, write through picocli's writer. */
     private static final class WriterStream extends java.io.OutputStream {

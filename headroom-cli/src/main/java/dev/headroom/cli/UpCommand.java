@@ -73,35 +73,27 @@ final class UpCommand implements Callable<Integer> {
                 Integer.toString(ShopConfig.formulaPoolSize(Runtime.getRuntime().availableProcessors(), 1)));
     }
 
-    /** Runs a flag's validation, prefixing its message with the flag so the one-line error says what to change. */
-    private static <T> T flag(String name, java.util.function.Supplier<T> check) {
-        try {
-            return check.get();
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
-        }
-    }
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         // Validate every flag before starting anything; a bad one is named in the message.
-        Profile chosen = flag("--profile", () -> Profile.parse(profile));
-        SeedSpec seedSpec = flag("--users/--products/--orders", () -> new SeedSpec(users, products, orders, seed));
+        Profile chosen = Flags.check("--profile", () -> Profile.parse(profile));
+        SeedSpec seedSpec = Flags.check("--users/--products/--orders", () -> new SeedSpec(users, products, orders, seed));
         ShopConfig.Builder shopConfig = ShopConfig.builder().profile(chosen);
-        flag("--host", () -> shopConfig.host(host));
-        flag("--port", () -> shopConfig.port(port));
-        flag("--pool-size", () -> shopConfig.poolSize(poolSize));
-        flag("--shutdown-grace", () -> shopConfig.shutdownGrace(Duration.ofSeconds(shutdownGrace)));
+        Flags.check("--host", () -> shopConfig.host(host));
+        Flags.check("--port", () -> shopConfig.port(port));
+        Flags.check("--pool-size", () -> shopConfig.poolSize(poolSize));
+        Flags.check("--shutdown-grace", () -> shopConfig.shutdownGrace(Duration.ofSeconds(shutdownGrace)));
         Infra.Builder infraConfig = Infra.builder().dataDir(dataDir).stopOnShutdown(false).log(line -> {
             out.println(line);
             out.flush();
         });
         if (pgUrl != null) {
-            flag("--pg-url", () -> infraConfig.postgresUrl(pgUrl));
+            Flags.check("--pg-url", () -> infraConfig.postgresUrl(pgUrl));
         }
         if (redisUrl != null) {
-            flag("--redis-url", () -> infraConfig.redisUrl(redisUrl));
+            Flags.check("--redis-url", () -> infraConfig.redisUrl(redisUrl));
         }
 
         Infra infra = infraConfig.start();

@@ -49,7 +49,7 @@ class LoadCommandTest {
     @Test
     void passingSlosExitZeroAndTheJsonHasTheContractFields() throws Exception {
         Path json = dir.resolve("run.json");
-        int code = run("load", "--quiet", "--rate", "200", "--duration", "2s", "--connections", "8",
+        int code = run("load", "--quiet", "--rate", "200", "--duration", "2s", "--warmup", "2s", "--connections", "8",
                 "--slo", "p99<1s", "--slo", "errors<1%", "--json", json.toString(), server.url());
         JsonNode r = new ObjectMapper().readTree(Files.readString(json));
         assertThat(code).as(r.toPrettyString()).isZero();
@@ -67,7 +67,7 @@ class LoadCommandTest {
 
     @Test
     void aFailedSloExitsOne() {
-        assertThat(run("load", "--quiet", "--rate", "100", "--duration", "1s", "--slo", "p50<1us", "--json",
+        assertThat(run("load", "--quiet", "--rate", "100", "--duration", "1s", "--warmup", "2s", "--slo", "p50<1us", "--json",
                 dir.resolve("r.json").toString(), server.url())).isEqualTo(1);
         assertThat(dir.resolve("r.json")).exists();
     }
