@@ -1,6 +1,7 @@
 package dev.headroom.cli;
 
 import dev.headroom.lab.report.ConsoleReport;
+import dev.headroom.lab.report.HtmlReport;
 import dev.headroom.lab.report.JsonReport;
 import dev.headroom.lab.run.LoadRun;
 import dev.headroom.lab.run.Progress;
@@ -44,8 +45,8 @@ import picocli.CommandLine.Spec;
                 "the plan: see the reasons); 2 usage error. The JSON result is written in every case but 2."},
         footer = {"", "Examples:",
                 "  headroom load --rate 2000 --duration 30s http://127.0.0.1:8080/products/7",
-                "  headroom load --rate 5000 --arrivals poisson --slo 'p99<10ms' --slo 'errors<0.1%' --json run.json URL",
-                "  headroom load --stages '0->5000/30s,5000/60s,20000/5s,5000/30s' --json run.json URL",
+                "  headroom load --rate 5000 --arrivals poisson --slo 'p99<10ms' --slo 'errors<0.1%' --html report.html URL",
+                "  headroom load --stages '0->5000/30s,5000/60s,20000/5s,5000/30s' --html report.html URL",
                 "  headroom load --concurrency 64 --duration 20s URL        (maximum throughput, closed model)",
                 "  headroom load selftest"})
 final class LoadCommand implements Callable<Integer> {
@@ -103,6 +104,9 @@ final class LoadCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Write the result as JSON.")
     Path json;
 
+    @Option(names = "--html", paramLabel = "FILE", description = "Write a self-contained HTML report with charts (opens offline).")
+    Path html;
+
     @Option(names = "--hdr-log", paramLabel = "FILE", description = "Write an HdrHistogram interval log (corrected latency, one interval per second).")
     Path hdrLog;
 
@@ -137,6 +141,9 @@ final class LoadCommand implements Callable<Integer> {
         out.flush();
         if (json != null) {
             JsonReport.write(result, verdicts, json);
+        }
+        if (html != null) {
+            HtmlReport.write(result, verdicts, html);
         }
         return ExitCodes.of(result, verdicts);
     }
