@@ -8,6 +8,7 @@ import dev.headroom.lab.run.Progress;
 import dev.headroom.lab.run.RequestSpec;
 import dev.headroom.lab.run.RunResult;
 import dev.headroom.lab.run.Workload;
+import dev.headroom.lab.scenario.Scenario;
 import dev.headroom.lab.schedule.Durations;
 import dev.headroom.lab.schedule.Schedule;
 import dev.headroom.lab.schedule.Schedules;
@@ -48,13 +49,17 @@ import picocli.CommandLine.Spec;
                 "  headroom load --rate 5000 --arrivals poisson --slo 'p99<10ms' --slo 'errors<0.1%' --html report.html URL",
                 "  headroom load --stages '0->5000/30s,5000/60s,20000/5s,5000/30s' --html report.html URL",
                 "  headroom load --concurrency 64 --duration 20s URL        (maximum throughput, closed model)",
+                "  headroom load --scenario shop.scenario --rate 500 --html report.html",
                 "  headroom load selftest"})
 final class LoadCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(arity = "0..1", paramLabel = "URL", description = "Target, e.g. http://127.0.0.1:8080/path.")
+    @Parameters(arity = "0..1", paramLabel = "URL", description = "Target, e.g. http://127.0.0.1:8080/path. With --scenario: the origin only (overrides the file's base).")
     String url;
+
+    @Option(names = "--scenario", paramLabel = "FILE", description = "Send a weighted mix of requests and journeys described in FILE (see docs/scenarios.md) instead of one URL.")
+    Path scenario;
 
     @Option(names = "--rate", paramLabel = "N", description = "Open model: requests per second.")
     Double rate;
@@ -80,8 +85,8 @@ final class LoadCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "TIME", description = "A request unanswered this long (from its intended send) is a timeout. Default: ${DEFAULT-VALUE}.")
     String timeout = "10s";
 
-    @Option(names = "--method", paramLabel = "METHOD", description = "HTTP method. Default: ${DEFAULT-VALUE}.")
-    String method = "GET";
+    @Option(names = "--method", paramLabel = "METHOD", description = "HTTP method. Default: GET.")
+    String method;
 
     @Option(names = {"--header", "-H"}, paramLabel = "'NAME: VALUE'", description = "Request header (repeatable).")
     List<String> headers = new ArrayList<>();
@@ -92,7 +97,7 @@ final class LoadCommand implements Callable<Integer> {
     @Option(names = "--body-file", paramLabel = "FILE", description = "Request body from a file.")
     Path bodyFile;
 
-    @Option(names = "--seed", paramLabel = "N", description = "Seed for Poisson arrivals. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--seed", paramLabel = "N", description = "Seed for Poisson arrivals and the scenario's random choices. Default: ${DEFAULT-VALUE}.")
     long seed = 1;
 
     @Option(names = "--slo", paramLabel = "EXPR", description = "A gate (repeatable): p99<10ms, p99.9<50ms, errors<0.1%%, rate>=95%%, p99[10s]<20ms (every 10 s window).")
@@ -189,29 +194,10 @@ final class LoadCommand implements Callable<Integer> {
             gates.add(Flags.check("--slo", () -> Slo.parse(s)));
         }
 
-        if (url == null) {
-            throw new IllegalArgumentException("give the target URL, e.g. http://127.0.0.1:8080/path");
-        }
-        URI uri = Flags.check("URL", () -> URI.create(url));
-        String path = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
-                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-        URI base = uri;
-        byte[] bytes = bodyFile != null ? Files.readAllBytes(bodyFile) : body != null ? body.getBytes(StandardCharsets.UTF_8) : null;
-        List<Map.Entry<String, String>> hs = new ArrayList<>();
-        for (String h : headers) {
-            int colon = h.indexOf(':');
-            if (colon <= 0) {
-                throw new IllegalArgumentException("--header must look like 'Name: value', was '" + h + "'");
-            }
-            hs.add(Map.entry(h.substring(0, colon).trim(), h.substring(colon + 1).trim()));
-        }
-        String m = method.toUpperCase(java.util.Locale.ROOT);
-        if (!m.matches("[A-Z]+")) {
-            throw new IllegalArgumentException("--method must be an HTTP method like GET or POST, was '" + method + "'");
-        }
-        Workload workload = Workload.of(new RequestSpec(m + " " + path, m, path, hs, bytes));
-        String target = m + " " + url;
-
+        Target t = scenario != null ? scenarioTarget() : urlTarget();
+        URI base = t.base;
+        Workload workload = t.workload;
+        String target = t.describe;
         LoadRun.Builder builder;
         String describe;
         if (concurrency != null) {
@@ -236,6 +222,51 @@ final class LoadCommand implements Callable<Integer> {
         return new Plan(builder, wait, gates, describe, target);
     }
 
+
+    private record Target(URI base, Workload workload, String describe) {
+    }
+
+    private Target urlTarget() throws IOException {
+        if (url == null) {
+            throw new IllegalArgumentException("give the target URL, e.g. http://127.0.0.1:8080/path, or --scenario FILE");
+        }
+        URI uri = Flags.check("URL", () -> URI.create(url));
+        String path = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
+                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        byte[] bytes = bodyFile != null ? Files.readAllBytes(bodyFile) : body != null ? body.getBytes(StandardCharsets.UTF_8) : null;
+        List<Map.Entry<String, String>> hs = new ArrayList<>();
+        for (String h : headers) {
+            int colon = h.indexOf(':');
+            if (colon <= 0) {
+                throw new IllegalArgumentException("--header must look like 'Name: value', was '" + h + "'");
+            }
+            hs.add(Map.entry(h.substring(0, colon).trim(), h.substring(colon + 1).trim()));
+        }
+        String m = method == null ? "GET" : method.toUpperCase(java.util.Locale.ROOT);
+        if (!m.matches("[A-Z]+")) {
+            throw new IllegalArgumentException("--method must be an HTTP method like GET or POST, was '" + method + "'");
+        }
+        return new Target(uri, Workload.of(new RequestSpec(m + " " + path, m, path, hs, bytes)), m + " " + url);
+    }
+
+    private Target scenarioTarget() throws IOException {
+        if (method != null || body != null || bodyFile != null || !headers.isEmpty()) {
+            throw new IllegalArgumentException("--method, --header, --body and --body-file describe a single request;"
+                    + " with --scenario, write them in the scenario file");
+        }
+        Scenario s = Scenario.load(scenario); // its errors name the file and line already
+        URI base;
+        if (url != null) {
+            base = Flags.check("URL", () -> URI.create(url));
+            if (base.getRawPath() != null && !base.getRawPath().isEmpty() && !base.getRawPath().equals("/") || base.getRawQuery() != null) {
+                throw new IllegalArgumentException("with --scenario the URL is the origin only (e.g. http://127.0.0.1:8080); paths come from the file, was '" + url + "'");
+            }
+        } else {
+            base = s.base().orElseThrow(() -> new IllegalArgumentException(
+                    "the scenario has no 'base URL' line: add one, or give the origin, e.g. http://127.0.0.1:8080"));
+        }
+        return new Target(base, s.workload(seed), "scenario " + s.describe() + " at " + base);
+    }
 
     /** Lets the console report, which prints to a PrintStream, write through picocli's writer. */
     private static final class WriterStream extends java.io.OutputStream {

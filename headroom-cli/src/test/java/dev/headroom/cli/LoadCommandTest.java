@@ -34,16 +34,26 @@ class LoadCommandTest {
     }
 
     private static int run(String... args) {
+        return runCapturing(new ByteArrayOutputStream(), args);
+    }
+
+    private static int runCapturing(ByteArrayOutputStream errors, String... args) {
         PrintStream out = System.out;
         PrintStream err = System.err;
         try {
             System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(errors, true, StandardCharsets.UTF_8));
             return Headroom.run(args);
         } finally {
             System.setOut(out);
             System.setErr(err);
         }
+    }
+
+    private static String usageError(String... args) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertThat(runCapturing(err, args)).isEqualTo(2);
+        return err.toString(StandardCharsets.UTF_8).strip();
     }
 
     @Test
@@ -93,5 +103,47 @@ class LoadCommandTest {
         assertThat(run("load", "--rate", "10", "--duration", "forever", server.url())).isEqualTo(2);
         assertThat(run("load", "--rate", "10", "ftp://x/")).isEqualTo(2);
         assertThat(json).doesNotExist();
+    }
+
+    @Test
+    void aScenarioRunsItsMixAndReportsEachEntry() throws Exception {
+        Path scenario = dir.resolve("mix.scenario");
+        Files.writeString(scenario, """
+                base http://127.0.0.1:1
+                request browse weight=3
+                  GET /products/${zipf(1..1000)}
+                request search weight=1
+                  GET /products?q=${pick(lamp, mug)}
+                """);
+        Path json = dir.resolve("mix.json");
+        // the URL on the command line replaces the file's base (port 1, where nothing listens)
+        int code = run("load", "--quiet", "--scenario", scenario.toString(), "--rate", "200", "--duration", "2s", "--warmup", "2s",
+                "--connections", "8", "--json", json.toString(), server.url());
+        JsonNode r = new ObjectMapper().readTree(Files.readString(json));
+        assertThat(code).as(r.toPrettyString()).isZero();
+        assertThat(r.get("errors").get("total").asLong()).isZero();
+        assertThat(r.get("by_request")).extracting(b -> b.get("name").asText()).containsExactly("browse", "search");
+        long browse = r.get("by_request").get(0).get("requests").asLong();
+        long search = r.get("by_request").get(1).get("requests").asLong();
+        assertThat(browse + search).isEqualTo(400);
+        assertThat(browse).isBetween(250L, 350L);
+    }
+
+    @Test
+    void scenarioUsageErrorsNameTheProblem() throws Exception {
+        Path bad = dir.resolve("bad.scenario");
+        Files.writeString(bad, "request a\n  GET /x/${zipf(1..10, s=-1)}\n");
+        assertThat(usageError("load", "--rate", "10", "--scenario", bad.toString(), server.url()))
+                .isEqualTo("headroom: " + bad + ":2: zipf exponent s must be in (0, 10], was -1.0");
+        Path noBase = dir.resolve("nobase.scenario");
+        Files.writeString(noBase, "request a\n  GET /x\n");
+        assertThat(usageError("load", "--rate", "10", "--scenario", noBase.toString()))
+                .contains("the scenario has no 'base URL' line");
+        assertThat(usageError("load", "--rate", "10", "--scenario", noBase.toString(), server.url() + "orders"))
+                .contains("with --scenario the URL is the origin only");
+        assertThat(usageError("load", "--rate", "10", "--scenario", noBase.toString(), "--method", "POST", server.url()))
+                .contains("with --scenario, write them in the scenario file");
+        assertThat(usageError("load", "--rate", "10", "--scenario", dir.resolve("missing.scenario").toString(), server.url()))
+                .contains("does not exist");
     }
 }

@@ -17,14 +17,19 @@ public final class ConsoleReport {
 
     public static void print(RunResult r, List<SloResult> slos, PrintStream out) {
         out.printf("%n  target    %s (%s model)%n", r.target(), r.model());
+        String unit = r.arrivals() == r.requests() ? "req/s" : "arrivals/s";
         if (r.model().equals("open")) {
-            out.printf("  rate      %.1f req/s achieved of %.1f planned (%.1f%%)%n", r.achievedRate(), r.targetRate(),
+            out.printf("  rate      %.1f %s achieved of %.1f planned (%.1f%%)%n", r.achievedRate(), unit, r.targetRate(),
                     r.targetRate() > 0 ? 100 * r.achievedRate() / r.targetRate() : 0);
         } else {
-            out.printf("  rate      %.1f req/s achieved with %d connections%n", r.achievedRate(), r.connections());
+            out.printf("  rate      %.1f %s achieved with %d connections%n", r.achievedRate(), unit, r.connections());
         }
-        out.printf("  requests  %,d in %.1f s (after %.1f s warm-up), %,d errors%n%n", r.requests(), r.durationSeconds(),
+        out.printf("  requests  %,d in %.1f s (after %.1f s warm-up), %,d errors%n", r.requests(), r.durationSeconds(),
                 r.warmupSeconds(), r.errorCount());
+        if (r.arrivals() != r.requests()) {
+            out.printf("  journeys  %,d arrivals, %,d later steps (%.1f req/s in all)%n", r.arrivals(), r.requests() - r.arrivals(), r.requestRate());
+        }
+        out.println();
         out.printf("  %-10s %14s %14s %14s%n", "latency", "corrected ms", "uncorrected", "dispatch delay");
         for (double p : PERCENTILES) {
             out.printf("  %-10s %14.3f %14.3f %14.3f%n", "p" + trim(p), Latency.at(r.corrected(), p),
@@ -32,6 +37,14 @@ public final class ConsoleReport {
         }
         out.printf("  %-10s %14.3f %14.3f %14.3f%n", "max", max(r.corrected()), max(r.uncorrected()), max(r.dispatchDelay()));
         out.printf("  %-10s %14.3f %14.3f %14.3f%n%n", "mean", mean(r.corrected()), mean(r.uncorrected()), mean(r.dispatchDelay()));
+        if (r.byName().size() > 1) {
+            out.printf("  %-24s %10s %8s %10s %10s %10s %10s%n", "request", "requests", "errors", "p50 ms", "p99 ms", "p99.9 ms", "max ms");
+            for (RunResult.RequestStats n : r.byName()) {
+                out.printf("  %-24s %,10d %,8d %10.3f %10.3f %10.3f %10.3f%n", n.name(), n.requests(), n.errors(),
+                        Latency.at(n.corrected(), 50), Latency.at(n.corrected(), 99), Latency.at(n.corrected(), 99.9), max(n.corrected()));
+            }
+            out.println();
+        }
         if (r.errorCount() > 0) {
             out.print("  errors   ");
             r.errors().forEach((k, v) -> { if (v > 0) out.printf(" %s=%,d", k, v); });

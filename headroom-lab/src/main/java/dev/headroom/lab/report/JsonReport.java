@@ -18,13 +18,15 @@ import org.HdrHistogram.HistogramIterationValue;
 
 /**
  * The machine-readable result. Top-level fields: {@code target}, {@code model}, {@code target_rate}
- * (null in the closed model), {@code achieved_rate}, {@code requests}, {@code errors} (by kind, and
+ * (null in the closed model), {@code achieved_rate} (arrivals/s), {@code requests}, {@code arrivals}
+ * (first steps; fewer than requests when journeys have later steps), {@code request_rate}, {@code errors} (by kind, and
  * {@code total}), {@code statuses}, {@code latency_ms} / {@code uncorrected_latency_ms} /
  * {@code dispatch_delay_ms} (each {p50, p90, p99, p999, max, mean}), {@code valid},
  * {@code invalid_reasons}, {@code slo} [{expr, passed, observed}], {@code passed}, {@code duration_s},
  * {@code warmup_s}, {@code connections}, {@code generator}, {@code series} (per second: t, requests,
  * errors, rate, target_rate, p50, p90, p99, p999, max) and {@code percentile_spectrum} (corrected and
- * uncorrected: [{percentile, latency_ms}]).
+ * uncorrected: [{percentile, latency_ms}]) and {@code by_request} (per scenario entry or journey step:
+ * [{name, requests, errors, latency_ms}]).
  */
 public final class JsonReport {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -47,6 +49,8 @@ public final class JsonReport {
         m.put("target_rate", Double.isNaN(r.targetRate()) ? null : round(r.targetRate()));
         m.put("achieved_rate", round(r.achievedRate()));
         m.put("requests", r.requests());
+        m.put("arrivals", r.arrivals());
+        m.put("request_rate", round(r.requestRate()));
         Map<String, Object> errors = new LinkedHashMap<>(r.errors());
         errors.put("total", r.errorCount());
         m.put("errors", errors);
@@ -98,6 +102,16 @@ public final class JsonReport {
         spectrum.put("corrected", spectrum(r.corrected()));
         spectrum.put("uncorrected", spectrum(r.uncorrected()));
         m.put("percentile_spectrum", spectrum);
+        List<Map<String, Object>> byName = new ArrayList<>();
+        for (RunResult.RequestStats n : r.byName()) {
+            Map<String, Object> b = new LinkedHashMap<>();
+            b.put("name", n.name());
+            b.put("requests", n.requests());
+            b.put("errors", n.errors());
+            b.put("latency_ms", summary(n.corrected()));
+            byName.add(b);
+        }
+        m.put("by_request", byName);
         return m;
     }
 

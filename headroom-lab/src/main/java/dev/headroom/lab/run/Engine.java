@@ -87,6 +87,7 @@ final class Engine {
         final Work work;
         RequestSpec spec;
         long intended;
+        boolean firstStep = true;
         final boolean measured;
 
         Job(Work work, RequestSpec spec, long intended, boolean measured) {
@@ -137,7 +138,8 @@ final class Engine {
         this.schedule = schedule;
         this.workload = workload;
         this.m = measurements;
-        this.encoder = new RequestEncoder(config.host(), config.port(), config.defaultPort());
+        this.encoder = new RequestEncoder(config.host(), config.port(), config.defaultPort(),
+                workload instanceof Workload.Fixed f ? f.request() : null);
         this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         this.loop = group.next();
         this.bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
@@ -289,7 +291,7 @@ final class Engine {
         conn.keepAlive = true;
         conn.body = job.work.needsBody() ? new ByteArrayOutputStream() : null;
         conn.sent = System.nanoTime();
-        if (conn.sent >= measureFrom && conn.sent <= measureTo && job.measured) {
+        if (conn.sent >= measureFrom && conn.sent <= measureTo && job.measured && job.firstStep) {
             sendsInWindow++;
         }
         inFlight++;
@@ -304,16 +306,20 @@ final class Engine {
         long end = System.nanoTime();
         conn.job = null;
         inFlight--;
+        RequestSpec following = job.work.next(new Response(conn.status, conn.body == null ? null : conn.body.toByteArray()));
+        boolean missing = following == Work.MISSING_CAPTURE;
         if (job.measured) {
-            m.record(job.intended, conn.sent, end, conn.status, null);
+            m.record(job.intended, conn.sent, end, conn.status, missing ? "capture" : null, job.spec.name(), job.firstStep);
         }
-        RequestSpec following = stopped() ? null
-                : job.work.next(new Response(conn.status, conn.body == null ? null : conn.body.toByteArray()));
+        if (missing || aborted || (schedule == null && stopped())) {
+            following = null; // an open-model journey runs to its end; a closed-model one stops with the clock
+        }
         conn.body = null;
         if (!conn.keepAlive) {
             conn.channel.close(); // channelInactive reconnects it
             if (following != null) {
                 job.spec = following;
+                job.firstStep = false;
                 job.intended = end;
                 dispatch(job);
             }
@@ -321,6 +327,7 @@ final class Engine {
         }
         if (following != null) {
             job.spec = following;
+            job.firstStep = false;
             job.intended = end;
             send(conn, job);
         } else {
@@ -386,7 +393,7 @@ final class Engine {
 
     private void fail(Job job, long sent, long end, String kind) {
         if (job.measured) {
-            m.record(job.intended, sent, end, 0, kind);
+            m.record(job.intended, sent, end, 0, kind, job.spec.name(), job.firstStep);
         }
         // a failed step ends its journey: the work learns of it, and its answer is ignored
         job.work.next(new Response(0, null));
@@ -420,24 +427,26 @@ final class Engine {
         }
     }
 
-    /** Once a second after warm-up: close the interval, report progress, check the abort rule. */
+    /**
+     * Once a second after warm-up: close the interval, report progress, check the abort rule. The last
+     * interval is left open for {@link #maybeFinish}, so answers still arriving after the measured
+     * part's end land in it rather than in no interval at all.
+     */
     private void second() {
         long now = System.nanoTime();
-        if (now >= measureFrom && tick < measureTo + SECOND) {
+        boolean last = tick + SECOND >= measureTo;
+        if (now >= measureFrom && !last) {
             double from = (tick - measureFrom) / (double) SECOND;
-            double to = Math.min(from + 1, (measureTo - measureFrom) / (double) SECOND);
-            if (to > from) {
-                double target = schedule == null ? Double.NaN
-                        : schedule.expectedArrivals((tick - start) / (double) SECOND, (tick - start) / (double) SECOND + (to - from)) / (to - from);
-                Interval interval = m.closeInterval(from, to - from, target);
-                if (config.progress() != null) {
-                    config.progress().accept(new Progress(to, interval, m.requests(), m.errorCount(),
-                            m.corrected.getTotalCount() == 0 ? 0 : m.corrected.getValueAtPercentile(99) / 1000.0, inFlight, waiting.size()));
-                }
-                if (config.abort() != null && config.abort().test(m.intervals())) {
-                    aborted = true;
-                    measureTo = Math.min(measureTo, now);
-                }
+            double target = schedule == null ? Double.NaN
+                    : schedule.expectedArrivals((tick - start) / (double) SECOND, (tick - start) / (double) SECOND + 1);
+            Interval interval = m.closeInterval(from, 1, target);
+            if (config.progress() != null) {
+                config.progress().accept(new Progress(from + 1, interval, m.requests(), m.errorCount(),
+                        m.corrected.getTotalCount() == 0 ? 0 : m.corrected.getValueAtPercentile(99) / 1000.0, inFlight, waiting.size()));
+            }
+            if (config.abort() != null && config.abort().test(m.intervals())) {
+                aborted = true;
+                measureTo = Math.min(measureTo, now);
             }
             tick += SECOND;
         } else if (config.progress() != null && now < measureFrom) {
@@ -448,7 +457,9 @@ final class Engine {
         }
         maybeFinish();
         if (!finished.isDone()) {
-            long nextTick = now < measureFrom ? Math.min(measureFrom, now + SECOND) : tick + SECOND;
+            long nextTick = now < measureFrom ? Math.min(measureFrom, now + SECOND)
+                    : tick + SECOND < measureTo ? tick + SECOND
+                    : now < measureTo ? measureTo : now + SECOND; // wake at the end to read the CPU clock, then idle
             loop.schedule(this::second, Math.max(0, nextTick - System.nanoTime()), TimeUnit.NANOSECONDS);
         }
     }

@@ -147,7 +147,7 @@ public final class LoadRun {
             double warmupSeconds = warmupNanos / 1e9;
             double targetRate = schedule == null ? Double.NaN
                     : schedule.expectedArrivals(warmupSeconds, warmupSeconds + measuredSeconds) / measuredSeconds;
-            double achieved = measuredSeconds > 0 ? m.requests() / measuredSeconds : 0;
+            double achieved = measuredSeconds > 0 ? m.arrivals() / measuredSeconds : 0;
             List<String> invalid = new ArrayList<>();
             double lagP99 = m.scheduleLag.getTotalCount() == 0 ? 0 : m.scheduleLag.getValueAtPercentile(99) / 1000.0;
             double cpu = engine.cpuFraction();
@@ -171,11 +171,11 @@ public final class LoadRun {
                 }
             }
             return new RunResult(base.toString(), schedule == null ? "closed" : "open", targetRate,
-                    connections, measuredSeconds, warmupSeconds, m.requests(), achieved, m.errors(), m.statuses(),
+                    connections, measuredSeconds, warmupSeconds, m.requests(), m.arrivals(), achieved, m.errors(), m.statuses(),
                     m.corrected, m.uncorrected, m.dispatchDelay, m.intervals(), List.copyOf(invalid),
                     new RunResult.GeneratorStats(cpu, lagP99,
                             m.scheduleLag.getTotalCount() == 0 ? 0 : m.scheduleLag.getMaxValue() / 1000.0,
-                            engine.opened(), engine.inFlightAtEnd()));
+                            engine.opened(), engine.inFlightAtEnd()), m.byName());
         }
     }
 

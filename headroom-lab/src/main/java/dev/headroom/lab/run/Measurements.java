@@ -23,11 +23,16 @@ final class Measurements {
     final Histogram scheduleLag = histogram();
     private Histogram interval = histogram();
     private long intervalRequests;
+    private long intervalArrivals;
     private long intervalErrors;
     private final List<Interval> intervals = new ArrayList<>();
     private final Map<String, Long> errors = new LinkedHashMap<>();
     private final Map<Integer, Long> statuses = new TreeMap<>();
     private long requests;
+    private long arrivals;
+    private final Map<String, Named> byName = new LinkedHashMap<>();
+    private String lastName;
+    private Named lastNamed;
     private final HistogramLogWriter log;
     private final long startMillis;
 
@@ -42,7 +47,7 @@ final class Measurements {
         } else {
             log = null;
         }
-        for (String kind : new String[] {"status", "timeout", "connect", "io"}) {
+        for (String kind : new String[] {"status", "timeout", "connect", "io", "capture"}) {
             errors.put(kind, 0L);
         }
     }
@@ -51,17 +56,36 @@ final class Measurements {
         return new Histogram(HIGHEST_MICROS, 3);
     }
 
-    /** A measured request: answered (status > 0) or failed ({@code errorKind} not null). */
-    void record(long intendedNanos, long sentNanos, long endNanos, int status, String errorKind) {
-        long corr = Math.max(0, (endNanos - intendedNanos) / 1000);
-        corrected.recordValue(Math.min(corr, HIGHEST_MICROS));
-        interval.recordValue(Math.min(corr, HIGHEST_MICROS));
+    /** Per request name (a scenario entry or journey step): count, errors, corrected latency. */
+    private static final class Named {
+        final Histogram corrected = histogram();
+        long requests;
+        long errors;
+    }
+
+    /**
+     * A measured request: answered (status > 0) or failed ({@code errorKind} not null); {@code arrival}
+     * when it is an arrival's first step rather than a later step of a journey.
+     */
+    void record(long intendedNanos, long sentNanos, long endNanos, int status, String errorKind, String name, boolean arrival) {
+        long corr = Math.min(Math.max(0, (endNanos - intendedNanos) / 1000), HIGHEST_MICROS);
+        corrected.recordValue(corr);
+        interval.recordValue(corr);
+        Named named = name == lastName ? lastNamed : byName.computeIfAbsent(name, n -> new Named());
+        lastName = name;
+        lastNamed = named;
+        named.requests++;
+        named.corrected.recordValue(corr);
         if (sentNanos > 0) {
             uncorrected.recordValue(Math.min(Math.max(0, (endNanos - sentNanos) / 1000), HIGHEST_MICROS));
             dispatchDelay.recordValue(Math.min(Math.max(0, (sentNanos - intendedNanos) / 1000), HIGHEST_MICROS));
         }
         requests++;
         intervalRequests++;
+        if (arrival) {
+            arrivals++;
+            intervalArrivals++;
+        }
         if (status > 0) {
             statuses.merge(status, 1L, Long::sum);
         }
@@ -69,6 +93,7 @@ final class Measurements {
         if (kind != null) {
             errors.merge(kind, 1L, Long::sum);
             intervalErrors++;
+            named.errors++;
         }
     }
 
@@ -79,7 +104,7 @@ final class Measurements {
     /** Closes the current interval (responses completed since the last call) and starts the next. */
     Interval closeInterval(double startSeconds, double seconds, double targetRate) {
         Histogram h = interval;
-        Interval done = new Interval(startSeconds, seconds, intervalRequests, intervalErrors, targetRate, h);
+        Interval done = new Interval(startSeconds, seconds, intervalRequests, intervalArrivals, intervalErrors, targetRate, h);
         intervals.add(done);
         if (log != null) {
             h.setStartTimeStamp(startMillis + Math.round(startSeconds * 1000));
@@ -88,12 +113,17 @@ final class Measurements {
         }
         interval = histogram();
         intervalRequests = 0;
+        intervalArrivals = 0;
         intervalErrors = 0;
         return done;
     }
 
     long requests() {
         return requests;
+    }
+
+    long arrivals() {
+        return arrivals;
     }
 
     long errorCount() {
@@ -106,6 +136,12 @@ final class Measurements {
 
     Map<String, Long> errors() {
         return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(errors));
+    }
+
+    List<RunResult.RequestStats> byName() {
+        List<RunResult.RequestStats> list = new ArrayList<>();
+        byName.forEach((name, n) -> list.add(new RunResult.RequestStats(name, n.requests, n.errors, n.corrected)));
+        return list;
     }
 
     Map<Integer, Long> statuses() {

@@ -7,23 +7,28 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * Turns a {@link RequestSpec} into HTTP/1.1 bytes. The last spec's bytes are kept, so a run that sends
- * one fixed request (the common case, and the one that must keep up with wrk) encodes it once and then
- * only writes a retained duplicate per request: no allocation, no formatting on the hot path.
+ * Turns a {@link RequestSpec} into HTTP/1.1 bytes. A run that sends one fixed request (the common case,
+ * and the one that must keep up with wrk) has it encoded once, and each send writes a duplicate of those
+ * bytes: no formatting and no copy on the hot path. Any other request is encoded into a pooled buffer
+ * that the write releases.
  */
 final class RequestEncoder {
     private final String hostHeader;
-    private RequestSpec lastSpec;
-    private ByteBuf lastBytes;
+    private final RequestSpec fixed;
+    private final ByteBuf fixedBytes;
 
-    RequestEncoder(String host, int port, boolean defaultPort) {
+    RequestEncoder(String host, int port, boolean defaultPort, RequestSpec fixed) {
         this.hostHeader = defaultPort ? host : host + ":" + port;
+        this.fixed = fixed;
+        this.fixedBytes = fixed == null ? null
+                : Unpooled.unreleasableBuffer(encodeInto(fixed, Unpooled::directBuffer).asReadOnly());
     }
 
     ByteBuf encode(RequestSpec spec, ByteBufAllocator alloc) {
-        if (spec == lastSpec) {
-            return lastBytes.retainedDuplicate();
-        }
+        return spec == fixed ? fixedBytes.duplicate() : encodeInto(spec, alloc::directBuffer);
+    }
+
+    private ByteBuf encodeInto(RequestSpec spec, java.util.function.IntFunction<ByteBuf> allocate) {
         StringBuilder head = new StringBuilder(128)
                 .append(spec.method()).append(' ').append(spec.path()).append(" HTTP/1.1\r\n")
                 .append("Host: ").append(hostHeader).append("\r\n");
@@ -41,16 +46,11 @@ final class RequestEncoder {
         }
         head.append("\r\n");
         byte[] headBytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
-        ByteBuf buf = Unpooled.directBuffer(headBytes.length + (body == null ? 0 : body.length));
+        ByteBuf buf = allocate.apply(headBytes.length + (body == null ? 0 : body.length));
         buf.writeBytes(headBytes);
         if (body != null) {
             buf.writeBytes(body);
         }
-        if (lastBytes != null) {
-            lastBytes.release();
-        }
-        lastSpec = spec;
-        lastBytes = Unpooled.unreleasableBuffer(buf.asReadOnly());
-        return lastBytes.retainedDuplicate();
+        return buf;
     }
 }

@@ -12,9 +12,13 @@ import org.HdrHistogram.Histogram;
  * @param model          "open" (a rate plan) or "closed" (N connections, one request each in flight)
  * @param targetRate     the plan's mean rate over the measured part, requests/s; NaN for the closed model
  * @param requests       requests completed (answered, failed or timed out) in the measured part
- * @param errors         failed requests by kind: {@code status} (non-2xx), {@code timeout}, {@code connect}, {@code io}
+ * @param arrivals       of those, arrivals' first steps (a journey's later steps are not arrivals)
+ * @param achievedRate   arrivals completed per second, comparable with {@code targetRate}
+ * @param errors         failed requests by kind: {@code status} (non-2xx), {@code timeout}, {@code connect}, {@code io},
+ *                       {@code capture} (a journey step answered without the value a later step needs)
  * @param statuses       responses by HTTP status
  * @param invalidReasons why the run is not a valid measurement; empty when it is
+ * @param byName         the same per request name (scenario entry or journey step), in order of first use
  */
 public record RunResult(
         String target,
@@ -24,6 +28,7 @@ public record RunResult(
         double durationSeconds,
         double warmupSeconds,
         long requests,
+        long arrivals,
         double achievedRate,
         Map<String, Long> errors,
         Map<Integer, Long> statuses,
@@ -32,14 +37,24 @@ public record RunResult(
         Histogram dispatchDelay,
         List<Interval> intervals,
         List<String> invalidReasons,
-        GeneratorStats generator) {
+        GeneratorStats generator,
+        List<RequestStats> byName) {
 
     public boolean valid() {
         return invalidReasons.isEmpty();
     }
 
+    /** Requests (journey steps included) per second. */
+    public double requestRate() {
+        return durationSeconds > 0 ? requests / durationSeconds : 0;
+    }
+
     public long errorCount() {
         return errors.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** One request name's share of the run; {@code corrected} in microseconds. */
+    public record RequestStats(String name, long requests, long errors, Histogram corrected) {
     }
 
     /** The generator's view of itself: how busy and how late it was. */

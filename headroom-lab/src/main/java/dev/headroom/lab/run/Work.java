@@ -8,6 +8,12 @@ package dev.headroom.lab.run;
  * Not thread-safe: the engine calls one work from one thread.
  */
 public interface Work {
+    /**
+     * What {@link #next} returns when the answer lacks a value the journey needs (a capture found
+     * nothing): the step is recorded as an error of kind {@code capture} and the journey ends.
+     */
+    RequestSpec MISSING_CAPTURE = new RequestSpec("missing capture", "GET", "/", java.util.List.of(), null);
+
     RequestSpec first();
 
     /** The next step, or null when the journey is done (also called after an error, with status 0). */

@@ -5,8 +5,20 @@ package dev.headroom.lab.run;
 public interface Workload {
     Work arrival(long index);
 
+    /** Every arrival sends the same request; the engine encodes it once for the whole run. */
     static Workload of(RequestSpec request) {
-        Work work = () -> request;
-        return index -> work;
+        return new Fixed(request);
+    }
+
+    record Fixed(RequestSpec request) implements Workload, Work {
+        @Override
+        public Work arrival(long index) {
+            return this;
+        }
+
+        @Override
+        public RequestSpec first() {
+            return request;
+        }
     }
 }

@@ -91,6 +91,16 @@ class EngineTest {
     }
 
     @Test
+    void answersAfterTheEndLandInTheLastInterval() throws Exception {
+        try (PausingServer server = PausingServer.delaying(n -> 30_000_000)) { // the last ~6 answers come after the plan ends
+            RunResult r = LoadRun.open(URI.create(server.url()), new FixedRate(200, 2), ROOT).connections(16).run();
+            assertThat(r.requests()).isEqualTo(400);
+            assertThat(r.intervals()).hasSize(2);
+            assertThat(r.intervals().stream().mapToLong(Interval::requests).sum()).isEqualTo(400);
+        }
+    }
+
+    @Test
     void closedModelKeepsOneRequestPerConnectionInFlight() throws Exception {
         try (PausingServer server = PausingServer.delaying(n -> Duration.ofMillis(10).toNanos())) {
             RunResult r = LoadRun.closed(URI.create(server.url()), 4, Duration.ofSeconds(1), ROOT).run();
