@@ -4,16 +4,21 @@
 # Each round runs wrk -t1 -c64 (closed loop), then `headroom load --concurrency 64` (closed model, the
 # same 64 connections), then `headroom load --rate R` (open model) at 80 % of the rate wrk reached in
 # that round, which must come out valid. nginx (one worker) is pinned to CPU 1, the generators to CPU 0.
+# The open-model run warms up for --open-warmup seconds (default 15): on one core the JVM's JIT needs
+# that long before the generator runs at full speed, and a backlog left from a cold start is measured.
 #
-# Usage: bench/load-vs-wrk.sh [--rounds N] [--duration S]     Needs: nginx, wrk (apt-get install nginx-light wrk)
+# Usage: bench/load-vs-wrk.sh [--rounds N] [--duration S] [--open-warmup S] [--open-share F]
+# Needs: nginx, wrk (apt-get install nginx-light wrk)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-rounds=3 duration=15
+rounds=3 duration=15 open_warmup=15 open_share=0.8
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds=$2; shift 2 ;;
     --duration) duration=$2; shift 2 ;;
-    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --open-warmup) open_warmup=$2; shift 2 ;;
+    --open-share) open_share=$2; shift 2 ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "load-vs-wrk.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
@@ -31,9 +36,9 @@ for round in $(seq 1 "$rounds"); do
   wrk_rps=$(taskset -c 0 wrk -t1 -c64 -d"${duration}s" "$url" | awk '/Requests\/sec/{print $2}')
   load --concurrency 64 --duration "${duration}s" --warmup 2s --json "$out/closed.json" "$url" >/dev/null || true
   closed=$(python3 -c "import json;print(json.load(open('$out/closed.json'))['achieved_rate'])")
-  open_rate=$(python3 -c "print(int($wrk_rps*0.8))")
-  code=0; load --rate "$open_rate" --duration "${duration}s" --warmup 2s --json "$out/open.json" "$url" >/dev/null || code=$?
-  open=$(python3 -c "import json;d=json.load(open('$out/open.json'));print(d['achieved_rate'], d['valid'], d['latency_ms']['p99'], d['generator']['cpu_fraction'])")
+  open_rate=$(python3 -c "print(int($wrk_rps*$open_share))")
+  code=0; load --rate "$open_rate" --duration "${duration}s" --warmup "${open_warmup}s" --json "$out/open.json" "$url" >/dev/null || code=$?
+  open=$(python3 -c "import json;d=json.load(open('$out/open.json'));print(d['achieved_rate'], d['valid'], d['latency_ms']['p99'], d['generator']['cpu_fraction'], d['invalid_reasons'])")
   echo "round $round: wrk $wrk_rps req/s | load closed $closed req/s | load open at $open_rate/s: achieved valid p99 cpu = $open (exit $code)" | tee -a "$out/results"
 done
 python3 - "$out/results" <<'PY'

@@ -76,7 +76,7 @@ final class LoadCommand implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "TIME", description = "How long to measure (after warm-up). Default: ${DEFAULT-VALUE}.")
     String duration = "30s";
 
-    @Option(names = "--warmup", paramLabel = "TIME", description = "Unmeasured time at the start. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--warmup", paramLabel = "TIME", description = "Unmeasured time at the start; in the open model the rate ramps up from 0 over its first half and holds for the second. Default: ${DEFAULT-VALUE}.")
     String warmup = "0s";
 
     @Option(names = "--connections", paramLabel = "N", description = "Open model: connections to keep open. Default: ${DEFAULT-VALUE}.")

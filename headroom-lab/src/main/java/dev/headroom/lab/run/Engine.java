@@ -3,24 +3,21 @@ package dev.headroom.lab.run;
 import dev.headroom.lab.schedule.Schedule;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpMessage;
-import io.netty.handler.codec.http.HttpObject;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseDecoder;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.LastHttpContent;
 import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -50,11 +47,22 @@ final class Engine {
     private static final long SWEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
     private static final long RECONNECT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final double SATURATED = 0.9;
+    private static final long FORGET_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    private static final long PACE_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
 
     private final LoadRun.Config config;
     private final Schedule schedule;
     private final Workload workload;
     private final Measurements m;
+    /**
+     * Where warm-up requests are recorded and then forgotten. Recording them, rather than skipping them,
+     * keeps one code path from the first request to the last: the JIT compiles the recording during the
+     * warm-up instead of deoptimizing and recompiling it at the start of the measured part, a stall
+     * long enough (~1 s on a busy core) to build a backlog that the run would then measure.
+     */
+    private final Measurements warmup;
+    private final Measurements[] sinks;
     private final RequestEncoder encoder;
     private final MultiThreadIoEventLoopGroup group;
     private final EventLoop loop;
@@ -63,6 +71,11 @@ final class Engine {
     private final ArrayDeque<Job> waiting = new ArrayDeque<>();
     private final List<Conn> conns = new ArrayList<>();
     private final CompletableFuture<Void> finished = new CompletableFuture<>();
+    /**
+     * Looked up before the run: the first lookup loads the JMX machinery, which took long enough on a busy
+     * core (up to a second) to stall the event loop and leave a backlog when it happened at the warm-up's end.
+     */
+    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 
     private long start;
     private long measureFrom;
@@ -70,7 +83,6 @@ final class Engine {
     private long nextArrival;
     private long nextOffset;
     private boolean arrivalsDone;
-    private long sendsInWindow;
     private int opened;
     private int live;
     private int reconnecting;
@@ -81,6 +93,9 @@ final class Engine {
     private long cpuAtMeasureEnd = -1;
     private long loopThreadId;
     private boolean aborted;
+    private long cpuAtLastSecond = -1;
+    private long lastSecondAt;
+    private String saturated;
 
     /** One arrival's current step. */
     private static final class Job {
@@ -88,38 +103,42 @@ final class Engine {
         RequestSpec spec;
         long intended;
         boolean firstStep = true;
-        final boolean measured;
+        /** The run's measurements, or the warm-up's: chosen once per arrival by its intended time. */
+        final Measurements sink;
 
-        Job(Work work, RequestSpec spec, long intended, boolean measured) {
+        Job(Work work, RequestSpec spec, long intended, Measurements sink) {
             this.work = work;
             this.spec = spec;
             this.intended = intended;
-            this.measured = measured;
+            this.sink = sink;
         }
     }
 
     /** A connection and the one request it carries at a time. */
-    private final class Conn extends SimpleChannelInboundHandler<HttpObject> {
+    private final class Conn extends ChannelInboundHandlerAdapter implements ResponseParser.Listener {
         Channel channel;
         Job job;
         long sent;
-        int status;
-        boolean keepAlive;
         ByteArrayOutputStream body;
 
         @Override
-        protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
-            if (msg instanceof HttpResponse r) {
-                status = r.status().code();
-                keepAlive = HttpUtil.isKeepAlive(r);
-            }
-            if (msg instanceof HttpContent c && body != null) {
-                ByteBuf content = c.content();
-                body.writeBytes(io.netty.buffer.ByteBufUtil.getBytes(content));
-            }
-            if (msg instanceof LastHttpContent) {
-                answered(this);
-            }
+        public boolean headRequest() {
+            return job != null && "HEAD".equals(job.spec.method());
+        }
+
+        @Override
+        public boolean wantsBody() {
+            return body != null;
+        }
+
+        @Override
+        public void body(ByteBuf bytes) {
+            body.writeBytes(ByteBufUtil.getBytes(bytes));
+        }
+
+        @Override
+        public void response(int status, boolean keepAlive) {
+            answered(this, status, keepAlive);
         }
 
         @Override
@@ -138,11 +157,14 @@ final class Engine {
         this.schedule = schedule;
         this.workload = workload;
         this.m = measurements;
+        this.warmup = new Measurements(null, System.currentTimeMillis());
+        this.sinks = new Measurements[] {m, warmup};
         this.encoder = new RequestEncoder(config.host(), config.port(), config.defaultPort(),
                 workload instanceof Workload.Fixed f ? f.request() : null);
-        this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        boolean epoll = Epoll.isAvailable();
+        this.group = new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         this.loop = group.next();
-        this.bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
+        this.bootstrap = new Bootstrap().group(group).channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.timeoutNanos() / 1_000_000));
     }
@@ -150,7 +172,10 @@ final class Engine {
     /** Runs the whole test; returns when every measured request is answered, failed or timed out. */
     void run() throws InterruptedException {
         try {
-            loop.submit(() -> loopThreadId = Thread.currentThread().threadId()).sync();
+            loop.submit(() -> {
+                loopThreadId = Thread.currentThread().threadId();
+                cpu();
+            }).sync();
             connectAll();
             loop.execute(this::begin);
             finished.join();
@@ -164,7 +189,7 @@ final class Engine {
     }
 
     long sendsInWindow() {
-        return sendsInWindow;
+        return m.sends;
     }
 
     int inFlightAtEnd() {
@@ -198,7 +223,7 @@ final class Engine {
         ChannelFuture f = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
-                ch.pipeline().addLast(new ResponseDecoder(conn), conn);
+                ch.pipeline().addLast(new ResponseParser(conn), conn);
             }
         }).connect(config.host(), config.port());
         f.addListener(done -> {
@@ -240,17 +265,41 @@ final class Engine {
         }
         loop.schedule(this::sweep, SWEEP_NANOS, TimeUnit.NANOSECONDS);
         loop.schedule(this::second, Math.max(0, tick + SECOND - System.nanoTime()), TimeUnit.NANOSECONDS);
-        if (measureFrom == start) {
-            cpuAtMeasureStart = cpu();
-        } else {
-            loop.schedule(() -> { cpuAtMeasureStart = cpu(); }, measureFrom - start, TimeUnit.NANOSECONDS);
+        if (measureFrom > start) {
+            loop.schedule(this::forgetWarmup, FORGET_NANOS, TimeUnit.NANOSECONDS);
         }
+        if (measureFrom == start) {
+            startMeasuring();
+        } else {
+            loop.schedule(this::startMeasuring, measureFrom - start, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * The measurements an arrival due at {@code intended} belongs to, chosen without a branch: a branch
+     * never taken during the warm-up would be compiled as a trap, and taking it at the warm-up's end
+     * would throw away the compiled hot path (and the stall would build a backlog the run then measures).
+     */
+    private Measurements sink(long intended) {
+        return sinks[(int) ((intended - measureFrom) >>> 63)];
+    }
+
+    private void forgetWarmup() {
+        warmup.forget();
+        if (System.nanoTime() + FORGET_NANOS < measureFrom) {
+            loop.schedule(this::forgetWarmup, FORGET_NANOS, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void startMeasuring() {
+        cpuAtMeasureStart = cpu();
+        cpuAtLastSecond = cpuAtMeasureStart;
+        lastSecondAt = System.nanoTime();
     }
 
     private Job newJob(long intended) {
         Work work = workload.arrival(nextArrival++);
-        boolean measured = schedule != null ? intended >= measureFrom : true;
-        return new Job(work, work.first(), intended, measured);
+        return new Job(work, work.first(), intended, sink(intended));
     }
 
     /** Open model: dispatch every arrival that is due, then sleep until the next one. */
@@ -258,9 +307,8 @@ final class Engine {
         long now = System.nanoTime();
         while (!arrivalsDone && !aborted && start + nextOffset <= now) {
             long intended = start + nextOffset;
-            if (intended >= measureFrom) {
-                m.lag(now - intended); // lateness during the warm-up (a cold JIT) is not held against the run
-            }
+            // lateness during the warm-up (a cold JIT) is not held against the run
+            sink(intended).lag(now - intended);
             dispatch(newJob(intended));
             nextOffset = schedule.offsetNanos(nextArrival);
             if (nextOffset == Schedule.END) {
@@ -271,7 +319,9 @@ final class Engine {
             maybeFinish();
             return;
         }
-        loop.schedule(this::pace, Math.max(0, start + nextOffset - System.nanoTime()), TimeUnit.NANOSECONDS);
+        // never sooner than PACE_NANOS: a wake per arrival (epoll's timers are that precise) costs more than
+        // the arrival itself; batching keeps each arrival at most PACE_NANOS late, and that lateness is recorded
+        loop.schedule(this::pace, Math.max(PACE_NANOS, start + nextOffset - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
     private void dispatch(Job job) {
@@ -287,18 +337,16 @@ final class Engine {
 
     private void send(Conn conn, Job job) {
         conn.job = job;
-        conn.status = 0;
-        conn.keepAlive = true;
         conn.body = job.work.needsBody() ? new ByteArrayOutputStream() : null;
         conn.sent = System.nanoTime();
-        if (conn.sent >= measureFrom && conn.sent <= measureTo && job.measured && job.firstStep) {
-            sendsInWindow++;
+        if (job.firstStep && conn.sent <= measureTo) {
+            job.sink.sends++;
         }
         inFlight++;
         conn.channel.writeAndFlush(encoder.encode(job.spec, conn.channel.alloc()), conn.channel.voidPromise());
     }
 
-    private void answered(Conn conn) {
+    private void answered(Conn conn, int status, boolean keepAlive) {
         Job job = conn.job;
         if (job == null) {
             return; // answer to a request already counted as a timeout
@@ -306,16 +354,14 @@ final class Engine {
         long end = System.nanoTime();
         conn.job = null;
         inFlight--;
-        RequestSpec following = job.work.next(new Response(conn.status, conn.body == null ? null : conn.body.toByteArray()));
+        RequestSpec following = job.work.next(new Response(status, conn.body == null ? null : conn.body.toByteArray()));
         boolean missing = following == Work.MISSING_CAPTURE;
-        if (job.measured) {
-            m.record(job.intended, conn.sent, end, conn.status, missing ? "capture" : null, job.spec.name(), job.firstStep);
-        }
+        job.sink.record(job.intended, conn.sent, end, status, missing ? "capture" : null, job.spec.name(), job.firstStep);
         if (missing || aborted || (schedule == null && stopped())) {
             following = null; // an open-model journey runs to its end; a closed-model one stops with the clock
         }
         conn.body = null;
-        if (!conn.keepAlive) {
+        if (!keepAlive) {
             conn.channel.close(); // channelInactive reconnects it
             if (following != null) {
                 job.spec = following;
@@ -392,9 +438,7 @@ final class Engine {
     }
 
     private void fail(Job job, long sent, long end, String kind) {
-        if (job.measured) {
-            m.record(job.intended, sent, end, 0, kind, job.spec.name(), job.firstStep);
-        }
+        job.sink.record(job.intended, sent, end, 0, kind, job.spec.name(), job.firstStep);
         // a failed step ends its journey: the work learns of it, and its answer is ignored
         job.work.next(new Response(0, null));
     }
@@ -434,6 +478,7 @@ final class Engine {
      */
     private void second() {
         long now = System.nanoTime();
+        checkSaturation(now);
         boolean last = tick + SECOND >= measureTo;
         if (now >= measureFrom && !last) {
             double from = (tick - measureFrom) / (double) SECOND;
@@ -462,6 +507,31 @@ final class Engine {
                     : now < measureTo ? measureTo : now + SECOND; // wake at the end to read the CPU clock, then idle
             loop.schedule(this::second, Math.max(0, nextTick - System.nanoTime()), TimeUnit.NANOSECONDS);
         }
+    }
+
+    /**
+     * A saturated event loop reads answers late, so its connections look busy and arrivals queue for
+     * them: its own slowness would pass for the server's. Noted when, in a measured second, the loop
+     * used {@value #SATURATED} of a core or more while requests were queued.
+     */
+    private void checkSaturation(long now) {
+        long cpu = cpu();
+        if (cpuAtLastSecond >= 0 && now - lastSecondAt > 0 && saturated == null && schedule != null) {
+            double share = (double) (cpu - cpuAtLastSecond) / (now - lastSecondAt);
+            if (share >= SATURATED && !waiting.isEmpty()) {
+                saturated = String.format("at %.0f s the generator's event loop used %.0f%% of a core while %d requests waited"
+                        + " for a connection: the wait may be its own, not the server's (use a lower --rate, a longer --warmup"
+                        + " for the JIT, or run the generator on a core of its own)",
+                        (now - measureFrom) / (double) SECOND, 100 * share, waiting.size());
+            }
+        }
+        cpuAtLastSecond = cpu;
+        lastSecondAt = now;
+    }
+
+    /** Why the generator itself may have delayed requests, or null. */
+    String saturation() {
+        return saturated;
     }
 
     private boolean stopped() {
@@ -495,7 +565,6 @@ final class Engine {
     }
 
     private long cpu() {
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long t = threads.getThreadCpuTime(loopThreadId);
         return t < 0 ? 0 : t;
     }
@@ -506,19 +575,5 @@ final class Engine {
 
     long measuredNanos() {
         return measureTo - measureFrom;
-    }
-
-    /** Netty's response decoder, told when a response has no body because the request was a HEAD. */
-    private static final class ResponseDecoder extends HttpResponseDecoder {
-        private final Conn conn;
-
-        ResponseDecoder(Conn conn) {
-            this.conn = conn;
-        }
-
-        @Override
-        protected boolean isContentAlwaysEmpty(HttpMessage msg) {
-            return super.isContentAlwaysEmpty(msg) || (conn.job != null && "HEAD".equals(conn.job.spec.method()));
-        }
     }
 }

@@ -18,8 +18,8 @@ import java.util.function.Predicate;
  * request's intended send time) or the closed model (N connections, each sending its next request as
  * soon as the last is answered). Build with {@link #open} or {@link #closed}, then {@link Builder#run()}.
  *
- * <p>Accuracy: one event loop drives everything; its timer wakes with about 1 ms granularity, so
- * at high rates arrivals are sent in small bursts, each late by up to ~1 ms. That lateness is
+ * <p>Accuracy: one event loop drives everything; it wakes at most every 0.2 ms to send the arrivals
+ * that are due, so at high rates they go out in small batches, each late by up to ~0.2 ms. That lateness is
  * recorded (schedule lag) and included in the corrected latency; a run whose p99 lag exceeds
  * {@link #MAX_SCHEDULE_LAG_P99_MS} is marked invalid.
  */
@@ -165,6 +165,9 @@ public final class LoadRun {
                 }
                 if (cpu >= MAX_GENERATOR_CPU) {
                     invalid.add(String.format("the generator's event loop used %.0f%% of a core: it may have delayed requests itself", 100 * cpu));
+                }
+                if (engine.saturation() != null) {
+                    invalid.add(engine.saturation());
                 }
                 if (lagP99 > MAX_SCHEDULE_LAG_P99_MS) {
                     invalid.add(String.format("schedule lag p99 %.1f ms exceeds %.1f ms: the generator fell behind its own plan", lagP99, MAX_SCHEDULE_LAG_P99_MS));

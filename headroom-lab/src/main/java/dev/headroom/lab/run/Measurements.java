@@ -29,6 +29,8 @@ final class Measurements {
     private final Map<String, Long> errors = new LinkedHashMap<>();
     private final Map<Integer, Long> statuses = new TreeMap<>();
     private long requests;
+    /** Arrivals (first steps) sent by the end of the measured part; the engine counts them. */
+    long sends;
     private long arrivals;
     private final Map<String, Named> byName = new LinkedHashMap<>();
     private String lastName;
@@ -95,6 +97,20 @@ final class Measurements {
             intervalErrors++;
             named.errors++;
         }
+    }
+
+    /**
+     * Forgets everything recorded (used on the warm-up's measurements). Each fresh histogram takes the
+     * "new minimum / new maximum" branches again, so they are compiled as taken before the measured part
+     * starts with its own empty histograms; otherwise their first use there deoptimizes the read path.
+     */
+    void forget() {
+        corrected.reset();
+        uncorrected.reset();
+        dispatchDelay.reset();
+        scheduleLag.reset();
+        interval.reset();
+        byName.values().forEach(n -> n.corrected.reset());
     }
 
     void lag(long lateNanos) {

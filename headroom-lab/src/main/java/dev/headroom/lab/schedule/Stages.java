@@ -96,14 +96,20 @@ public final class Stages {
         return Double.parseDouble(m.group(1)) * (m.group(2).isEmpty() ? 1 : 1000);
     }
 
-    /** The same plan preceded by {@code seconds} at the first stage's starting rate. */
+    /**
+     * The same plan preceded by {@code seconds} of warm-up: a ramp from 0 to the first stage's starting
+     * rate over the first half, then that rate for the second half. Starting cold at full rate swamps both
+     * JITs (the generator's and the server's) and leaves a backlog that the measured part would inherit;
+     * the held half lets the system settle at the rate before measuring starts.
+     */
     public Stages withWarmup(double seconds) {
         if (seconds <= 0) {
             return this;
         }
         List<Stage> out = new ArrayList<>();
         double r = stages.getFirst().from() > 0 ? stages.getFirst().from() : stages.getFirst().to();
-        out.add(new Stage(r, r, seconds));
+        out.add(new Stage(0, r, seconds / 2));
+        out.add(new Stage(r, r, seconds / 2));
         out.addAll(stages);
         return new Stages(out);
     }
