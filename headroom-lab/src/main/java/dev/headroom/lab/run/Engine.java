@@ -49,7 +49,7 @@ final class Engine {
     private static final long RECONNECT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final double SATURATED = 0.9;
     private static final long FORGET_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
-    private static final long PACE_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
+    private static final long PACE_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
 
     private final LoadRun.Config config;
     private final Schedule schedule;
@@ -264,7 +264,7 @@ final class Engine {
             }
         }
         loop.schedule(this::sweep, SWEEP_NANOS, TimeUnit.NANOSECONDS);
-        loop.schedule(this::second, Math.max(0, tick + SECOND - System.nanoTime()), TimeUnit.NANOSECONDS);
+        loop.schedule(this::second, Math.max(0, Math.min(start, tick) + SECOND - System.nanoTime()), TimeUnit.NANOSECONDS);
         if (measureFrom > start) {
             loop.schedule(this::forgetWarmup, FORGET_NANOS, TimeUnit.NANOSECONDS);
         }
@@ -480,7 +480,7 @@ final class Engine {
         long now = System.nanoTime();
         checkSaturation(now);
         boolean last = tick + SECOND >= measureTo;
-        if (now >= measureFrom && !last) {
+        if (now >= tick + SECOND && !last) {
             double from = (tick - measureFrom) / (double) SECOND;
             double target = schedule == null ? Double.NaN
                     : schedule.expectedArrivals((tick - start) / (double) SECOND, (tick - start) / (double) SECOND + 1);
@@ -494,8 +494,13 @@ final class Engine {
                 measureTo = Math.min(measureTo, now);
             }
             tick += SECOND;
-        } else if (config.progress() != null && now < measureFrom) {
-            config.progress().accept(new Progress((now - measureFrom) / (double) SECOND, null, 0, 0, 0, inFlight, waiting.size()));
+        } else if (now < measureFrom) {
+            // the same bookkeeping on the warm-up's measurements, so that none of it runs for the first time,
+            // slowly, in the measured part
+            warmup.closeInterval(0, 1, Double.NaN);
+            if (config.progress() != null) {
+                config.progress().accept(new Progress((now - measureFrom) / (double) SECOND, null, 0, 0, 0, inFlight, waiting.size()));
+            }
         }
         if (now >= measureTo && cpuAtMeasureEnd < 0) {
             cpuAtMeasureEnd = cpu();
@@ -516,7 +521,7 @@ final class Engine {
      */
     private void checkSaturation(long now) {
         long cpu = cpu();
-        if (cpuAtLastSecond >= 0 && now - lastSecondAt > 0 && saturated == null && schedule != null) {
+        if (cpuAtLastSecond >= 0 && now > measureFrom && now - lastSecondAt > 0 && saturated == null && schedule != null) {
             double share = (double) (cpu - cpuAtLastSecond) / (now - lastSecondAt);
             if (share >= SATURATED && !waiting.isEmpty()) {
                 saturated = String.format("at %.0f s the generator's event loop used %.0f%% of a core while %d requests waited"

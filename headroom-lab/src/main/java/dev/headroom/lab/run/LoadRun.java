@@ -18,8 +18,8 @@ import java.util.function.Predicate;
  * request's intended send time) or the closed model (N connections, each sending its next request as
  * soon as the last is answered). Build with {@link #open} or {@link #closed}, then {@link Builder#run()}.
  *
- * <p>Accuracy: one event loop drives everything; it wakes at most every 0.2 ms to send the arrivals
- * that are due, so at high rates they go out in small batches, each late by up to ~0.2 ms. That lateness is
+ * <p>Accuracy: one event loop drives everything; it wakes at most every 0.1 ms to send the arrivals
+ * that are due, so at high rates they go out in small batches, each late by up to ~0.1 ms. That lateness is
  * recorded (schedule lag) and included in the corrected latency; a run whose p99 lag exceeds
  * {@link #MAX_SCHEDULE_LAG_P99_MS} is marked invalid.
  */

@@ -27,7 +27,8 @@ final class Measurements {
     private long intervalErrors;
     private final List<Interval> intervals = new ArrayList<>();
     private final Map<String, Long> errors = new LinkedHashMap<>();
-    private final Map<Integer, Long> statuses = new TreeMap<>();
+    /** Responses by status code (three digits, so 100..999): an array, no map work per response. */
+    private final long[] statuses = new long[1000];
     private long requests;
     /** Arrivals (first steps) sent by the end of the measured part; the engine counts them. */
     long sends;
@@ -89,7 +90,7 @@ final class Measurements {
             intervalArrivals++;
         }
         if (status > 0) {
-            statuses.merge(status, 1L, Long::sum);
+            statuses[status]++;
         }
         String kind = errorKind != null ? errorKind : (status < 200 || status > 299) ? "status" : null;
         if (kind != null) {
@@ -111,6 +112,7 @@ final class Measurements {
         scheduleLag.reset();
         interval.reset();
         byName.values().forEach(n -> n.corrected.reset());
+        lastName = null;
     }
 
     void lag(long lateNanos) {
@@ -161,6 +163,12 @@ final class Measurements {
     }
 
     Map<Integer, Long> statuses() {
-        return java.util.Collections.unmodifiableMap(new TreeMap<>(statuses));
+        Map<Integer, Long> byCode = new TreeMap<>();
+        for (int code = 0; code < statuses.length; code++) {
+            if (statuses[code] > 0) {
+                byCode.put(code, statuses[code]);
+            }
+        }
+        return java.util.Collections.unmodifiableMap(byCode);
     }
 }
