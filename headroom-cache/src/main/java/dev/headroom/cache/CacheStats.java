@@ -1,0 +1,19 @@
+package dev.headroom.cache;
+
+/**
+ * Counts since the cache was built.
+ *
+ * @param l1Hits    reads answered by L1
+ * @param l1Misses  reads L1 could not answer (or all reads, when L1 is off)
+ * @param l2Hits    misses answered by L2
+ * @param loads     calls of a loader (the database, typically)
+ * @param coalesced misses that waited for a load already running in this instance instead of starting one
+ * @param l2Errors  L2 commands that failed or timed out; the read went on without L2
+ */
+public record CacheStats(long l1Hits, long l1Misses, long l2Hits, long loads, long coalesced, long l2Errors) {
+    /** Share of reads answered by either tier. */
+    public double hitRatio() {
+        long reads = l1Hits + l1Misses;
+        return reads == 0 ? 0 : (double) (l1Hits + l2Hits) / reads;
+    }
+}

@@ -1,0 +1,121 @@
+package dev.headroom.cache;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The L2 tier: one Redis connection of the cache's own, keys under {@code NAME:}. A stored value
+ * starts with a tag byte, so "known to be absent" (negative caching) survives the trip through Redis.
+ * Every command waits at most the tier's timeout; a failure is an {@link L2Failure} for the cache to
+ * count and route around, never a failed read.
+ */
+final class RedisTier<V> implements AutoCloseable {
+    private static final byte VALUE = 'v';
+    private static final byte ABSENT = 'n';
+
+    private final StatefulRedisConnection<String, byte[]> connection;
+    private final RedisAsyncCommands<String, byte[]> redis;
+    private final String prefix;
+    private final Codec<V> codec;
+    private final long timeoutNanos;
+
+    RedisTier(RedisClient client, String name, Codec<V> codec, long timeoutNanos) {
+        this.connection = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
+        this.redis = connection.async();
+        this.prefix = name + ":";
+        this.codec = codec;
+        this.timeoutNanos = timeoutNanos;
+    }
+
+    /** Thrown when Redis did not answer in time or answered with an error. */
+    static final class L2Failure extends RuntimeException {
+        L2Failure(String message, Throwable cause) {
+            super(message, cause, false, false);
+        }
+    }
+
+    String key(Object key) {
+        return prefix + key;
+    }
+
+    /** The value, {@link TieredCache#ABSENT} when known to be absent, or null when L2 does not have the key. */
+    Object get(String key) {
+        byte[] bytes = await(redis.get(key), "GET");
+        if (bytes == null || bytes.length == 0) {
+            return null;
+        }
+        if (bytes[0] == ABSENT) {
+            return TieredCache.ABSENT;
+        }
+        byte[] payload = new byte[bytes.length - 1];
+        System.arraycopy(bytes, 1, payload, 0, payload.length);
+        return codec.decode(payload);
+    }
+
+    @SuppressWarnings("unchecked")
+    void put(String key, Object value, long ttlNanos) {
+        byte[] bytes;
+        if (value == TieredCache.ABSENT) {
+            bytes = new byte[] {ABSENT};
+        } else {
+            byte[] payload = codec.encode((V) value);
+            bytes = new byte[payload.length + 1];
+            bytes[0] = VALUE;
+            System.arraycopy(payload, 0, bytes, 1, payload.length);
+        }
+        await(redis.set(key, bytes, SetArgs.Builder.px(Math.max(1, TimeUnit.NANOSECONDS.toMillis(ttlNanos)))), "SET");
+    }
+
+    void delete(String key) {
+        await(redis.unlink(key), "UNLINK");
+    }
+
+    /** Deletes every key of this cache, in batches (SCAN, not KEYS: Redis keeps serving meanwhile). */
+    void deleteAll() {
+        ScanCursor cursor = ScanCursor.INITIAL;
+        ScanArgs match = ScanArgs.Builder.matches(prefix + "*").limit(1000);
+        do {
+            KeyScanCursor<String> page = await(redis.scan(cursor, match), "SCAN");
+            if (!page.getKeys().isEmpty()) {
+                await(redis.unlink(page.getKeys().toArray(String[]::new)), "UNLINK");
+            }
+            cursor = page;
+        } while (!cursor.isFinished());
+    }
+
+    /** Remaining time to live of a key in milliseconds (for tests and diagnostics). */
+    long ttlMillis(String key) {
+        return await(redis.pttl(key), "PTTL");
+    }
+
+    private <T> T await(RedisFuture<T> future, String command) {
+        try {
+            return future.get(timeoutNanos, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(false);
+            throw new L2Failure(command + " timed out", e);
+        } catch (ExecutionException e) {
+            throw new L2Failure(command + " failed: " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new L2Failure(command + " interrupted", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        connection.close();
+    }
+}

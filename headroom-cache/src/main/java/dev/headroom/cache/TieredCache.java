@@ -1,0 +1,366 @@
+package dev.headroom.cache;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import io.lettuce.core.RedisClient;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+
+/**
+ * A two-tier cache: L1 in this JVM (Caffeine, W-TinyLFU) in front of L2 in Redis, shared by every
+ * instance. Either tier may be off.
+ *
+ * <pre>{@code
+ * TieredCache<Long, String> names = TieredCache.builder("names", Codec.utf8())
+ *         .l1(10_000, Duration.ofSeconds(30))       // L1's TTL bounds how stale a value it serves can be
+ *         .l2(redisClient, Duration.ofMinutes(10))
+ *         .build();
+ * String name = names.get(42L, id -> db.loadName(id)); // read-through
+ * names.invalidate(42L);                               // after a write
+ * }</pre>
+ *
+ * <p>Reads: L1, then L2, then the loader. Concurrent misses on one key in this instance run the loader
+ * once (single flight); the others wait for its result. A loader's {@code null} means "absent" and is
+ * cached too, for the shorter {@linkplain Builder#negativeTtl negative TTL}, so a run of requests for a
+ * missing key does not reach the database each time.
+ *
+ * <p>Invalidation during a load: the load's result is still returned to the readers that were waiting
+ * for it (they asked before the write), but it is not stored, so it cannot overwrite the invalidation
+ * with a value read before the write.
+ *
+ * <p>Failure: an L2 command that fails or exceeds its timeout is counted ({@link CacheStats#l2Errors})
+ * and the read goes on to the loader; it never fails the read. Loader exceptions reach every waiting
+ * reader and nothing is cached.
+ *
+ * <p>Thread-safe. {@link #close()} closes the cache's own Redis connection.
+ */
+public final class TieredCache<K, V> implements AutoCloseable {
+    /** What both tiers store for "the loader found nothing". */
+    static final Object ABSENT = new Object() {
+        @Override
+        public String toString() {
+            return "ABSENT";
+        }
+    };
+
+    private final String name;
+    private final Cache<K, Object> l1;
+    private final RedisTier<V> l2;
+    private final Ttl l2Ttl;
+    private final Ttl negativeTtl;
+    private final ConcurrentHashMap<K, Load> loading = new ConcurrentHashMap<>();
+    private final LongAdder l1MissesWithoutL1 = new LongAdder();
+    private final LongAdder l2Hits = new LongAdder();
+    private final LongAdder loads = new LongAdder();
+    private final LongAdder coalesced = new LongAdder();
+    private final LongAdder l2Errors = new LongAdder();
+
+    /** A load in progress: the readers' shared result, and whether an invalidation voided it. */
+    private static final class Load extends CompletableFuture<Object> {
+        volatile boolean voided;
+    }
+
+    private TieredCache(Builder<K, V> b) {
+        this.name = b.name;
+        this.negativeTtl = Ttl.of(b.negativeTtl, b.jitter);
+        this.l2Ttl = b.l2Client == null ? null : Ttl.of(b.l2Ttl, b.jitter);
+        this.l1 = b.l1Size == 0 ? null : Caffeine.newBuilder()
+                .maximumSize(b.l1Size)
+                .expireAfter(new L1Expiry(Ttl.of(b.l1Ttl, b.jitter), negativeTtl))
+                .recordStats()
+                .build();
+        this.l2 = b.l2Client == null ? null : new RedisTier<>(b.l2Client, b.name, b.codec, b.l2Timeout.toNanos());
+    }
+
+    public static <K, V> Builder<K, V> builder(String name, Codec<V> codec) {
+        return new Builder<>(name, codec);
+    }
+
+    /**
+     * Read-through: the cached value, or the loader's (stored in both tiers). A null from the loader
+     * means absent: null is returned, and cached for the negative TTL.
+     */
+    @SuppressWarnings("unchecked")
+    public V get(K key, Function<? super K, ? extends V> loader) {
+        if (l1 != null) {
+            Object v = l1.getIfPresent(key);
+            if (v != null) {
+                return v == ABSENT ? null : (V) v;
+            }
+        } else {
+            l1MissesWithoutL1.increment();
+        }
+        return (V) unwrap(miss(key, Objects.requireNonNull(loader, "loader")));
+    }
+
+    /** Cache-aside read: the cached value from either tier, or null when neither has it (or it is cached as absent). */
+    @SuppressWarnings("unchecked")
+    public V getIfPresent(K key) {
+        Object v = l1 == null ? null : l1.getIfPresent(key);
+        if (v == null) {
+            if (l1 == null) {
+                l1MissesWithoutL1.increment();
+            }
+            v = fromL2(key);
+            if (v != null && l1 != null) {
+                l1.put(key, v);
+            }
+        }
+        return v == null || v == ABSENT ? null : (V) v;
+    }
+
+    /** Cache-aside write (or the cache half of write-through): stores the value in both tiers. */
+    public void put(K key, V value) {
+        Objects.requireNonNull(value, "value (use invalidate to remove a key)");
+        voidLoad(key);
+        store(key, value);
+    }
+
+    /** Removes the key from both tiers, and keeps a load already running from storing its result. */
+    public void invalidate(K key) {
+        voidLoad(key);
+        evict(key);
+    }
+
+    /** Removes every key of this cache from both tiers. */
+    public void invalidateAll() {
+        loading.values().forEach(load -> load.voided = true);
+        if (l1 != null) {
+            l1.invalidateAll();
+        }
+        if (l2 != null) {
+            try {
+                l2.deleteAll();
+            } catch (RedisTier.L2Failure e) {
+                l2Errors.increment();
+            }
+        }
+    }
+
+    public CacheStats stats() {
+        long l1Hits = l1 == null ? 0 : l1.stats().hitCount();
+        long l1Misses = l1 == null ? l1MissesWithoutL1.sum() : l1.stats().missCount();
+        return new CacheStats(l1Hits, l1Misses, l2Hits.sum(), loads.sum(), coalesced.sum(), l2Errors.sum());
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Remaining L2 time to live of a key in milliseconds: -2 when absent, -1 without expiry. */
+    long l2TtlMillis(K key) {
+        return l2.ttlMillis(l2.key(key));
+    }
+
+    @Override
+    public void close() {
+        if (l2 != null) {
+            l2.close();
+        }
+    }
+
+    private Object miss(K key, Function<? super K, ? extends V> loader) {
+        Load mine = new Load();
+        Load running = loading.putIfAbsent(key, mine);
+        if (running != null) {
+            coalesced.increment();
+            return join(running);
+        }
+        try {
+            Object found = fromL2(key);
+            if (found == null) {
+                loads.increment();
+                V loaded = loader.apply(key);
+                found = loaded == null ? ABSENT : loaded;
+                if (!mine.voided) {
+                    store(key, found);
+                    undoIfVoided(key, mine);
+                }
+            } else if (l1 != null && !mine.voided) {
+                l1.put(key, found);
+                undoIfVoided(key, mine);
+            }
+            mine.complete(found);
+            return found;
+        } catch (RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            loading.remove(key, mine);
+        }
+    }
+
+    private Object fromL2(K key) {
+        if (l2 == null) {
+            return null;
+        }
+        try {
+            Object v = l2.get(l2.key(key));
+            if (v != null) {
+                l2Hits.increment();
+            }
+            return v;
+        } catch (RedisTier.L2Failure e) {
+            l2Errors.increment();
+            return null;
+        }
+    }
+
+    private void store(K key, Object value) {
+        if (l1 != null) {
+            l1.put(key, value);
+        }
+        if (l2 != null) {
+            try {
+                l2.put(l2.key(key), value, value == ABSENT ? negativeTtl.nextNanos() : l2Ttl.nextNanos());
+            } catch (RedisTier.L2Failure e) {
+                l2Errors.increment();
+            }
+        }
+    }
+
+    /**
+     * An invalidation that slipped in between the check and the store: remove what was just stored.
+     * Removing is always safe; at worst it costs a miss.
+     */
+    private void undoIfVoided(K key, Load load) {
+        if (load.voided) {
+            evict(key);
+        }
+    }
+
+    private void evict(K key) {
+        if (l1 != null) {
+            l1.invalidate(key);
+        }
+        if (l2 != null) {
+            try {
+                l2.delete(l2.key(key));
+            } catch (RedisTier.L2Failure e) {
+                l2Errors.increment(); // L1 is clear; L2 keeps the old value until its TTL ends
+            }
+        }
+    }
+
+    private void voidLoad(K key) {
+        Load running = loading.get(key);
+        if (running != null) {
+            running.voided = true;
+        }
+    }
+
+    private static Object join(Load load) {
+        try {
+            return load.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
+    }
+
+    private static Object unwrap(Object v) {
+        return v == ABSENT ? null : v;
+    }
+
+    /** L1 lifetimes: values live the L1 TTL, absent markers the negative TTL; both jittered. */
+    private record L1Expiry(Ttl values, Ttl absent) implements Expiry<Object, Object> {
+        @Override
+        public long expireAfterCreate(Object key, Object value, long currentTime) {
+            return value == ABSENT ? absent.nextNanos() : values.nextNanos();
+        }
+
+        @Override
+        public long expireAfterUpdate(Object key, Object value, long currentTime, long currentDuration) {
+            return expireAfterCreate(key, value, currentTime);
+        }
+
+        @Override
+        public long expireAfterRead(Object key, Object value, long currentTime, long currentDuration) {
+            return currentDuration;
+        }
+    }
+
+    /** Configuration, checked by {@link #build()} with messages that say what to change. */
+    public static final class Builder<K, V> {
+        private final String name;
+        private final Codec<V> codec;
+        private long l1Size;
+        private Duration l1Ttl;
+        private RedisClient l2Client;
+        private Duration l2Ttl;
+        private Duration l2Timeout = Duration.ofMillis(100);
+        private Duration negativeTtl = Duration.ofSeconds(5);
+        private double jitter = 0.1;
+
+        private Builder(String name, Codec<V> codec) {
+            if (name == null || !name.matches("[A-Za-z0-9_.-]+")) {
+                throw new IllegalArgumentException("cache name must be letters, digits, '_', '.' or '-' (it prefixes Redis keys), was '" + name + "'");
+            }
+            this.name = name;
+            this.codec = Objects.requireNonNull(codec, "codec");
+        }
+
+        /** L1: at most {@code maxEntries} in this JVM, each for {@code ttl}, the bound on how stale an L1 answer can be. */
+        public Builder<K, V> l1(long maxEntries, Duration ttl) {
+            if (maxEntries < 1) {
+                throw new IllegalArgumentException("L1 size must be at least 1 entry, was " + maxEntries);
+            }
+            this.l1Size = maxEntries;
+            this.l1Ttl = positive("L1 TTL", ttl);
+            return this;
+        }
+
+        /** L2: Redis through {@code client} (the cache opens its own connection), each entry for {@code ttl}. */
+        public Builder<K, V> l2(RedisClient client, Duration ttl) {
+            this.l2Client = Objects.requireNonNull(client, "Redis client");
+            this.l2Ttl = positive("L2 TTL", ttl);
+            return this;
+        }
+
+        /** How long an L2 command may take before the cache goes on without L2. Default 100 ms. */
+        public Builder<K, V> l2Timeout(Duration timeout) {
+            this.l2Timeout = positive("L2 timeout", timeout);
+            return this;
+        }
+
+        /** How long "absent" is remembered in both tiers. Default 5 s. */
+        public Builder<K, V> negativeTtl(Duration ttl) {
+            this.negativeTtl = positive("negative TTL", ttl);
+            return this;
+        }
+
+        /** Each TTL is drawn uniformly from {@code ttl × (1 ± jitter)}. Default 0.1; 0 turns it off. */
+        public Builder<K, V> ttlJitter(double jitter) {
+            if (!(jitter >= 0 && jitter < 1)) {
+                throw new IllegalArgumentException("TTL jitter must be at least 0 and below 1, was " + jitter);
+            }
+            this.jitter = jitter;
+            return this;
+        }
+
+        public TieredCache<K, V> build() {
+            if (l1Size == 0 && l2Client == null) {
+                throw new IllegalArgumentException("cache '" + name + "' has no tier: call l1(...), l2(...) or both");
+            }
+            return new TieredCache<>(this);
+        }
+
+        private static Duration positive(String what, Duration d) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(what + " must be positive, was " + d);
+            }
+            return d;
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package dev.headroom.cache;
+
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A time to live with jitter: each entry lives {@code base × (1 ± jitter)}, uniformly. Without jitter,
+ * entries written together (a warm-up, a bulk load) expire together, and their reloads arrive at the
+ * database as one burst.
+ */
+record Ttl(long baseNanos, double jitter) {
+    Ttl {
+        if (baseNanos <= 0) {
+            throw new IllegalArgumentException("a TTL must be positive");
+        }
+        if (!(jitter >= 0 && jitter < 1)) {
+            throw new IllegalArgumentException("TTL jitter must be in [0, 1), was " + jitter);
+        }
+    }
+
+    static Ttl of(Duration base, double jitter) {
+        return new Ttl(base.toNanos(), jitter);
+    }
+
+    long nextNanos() {
+        if (jitter == 0) {
+            return baseNanos;
+        }
+        double factor = 1 - jitter + 2 * jitter * ThreadLocalRandom.current().nextDouble();
+        return Math.max(1, (long) (baseNanos * factor));
+    }
+}
