@@ -9,8 +9,15 @@ package dev.headroom.cache;
  * @param loads     calls of a loader (the database, typically)
  * @param coalesced misses that waited for a load already running in this instance instead of starting one
  * @param l2Errors  L2 commands that failed or timed out; the read went on without L2
+ * @param invalidationsSent     invalidations this instance published to the others
+ * @param invalidationsReceived invalidations received from other instances
+ * @param invalidationGaps      lost invalidations detected (a publisher's sequence jumped)
+ * @param l1Flushes             whole-L1 flushes: after a gap, a dropped subscription, or an invalidate-all
+ * @param invalidationLagMaxMs  longest time from an invalidation's publish to its receipt here
  */
-public record CacheStats(long l1Hits, long l1Misses, long l2Hits, long loads, long coalesced, long l2Errors) {
+public record CacheStats(long l1Hits, long l1Misses, long l2Hits, long loads, long coalesced, long l2Errors,
+                         long invalidationsSent, long invalidationsReceived, long invalidationGaps, long l1Flushes,
+                         long invalidationLagMaxMs) {
     /** Share of reads answered by either tier. */
     public double hitRatio() {
         long reads = l1Hits + l1Misses;

@@ -14,7 +14,8 @@ import java.util.function.Function;
 
 /**
  * A two-tier cache: L1 in this JVM (Caffeine, W-TinyLFU) in front of L2 in Redis, shared by every
- * instance. Either tier may be off.
+ * instance. Either tier may be off. With both, the instances keep their L1s coherent over Redis: see
+ * {@link Builder#invalidations}.
  *
  * <pre>{@code
  * TieredCache<Long, String> names = TieredCache.builder("names", Codec.utf8())
@@ -52,6 +53,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
     private final String name;
     private final Cache<K, Object> l1;
     private final RedisTier<V> l2;
+    private final InvalidationBus<K> bus;
     private final Ttl l2Ttl;
     private final Ttl negativeTtl;
     private final ConcurrentHashMap<K, Load> loading = new ConcurrentHashMap<>();
@@ -76,6 +78,19 @@ public final class TieredCache<K, V> implements AutoCloseable {
                 .recordStats()
                 .build();
         this.l2 = b.l2Client == null ? null : new RedisTier<>(b.l2Client, b.name, b.codec, b.l2Timeout.toNanos());
+        this.bus = b.parseKey == null ? null : new InvalidationBus<>(b.l2Client, b.name, b.parseKey, new InvalidationBus.Target<>() {
+            @Override
+            public void invalidateLocally(K key) {
+                voidLoad(key);
+                l1.invalidate(key);
+            }
+
+            @Override
+            public void flushLocally() {
+                loading.values().forEach(load -> load.voided = true);
+                l1.invalidateAll();
+            }
+        }, b.heartbeat.toNanos());
     }
 
     public static <K, V> Builder<K, V> builder(String name, Codec<V> codec) {
@@ -120,12 +135,18 @@ public final class TieredCache<K, V> implements AutoCloseable {
         Objects.requireNonNull(value, "value (use invalidate to remove a key)");
         voidLoad(key);
         store(key, value);
+        if (bus != null) {
+            bus.publishKey(String.valueOf(key));
+        }
     }
 
     /** Removes the key from both tiers, and keeps a load already running from storing its result. */
     public void invalidate(K key) {
         voidLoad(key);
         evict(key);
+        if (bus != null) {
+            bus.publishKey(String.valueOf(key));
+        }
     }
 
     /** Removes every key of this cache from both tiers. */
@@ -141,12 +162,18 @@ public final class TieredCache<K, V> implements AutoCloseable {
                 l2Errors.increment();
             }
         }
+        if (bus != null) {
+            bus.publishAll();
+        }
     }
 
     public CacheStats stats() {
         long l1Hits = l1 == null ? 0 : l1.stats().hitCount();
         long l1Misses = l1 == null ? l1MissesWithoutL1.sum() : l1.stats().missCount();
-        return new CacheStats(l1Hits, l1Misses, l2Hits.sum(), loads.sum(), coalesced.sum(), l2Errors.sum());
+        return bus == null
+                ? new CacheStats(l1Hits, l1Misses, l2Hits.sum(), loads.sum(), coalesced.sum(), l2Errors.sum(), 0, 0, 0, 0, 0)
+                : new CacheStats(l1Hits, l1Misses, l2Hits.sum(), loads.sum(), coalesced.sum(), l2Errors.sum(), bus.sent.sum(),
+                        bus.received.sum(), bus.gaps.sum(), bus.flushes.sum(), bus.maxLagMillis.get());
     }
 
     public String name() {
@@ -158,8 +185,16 @@ public final class TieredCache<K, V> implements AutoCloseable {
         return l2.ttlMillis(l2.key(key));
     }
 
+    /** Test hook: the next invalidation this instance publishes is lost on the way. */
+    void dropNextInvalidation() {
+        bus.dropNextPublish();
+    }
+
     @Override
     public void close() {
+        if (bus != null) {
+            bus.close();
+        }
         if (l2 != null) {
             l2.close();
         }
@@ -302,6 +337,9 @@ public final class TieredCache<K, V> implements AutoCloseable {
         private Duration l2Timeout = Duration.ofMillis(100);
         private Duration negativeTtl = Duration.ofSeconds(5);
         private double jitter = 0.1;
+        private Function<String, K> parseKey;
+        private boolean incoherentL1;
+        private Duration heartbeat = Duration.ofSeconds(1);
 
         private Builder(String name, Codec<V> codec) {
             if (name == null || !name.matches("[A-Za-z0-9_.-]+")) {
@@ -349,9 +387,42 @@ public final class TieredCache<K, V> implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Keeps the L1s of all instances coherent: a write or invalidation in one instance removes the key
+         * from the others' L1s within the pub/sub delay; a lost message or a dropped subscription is
+         * detected and flushes the L1 that may have missed it (see {@code InvalidationBus}). Keys travel as
+         * {@code String.valueOf(key)}; {@code parseKey} turns them back, e.g. {@code Long::valueOf}.
+         * Required when both tiers are on, unless {@link #incoherentL1()} says otherwise.
+         */
+        public Builder<K, V> invalidations(Function<String, K> parseKey) {
+            this.parseKey = Objects.requireNonNull(parseKey, "parseKey");
+            return this;
+        }
+
+        /** How often each instance repeats its latest invalidation number, bounding how long a lost last message goes unnoticed. Default 1 s. */
+        public Builder<K, V> heartbeat(Duration every) {
+            this.heartbeat = positive("heartbeat", every);
+            return this;
+        }
+
+        /** Both tiers, no invalidations between instances: a value changed elsewhere is served from L1 until its L1 TTL ends. */
+        public Builder<K, V> incoherentL1() {
+            this.incoherentL1 = true;
+            return this;
+        }
+
         public TieredCache<K, V> build() {
             if (l1Size == 0 && l2Client == null) {
                 throw new IllegalArgumentException("cache '" + name + "' has no tier: call l1(...), l2(...) or both");
+            }
+            if (l1Size > 0 && l2Client != null && parseKey == null && !incoherentL1) {
+                throw new IllegalArgumentException("cache '" + name + "' has L1 and L2: call invalidations(parseKey), e.g."
+                        + " invalidations(Long::valueOf), so instances drop what another one changed; or incoherentL1()"
+                        + " to accept L1 answers up to the L1 TTL old");
+            }
+            if (parseKey != null && (l1Size == 0 || l2Client == null)) {
+                throw new IllegalArgumentException("cache '" + name + "': invalidations(...) keep L1s coherent over L2's Redis,"
+                        + " so they need both l1(...) and l2(...)");
             }
             return new TieredCache<>(this);
         }

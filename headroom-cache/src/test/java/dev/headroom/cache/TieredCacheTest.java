@@ -44,7 +44,7 @@ class TieredCacheTest {
     }
 
     private TieredCache<Long, String> bothTiers() {
-        return open(builder().l1(1000, Duration.ofMinutes(1)).l2(TestRedis.client(), Duration.ofMinutes(5)));
+        return open(builder().l1(1000, Duration.ofMinutes(1)).l2(TestRedis.client(), Duration.ofMinutes(5)).invalidations(Long::valueOf));
     }
 
     /** A loader that counts its calls and answers "v" + key. */
@@ -119,9 +119,9 @@ class TieredCacheTest {
     @Test
     void absentIsCachedForTheNegativeTtlInBothTiers() throws Exception {
         TieredCache<Long, String> a = open(builder().l1(100, Duration.ofMinutes(1)).l2(TestRedis.client(), Duration.ofMinutes(1))
-                .negativeTtl(Duration.ofMillis(300)).ttlJitter(0));
+                .negativeTtl(Duration.ofMillis(300)).ttlJitter(0).invalidations(Long::valueOf));
         TieredCache<Long, String> b = open(builder().l1(100, Duration.ofMinutes(1)).l2(TestRedis.client(), Duration.ofMinutes(1))
-                .negativeTtl(Duration.ofMillis(300)).ttlJitter(0));
+                .negativeTtl(Duration.ofMillis(300)).ttlJitter(0).invalidations(Long::valueOf));
         AtomicInteger calls = new AtomicInteger();
         Function<Long, String> nothing = key -> {
             calls.incrementAndGet();
@@ -209,7 +209,7 @@ class TieredCacheTest {
     @Test
     void whenRedisDoesNotAnswerInTimeTheLoaderServesAndNothingFails() {
         TieredCache<Long, String> cache = open(builder().l1(100, Duration.ofMinutes(1))
-                .l2(TestRedis.client(), Duration.ofMinutes(1)).l2Timeout(Duration.ofNanos(1)));
+                .l2(TestRedis.client(), Duration.ofMinutes(1)).l2Timeout(Duration.ofNanos(1)).invalidations(Long::valueOf));
         CountingLoader loader = new CountingLoader();
         assertThat(cache.get(12L, loader)).isEqualTo("v12");
         assertThat(cache.get(12L, loader)).isEqualTo("v12"); // from L1
@@ -252,7 +252,7 @@ class TieredCacheTest {
     @Test
     void l1ServesAtMostItsTtlAfterAChangeElsewhere() throws Exception {
         TieredCache<Long, String> a = open(builder().l1(100, Duration.ofMillis(300)).l2(TestRedis.client(), Duration.ofMinutes(1))
-                .ttlJitter(0));
+                .ttlJitter(0).incoherentL1());
         TieredCache<Long, String> b = open(builder().l2(TestRedis.client(), Duration.ofMinutes(1)));
         a.put(20L, "before");
         b.put(20L, "after");                    // another instance changes L2; nothing tells a's L1 (yet)
@@ -270,6 +270,10 @@ class TieredCacheTest {
         assertThatThrownBy(() -> TieredCache.builder("x", Codec.utf8()).ttlJitter(1)).hasMessage("TTL jitter must be at least 0 and below 1, was 1.0");
         assertThatThrownBy(() -> TieredCache.builder("x", Codec.utf8()).negativeTtl(Duration.ofSeconds(-1))).hasMessageContaining("negative TTL must be positive");
         assertThatThrownBy(() -> bothTiers().put(1L, null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> TieredCache.<Long, String>builder("x", Codec.utf8()).l1(1, Duration.ofSeconds(1))
+                .l2(TestRedis.client(), Duration.ofSeconds(1)).build()).hasMessageStartingWith("cache 'x' has L1 and L2: call invalidations(parseKey)");
+        assertThatThrownBy(() -> TieredCache.<Long, String>builder("x", Codec.utf8()).l1(1, Duration.ofSeconds(1))
+                .invalidations(Long::valueOf).build()).hasMessageContaining("need both l1(...) and l2(...)");
     }
 
     private static void await(CountDownLatch latch) {

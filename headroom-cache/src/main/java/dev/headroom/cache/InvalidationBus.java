@@ -1,0 +1,179 @@
+package dev.headroom.cache;
+
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.net.SocketAddress;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+
+/**
+ * Keeps the L1s of every instance of one cache coherent over Redis pub/sub, without trusting pub/sub.
+ *
+ * <p>Pub/sub delivers at most once: a message is lost when a subscriber's connection drops, and a
+ * publish fails when Redis is unreachable. So every message carries its publisher's id and a sequence
+ * number that grows by one per invalidation, whether or not the publish got through. A subscriber that
+ * sees a publisher's number jump (a lost message), or whose own connection dropped, cannot know which
+ * keys it missed, and flushes its whole L1. A heartbeat repeats each publisher's latest number, so even
+ * a lost <em>last</em> message is noticed within one heartbeat period. The first message from a publisher
+ * not heard from before counts as a gap unless it is that publisher's first: an instance that joins a
+ * running cluster flushes its young L1 once per peer, in its first heartbeat period.
+ *
+ * <p>Messages: {@code ID SEQ KIND SENT_MILLIS [KEY]}, KIND {@code k} (one key), {@code a} (all keys) or
+ * {@code h} (heartbeat, no new invalidation).
+ */
+final class InvalidationBus<K> implements AutoCloseable {
+    /** What the bus does to this instance's L1. */
+    interface Target<K> {
+        void invalidateLocally(K key);
+
+        void flushLocally();
+    }
+
+    private final String channel;
+    private final String id = UUID.randomUUID().toString();
+    private final Function<String, K> parseKey;
+    private final Target<K> target;
+    private final StatefulRedisConnection<String, String> publisher;
+    private final StatefulRedisPubSubConnection<String, String> subscriber;
+    private final ScheduledFuture<?> heartbeat;
+    private final AtomicLong seq = new AtomicLong();
+    private final ConcurrentHashMap<String, Long> lastSeen = new ConcurrentHashMap<>();
+    private final AtomicBoolean dropNext = new AtomicBoolean();
+    private volatile boolean disconnected;
+
+    final LongAdder sent = new LongAdder();
+    final LongAdder received = new LongAdder();
+    final LongAdder gaps = new LongAdder();
+    final LongAdder flushes = new LongAdder();
+    final AtomicLong maxLagMillis = new AtomicLong();
+
+    InvalidationBus(RedisClient client, String cacheName, Function<String, K> parseKey, Target<K> target, long heartbeatNanos) {
+        this.channel = "headroom-cache:" + cacheName + ":invalidations";
+        this.parseKey = parseKey;
+        this.target = target;
+        this.publisher = client.connect();
+        this.subscriber = client.connectPubSub();
+        subscriber.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String ch, String message) {
+                onMessage(message);
+            }
+        });
+        subscriber.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+                disconnected = true;
+                flush(); // invalidations sent from now on are lost to this instance
+            }
+
+            @Override
+            public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
+                if (disconnected) {
+                    disconnected = false;
+                    flush(); // whatever L1 took in while disconnected may already be stale
+                }
+            }
+        });
+        subscriber.sync().subscribe(channel);
+        this.heartbeat = client.getResources().eventExecutorGroup()
+                .scheduleAtFixedRate(this::beat, heartbeatNanos, heartbeatNanos, TimeUnit.NANOSECONDS);
+    }
+
+    void publishKey(String key) {
+        publish("k", key);
+    }
+
+    void publishAll() {
+        publish("a", "");
+    }
+
+    /** Test hook: the next invalidation is numbered but not sent, as if pub/sub had lost it. */
+    void dropNextPublish() {
+        dropNext.set(true);
+    }
+
+    private void publish(String kind, String key) {
+        long n = seq.incrementAndGet(); // numbered even if the send fails: receivers then see the gap
+        sent.increment();
+        if (dropNext.compareAndSet(true, false)) {
+            return;
+        }
+        send(n, kind, key);
+    }
+
+    private void beat() {
+        send(seq.get(), "h", "");
+    }
+
+    private void send(long n, String kind, String key) {
+        String message = id + ' ' + n + ' ' + kind + ' ' + System.currentTimeMillis() + (key.isEmpty() ? "" : " " + key);
+        publisher.async().publish(channel, message); // fire and forget: a lost send is a gap, handled above
+    }
+
+    private void onMessage(String message) {
+        String[] parts = message.split(" ", 5);
+        if (parts.length < 4 || parts[0].equals(id)) {
+            return;
+        }
+        long n;
+        long sentAt;
+        try {
+            n = Long.parseLong(parts[1]);
+            sentAt = Long.parseLong(parts[3]);
+        } catch (NumberFormatException e) {
+            return; // not ours
+        }
+        String kind = parts[2];
+        boolean heartbeat = kind.equals("h");
+        Long last = lastSeen.get(parts[0]);
+        // A publisher heard from for the first time may have sent invalidations this instance missed;
+        // only its very first number (0 for a heartbeat, 1 for an invalidation) proves it did not.
+        long known = last != null ? last : 0;
+        if (n > (heartbeat ? known : known + 1)) {
+            gaps.increment();
+            flush();
+        }
+        if (last == null || n > last) {
+            lastSeen.put(parts[0], n);
+        }
+        if (kind.equals("h")) {
+            return;
+        }
+        received.increment();
+        maxLagMillis.accumulateAndGet(Math.max(0, System.currentTimeMillis() - sentAt), Math::max);
+        if (kind.equals("a")) {
+            flush();
+        } else if (kind.equals("k") && parts.length == 5) {
+            K key;
+            try {
+                key = parseKey.apply(parts[4]);
+            } catch (RuntimeException e) {
+                flush(); // a key this instance cannot read: drop everything rather than keep it
+                return;
+            }
+            target.invalidateLocally(key);
+        }
+    }
+
+    private void flush() {
+        flushes.increment();
+        target.flushLocally();
+    }
+
+    @Override
+    public void close() {
+        heartbeat.cancel(false);
+        subscriber.close();
+        publisher.close();
+    }
+}

@@ -1,0 +1,109 @@
+package dev.headroom.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+/**
+ * Two instances of one cache on one Redis, as two shop nodes would have: a change through one must
+ * leave the other's L1, including when the invalidation message is lost or the subscription drops.
+ */
+class CoherenceTest {
+    private static final Duration HEARTBEAT = Duration.ofMillis(100);
+    private final List<TieredCache<?, ?>> opened = new ArrayList<>();
+    private String name;
+    private TieredCache<Long, String> a;
+    private TieredCache<Long, String> b;
+
+    @BeforeEach
+    void twoInstances(TestInfo info) {
+        name = info.getTestMethod().orElseThrow().getName();
+        a = instance();
+        b = instance();
+    }
+
+    @AfterEach
+    void close() {
+        a.invalidateAll();
+        opened.forEach(TieredCache::close);
+    }
+
+    private TieredCache<Long, String> instance() {
+        TieredCache<Long, String> c = TieredCache.<Long, String>builder(name, Codec.utf8())
+                .l1(1000, Duration.ofMinutes(10))          // long: only invalidations can make these L1s drop a key
+                .l2(TestRedis.client(), Duration.ofMinutes(10))
+                .invalidations(Long::valueOf)
+                .heartbeat(HEARTBEAT)
+                .build();
+        opened.add(c);
+        return c;
+    }
+
+    @Test
+    void aWriteThroughOneInstanceLeavesTheOthersL1() {
+        assertThat(b.get(1L, k -> "old")).isEqualTo("old");
+        a.put(1L, "new");
+        eventually(() -> "new".equals(b.getIfPresent(1L)));
+        assertThat(b.stats().invalidationsReceived()).isPositive();
+        assertThat(b.stats().invalidationLagMaxMs()).isLessThan(1000);
+        assertThat(b.stats().invalidationGaps()).isZero();
+        a.invalidate(1L);
+        eventually(() -> b.getIfPresent(1L) == null);
+    }
+
+    @Test
+    void aLostInvalidationIsNoticedAtTheNextOneAndFlushesL1() {
+        b.get(1L, k -> "old1");
+        b.get(2L, k -> "old2");
+        a.dropNextInvalidation();
+        a.put(1L, "new1");                                   // its message never arrives
+        assertThat(b.getIfPresent(1L)).isEqualTo("old1");    // b cannot know yet
+        a.put(2L, "new2");                                   // this one arrives, numbered one too high
+        eventually(() -> "new2".equals(b.getIfPresent(2L)));
+        assertThat(b.getIfPresent(1L)).isEqualTo("new1");    // the whole L1 went, so key 1 came from L2
+        assertThat(b.stats().invalidationGaps()).isEqualTo(1);
+    }
+
+    @Test
+    void aLostLastInvalidationIsNoticedByTheHeartbeat() {
+        b.get(3L, k -> "old");
+        a.dropNextInvalidation();
+        a.put(3L, "new");                                    // lost, and no other write follows
+        eventually(() -> "new".equals(b.getIfPresent(3L)));  // a's next heartbeat shows b the gap
+        assertThat(b.stats().invalidationGaps()).isEqualTo(1);
+    }
+
+    @Test
+    void aDroppedSubscriptionFlushesL1() {
+        b.get(4L, k -> "old");
+        long flushesBefore = b.stats().l1Flushes();
+        try (StatefulRedisConnection<String, String> admin = TestRedis.client().connect()) {
+            admin.sync().clientKill(io.lettuce.core.KillArgs.Builder.typePubsub()); // every subscriber's connection
+        }
+        a.put(4L, "new");                                    // may well be published while b is not subscribed
+        eventually(() -> b.stats().l1Flushes() > flushesBefore && "new".equals(b.getIfPresent(4L)));
+    }
+
+    private static void eventually(BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 10 s");
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+}
