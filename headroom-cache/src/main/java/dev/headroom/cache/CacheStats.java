@@ -14,10 +14,12 @@ package dev.headroom.cache;
  * @param invalidationGaps      lost invalidations detected (a publisher's sequence jumped)
  * @param l1Flushes             whole-L1 flushes: after a gap, a dropped subscription, or an invalidate-all
  * @param invalidationLagMaxMs  longest time from an invalidation's publish to its receipt here
+ * @param leaseWaits            L2 misses that waited for another instance's load instead of loading
+ * @param leasesLost            loads whose write-back was refused: a write voided their lease meanwhile
  */
 public record CacheStats(long l1Hits, long l1Misses, long l2Hits, long loads, long coalesced, long l2Errors,
                          long invalidationsSent, long invalidationsReceived, long invalidationGaps, long l1Flushes,
-                         long invalidationLagMaxMs) {
+                         long invalidationLagMaxMs, long leaseWaits, long leasesLost) {
     /** Share of reads answered by either tier. */
     public double hitRatio() {
         long reads = l1Hits + l1Misses;

@@ -2,6 +2,7 @@ package dev.headroom.cache;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.KeyScanCursor;
@@ -28,6 +29,7 @@ final class RedisTier<V> implements AutoCloseable {
     private final StatefulRedisConnection<String, byte[]> connection;
     private final RedisAsyncCommands<String, byte[]> redis;
     private final String prefix;
+    private final String leasePrefix;
     private final Codec<V> codec;
     private final long timeoutNanos;
 
@@ -35,6 +37,7 @@ final class RedisTier<V> implements AutoCloseable {
         this.connection = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
         this.redis = connection.async();
         this.prefix = name + ":";
+        this.leasePrefix = "lease:" + name + ":";
         this.codec = codec;
         this.timeoutNanos = timeoutNanos;
     }
@@ -48,6 +51,11 @@ final class RedisTier<V> implements AutoCloseable {
 
     String key(Object key) {
         return prefix + key;
+    }
+
+    /** The lease on a value key: who may write it back after a miss (memcache-style leases). */
+    private String leaseKey(String key) {
+        return leasePrefix + key.substring(prefix.length());
     }
 
     /** The value, {@link TieredCache#ABSENT} when known to be absent, or null when L2 does not have the key. */
@@ -64,28 +72,72 @@ final class RedisTier<V> implements AutoCloseable {
         return codec.decode(payload);
     }
 
-    @SuppressWarnings("unchecked")
+    /**
+     * An authoritative write (after the database changed): voids any lease first, so that a loader that
+     * read the database before the change cannot write its older value over this one.
+     */
     void put(String key, Object value, long ttlNanos) {
-        byte[] bytes;
-        if (value == TieredCache.ABSENT) {
-            bytes = new byte[] {ABSENT};
-        } else {
-            byte[] payload = codec.encode((V) value);
-            bytes = new byte[payload.length + 1];
-            bytes[0] = VALUE;
-            System.arraycopy(payload, 0, bytes, 1, payload.length);
-        }
-        await(redis.set(key, bytes, SetArgs.Builder.px(Math.max(1, TimeUnit.NANOSECONDS.toMillis(ttlNanos)))), "SET");
+        await(redis.unlink(leaseKey(key)), "UNLINK");
+        await(redis.set(key, encode(value), SetArgs.Builder.px(millis(ttlNanos))), "SET");
     }
 
+    /**
+     * Takes the lease on a missing key for {@code ttlNanos}: the token to write back with, or null when
+     * another loader holds it. Only the holder's write-back lands, and a delete voids the lease, so a
+     * loader that read the database before a write cannot put its old value back after the write.
+     */
+    String tryLease(String key, long ttlNanos, String token) {
+        String ok = await(redis.set(leaseKey(key), token.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                SetArgs.Builder.nx().px(millis(ttlNanos))), "SET NX");
+        return "OK".equals(ok) ? token : null;
+    }
+
+    private static final String WRITE_IF_LEASED = """
+            if redis.call('GET', KEYS[2]) == ARGV[2] then
+              redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
+              redis.call('DEL', KEYS[2])
+              return 1
+            end
+            return 0""";
+
+    /** Writes the value only if {@code token} still holds the key's lease; false when the lease was voided or expired. */
+    boolean putIfLeased(String key, Object value, long ttlNanos, String token) {
+        Long done = await(redis.eval(WRITE_IF_LEASED, ScriptOutputType.INTEGER, new String[] {key, leaseKey(key)},
+                encode(value), token.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                Long.toString(millis(ttlNanos)).getBytes(java.nio.charset.StandardCharsets.UTF_8)), "EVAL");
+        return done != null && done == 1;
+    }
+
+    /** Deletes the value and voids any lease on it. */
     void delete(String key) {
-        await(redis.unlink(key), "UNLINK");
+        await(redis.unlink(key, leaseKey(key)), "UNLINK");
     }
 
-    /** Deletes every key of this cache, in batches (SCAN, not KEYS: Redis keeps serving meanwhile). */
+    @SuppressWarnings("unchecked")
+    private byte[] encode(Object value) {
+        if (value == TieredCache.ABSENT) {
+            return new byte[] {ABSENT};
+        }
+        byte[] payload = codec.encode((V) value);
+        byte[] bytes = new byte[payload.length + 1];
+        bytes[0] = VALUE;
+        System.arraycopy(payload, 0, bytes, 1, payload.length);
+        return bytes;
+    }
+
+    private static long millis(long nanos) {
+        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos));
+    }
+
+    /** Deletes every key and lease of this cache, in batches (SCAN, not KEYS: Redis keeps serving meanwhile). */
     void deleteAll() {
+        deleteMatching(prefix + "*");
+        deleteMatching(leasePrefix + "*");
+    }
+
+    private void deleteMatching(String pattern) {
         ScanCursor cursor = ScanCursor.INITIAL;
-        ScanArgs match = ScanArgs.Builder.matches(prefix + "*").limit(1000);
+        ScanArgs match = ScanArgs.Builder.matches(pattern).limit(1000);
         do {
             KeyScanCursor<String> page = await(redis.scan(cursor, match), "SCAN");
             if (!page.getKeys().isEmpty()) {

@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import io.lettuce.core.RedisClient;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -62,6 +63,12 @@ public final class TieredCache<K, V> implements AutoCloseable {
     private final LongAdder loads = new LongAdder();
     private final LongAdder coalesced = new LongAdder();
     private final LongAdder l2Errors = new LongAdder();
+    private final LongAdder leaseWaits = new LongAdder();
+    private final LongAdder leasesLost = new LongAdder();
+    private final long leaseTtl;
+    private final long leaseWait;
+    private static final String HELD = "held elsewhere";
+    private static final long LEASE_POLL_MILLIS = 5;
 
     /** A load in progress: the readers' shared result, and whether an invalidation voided it. */
     private static final class Load extends CompletableFuture<Object> {
@@ -70,6 +77,8 @@ public final class TieredCache<K, V> implements AutoCloseable {
 
     private TieredCache(Builder<K, V> b) {
         this.name = b.name;
+        this.leaseTtl = b.leaseTtl.toNanos();
+        this.leaseWait = b.leaseWait.toNanos();
         this.negativeTtl = Ttl.of(b.negativeTtl, b.jitter);
         this.l2Ttl = b.l2Client == null ? null : Ttl.of(b.l2Ttl, b.jitter);
         this.l1 = b.l1Size == 0 ? null : Caffeine.newBuilder()
@@ -171,9 +180,11 @@ public final class TieredCache<K, V> implements AutoCloseable {
         long l1Hits = l1 == null ? 0 : l1.stats().hitCount();
         long l1Misses = l1 == null ? l1MissesWithoutL1.sum() : l1.stats().missCount();
         return bus == null
-                ? new CacheStats(l1Hits, l1Misses, l2Hits.sum(), loads.sum(), coalesced.sum(), l2Errors.sum(), 0, 0, 0, 0, 0)
+                ? new CacheStats(l1Hits, l1Misses, l2Hits.sum(), loads.sum(), coalesced.sum(), l2Errors.sum(), 0, 0, 0, 0, 0,
+                        leaseWaits.sum(), leasesLost.sum())
                 : new CacheStats(l1Hits, l1Misses, l2Hits.sum(), loads.sum(), coalesced.sum(), l2Errors.sum(), bus.sent.sum(),
-                        bus.received.sum(), bus.gaps.sum(), bus.flushes.sum(), bus.maxLagMillis.get());
+                        bus.received.sum(), bus.gaps.sum(), bus.flushes.sum(), bus.maxLagMillis.get(),
+                        leaseWaits.sum(), leasesLost.sum());
     }
 
     public String name() {
@@ -209,12 +220,20 @@ public final class TieredCache<K, V> implements AutoCloseable {
         }
         try {
             Object found = fromL2(key);
+            String lease = null;
+            if (found == null && l2 != null) {
+                lease = lease(key);
+                if (lease == HELD) {
+                    leaseWaits.increment();
+                    found = awaitL2(key); // another instance is loading it: its value is on the way
+                }
+            }
             if (found == null) {
                 loads.increment();
                 V loaded = loader.apply(key);
                 found = loaded == null ? ABSENT : loaded;
                 if (!mine.voided) {
-                    store(key, found);
+                    storeLoaded(key, found, lease);
                     undoIfVoided(key, mine);
                 }
             } else if (l1 != null && !mine.voided) {
@@ -228,6 +247,58 @@ public final class TieredCache<K, V> implements AutoCloseable {
             throw e;
         } finally {
             loading.remove(key, mine);
+        }
+    }
+
+    /** A lease token, {@link #HELD} when another loader has it, or null when L2 cannot be asked. */
+    private String lease(K key) {
+        try {
+            String token = l2.tryLease(l2.key(key), leaseTtl, UUID.randomUUID().toString());
+            return token != null ? token : HELD;
+        } catch (RedisTier.L2Failure e) {
+            l2Errors.increment();
+            return null;
+        }
+    }
+
+    private Object awaitL2(K key) {
+        long deadline = System.nanoTime() + leaseWait;
+        while (System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(LEASE_POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+            Object v = fromL2(key);
+            if (v != null) {
+                return v;
+            }
+        }
+        return null; // the holder is slow or gone: load without writing L2 (the lease is not ours)
+    }
+
+    /** After a load: L1, and L2 only under our lease (or without leases when L2 could not be asked). */
+    private void storeLoaded(K key, Object value, String lease) {
+        if (l1 != null) {
+            l1.put(key, value);
+        }
+        if (l2 == null || lease == HELD) {
+            return;
+        }
+        long ttl = value == ABSENT ? negativeTtl.nextNanos() : l2Ttl.nextNanos();
+        try {
+            if (lease == null) {
+                l2.put(l2.key(key), value, ttl);
+            } else if (!l2.putIfLeased(l2.key(key), value, ttl, lease)) {
+                // a write voided the lease while we loaded (or it expired): our value may predate that write
+                leasesLost.increment();
+                if (l1 != null) {
+                    l1.invalidate(key);
+                }
+            }
+        } catch (RedisTier.L2Failure e) {
+            l2Errors.increment();
         }
     }
 
@@ -340,6 +411,8 @@ public final class TieredCache<K, V> implements AutoCloseable {
         private Function<String, K> parseKey;
         private boolean incoherentL1;
         private Duration heartbeat = Duration.ofSeconds(1);
+        private Duration leaseTtl = Duration.ofSeconds(5);
+        private Duration leaseWait = Duration.ofMillis(200);
 
         private Builder(String name, Codec<V> codec) {
             if (name == null || !name.matches("[A-Za-z0-9_.-]+")) {
@@ -396,6 +469,18 @@ public final class TieredCache<K, V> implements AutoCloseable {
          */
         public Builder<K, V> invalidations(Function<String, K> parseKey) {
             this.parseKey = Objects.requireNonNull(parseKey, "parseKey");
+            return this;
+        }
+
+        /**
+         * L2 misses take a lease in Redis before loading, so that across all instances one loads and the
+         * others wait up to {@code wait} for its value (then load without writing L2). The lease lasts
+         * {@code ttl}: longer than a load takes. A delete voids it: a loader that read the database before a
+         * write cannot write its old value back after it. Defaults: 5 s, 200 ms.
+         */
+        public Builder<K, V> leases(Duration ttl, Duration wait) {
+            this.leaseTtl = positive("lease TTL", ttl);
+            this.leaseWait = positive("lease wait", wait);
             return this;
         }
 

@@ -1,0 +1,143 @@
+package dev.headroom.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+/** Cluster-wide stampede protection and stale write-back prevention with Redis leases, over two instances. */
+class LeaseTest {
+    private final List<TieredCache<Long, String>> opened = new ArrayList<>();
+    private TieredCache<Long, String> a;
+    private TieredCache<Long, String> b;
+
+    @BeforeEach
+    void twoInstances(TestInfo info) {
+        String name = info.getTestMethod().orElseThrow().getName();
+        a = instance(name);
+        b = instance(name);
+    }
+
+    @AfterEach
+    void close() {
+        a.invalidateAll();
+        opened.forEach(TieredCache::close);
+    }
+
+    private TieredCache<Long, String> instance(String name) {
+        TieredCache<Long, String> c = TieredCache.<Long, String>builder(name, Codec.utf8())
+                .l1(1000, Duration.ofMinutes(10))
+                .l2(TestRedis.client(), Duration.ofMinutes(10))
+                .invalidations(Long::valueOf)
+                .leases(Duration.ofSeconds(5), Duration.ofSeconds(2))
+                .build();
+        opened.add(c);
+        return c;
+    }
+
+    @Test
+    void aThousandConcurrentMissesAcrossTwoInstancesLoadOnce() throws Exception {
+        AtomicInteger loads = new AtomicInteger();
+        Function<Long, String> slowDatabase = key -> {
+            loads.incrementAndGet();
+            sleep(200);
+            return "hot" + key;
+        };
+        List<Future<String>> answers = new ArrayList<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            CountDownLatch go = new CountDownLatch(1);
+            for (int i = 0; i < 1000; i++) {
+                TieredCache<Long, String> node = i % 2 == 0 ? a : b;
+                answers.add(pool.submit(() -> {
+                    go.await();
+                    return node.get(42L, slowDatabase);
+                }));
+            }
+            go.countDown();
+            for (Future<String> f : answers) {
+                assertThat(f.get(20, TimeUnit.SECONDS)).isEqualTo("hot42");
+            }
+        }
+        assertThat(loads).hasValue(1);
+        // one instance loaded under the lease; the other's single flight waited on it once
+        assertThat(a.stats().leaseWaits() + b.stats().leaseWaits()).isEqualTo(1);
+    }
+
+    @Test
+    void aWriteDuringALoadVoidsTheLoadersLease() throws Exception {
+        AtomicReference<String> database = new AtomicReference<>("old");
+        CountDownLatch loaded = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Function<Long, String> slowRead = key -> {
+            String read = database.get();
+            loaded.countDown();
+            await(release);
+            return read;
+        };
+        try (ExecutorService pool = Executors.newSingleThreadExecutor()) {
+            Future<String> reader = pool.submit(() -> a.get(7L, slowRead)); // a holds the lease, has read "old"
+            assertThat(loaded.await(10, TimeUnit.SECONDS)).isTrue();
+            database.set("new");
+            b.dropNextInvalidation();   // so that only the lease, not a's own invalidation, can stop the write-back
+            b.invalidate(7L);                                               // the write, through the other instance
+            release.countDown();
+            assertThat(reader.get(10, TimeUnit.SECONDS)).isEqualTo("old");  // answered to its reader...
+        }
+        TieredCache<Long, String> fresh = instance(a.name());               // ...but in no tier: a new instance loads "new"
+        assertThat(fresh.get(7L, key -> database.get())).isEqualTo("new");
+        assertThat(a.stats().leasesLost()).isEqualTo(1);
+        assertThat(a.getIfPresent(7L)).as("a's L1 dropped the value its lost lease could not vouch for").isNotEqualTo("old");
+    }
+
+    @Test
+    void aWaiterLoadsItselfWhenTheLeaseHolderIsTooSlow() throws Exception {
+        TieredCache<Long, String> impatient = TieredCache.<Long, String>builder(a.name(), Codec.utf8())
+                .l1(10, Duration.ofMinutes(1)).l2(TestRedis.client(), Duration.ofMinutes(1)).invalidations(Long::valueOf)
+                .leases(Duration.ofSeconds(5), Duration.ofMillis(50)).build();
+        opened.add(impatient);
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (ExecutorService pool = Executors.newSingleThreadExecutor()) {
+            Future<String> holder = pool.submit(() -> a.get(8L, key -> {
+                holding.countDown();
+                await(release);
+                return "from-holder";
+            }));
+            assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(impatient.get(8L, key -> "from-waiter")).isEqualTo("from-waiter"); // waited 50 ms, then loaded
+            release.countDown();
+            assertThat(holder.get(10, TimeUnit.SECONDS)).isEqualTo("from-holder");
+        }
+        assertThat(impatient.stats().leaseWaits()).isEqualTo(1);
+        assertThat(b.get(8L, key -> "unexpected load")).isEqualTo("from-holder"); // only the holder wrote L2
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
