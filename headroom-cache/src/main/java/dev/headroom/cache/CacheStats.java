@@ -3,7 +3,7 @@ package dev.headroom.cache;
 /**
  * Counts since the cache was built.
  *
- * @param l1Hits    reads answered by L1
+ * @param l1Hits    reads answered by L1; -1 unless the cache was built with {@code recordStats()}
  * @param l1Misses  reads L1 could not answer (or all reads, when L1 is off)
  * @param l2Hits    misses answered by L2
  * @param loads     calls of a loader (the database, typically)
@@ -20,8 +20,11 @@ package dev.headroom.cache;
 public record CacheStats(long l1Hits, long l1Misses, long l2Hits, long loads, long coalesced, long l2Errors,
                          long invalidationsSent, long invalidationsReceived, long invalidationGaps, long l1Flushes,
                          long invalidationLagMaxMs, long leaseWaits, long leasesLost) {
-    /** Share of reads answered by either tier. */
+    /** Share of reads answered by either tier; NaN when L1 hits are not counted. */
     public double hitRatio() {
+        if (l1Hits < 0) {
+            return Double.NaN;
+        }
         long reads = l1Hits + l1Misses;
         return reads == 0 ? 0 : (double) (l1Hits + l2Hits) / reads;
     }

@@ -60,7 +60,8 @@ class TieredCacheTest {
 
     @Test
     void readThroughLoadsOnceThenAnswersFromL1() {
-        TieredCache<Long, String> cache = bothTiers();
+        TieredCache<Long, String> cache = open(builder().l1(1000, Duration.ofMinutes(1)).l2(TestRedis.client(), Duration.ofMinutes(5))
+                .invalidations(Long::valueOf).recordStats());
         CountingLoader loader = new CountingLoader();
         assertThat(cache.get(1L, loader)).isEqualTo("v1");
         assertThat(cache.get(1L, loader)).isEqualTo("v1");
@@ -71,6 +72,7 @@ class TieredCacheTest {
         assertThat(s.l1Misses()).isEqualTo(1);
         assertThat(s.loads()).isEqualTo(1);
         assertThat(s.hitRatio()).isEqualTo(2 / 3.0);
+        assertThat(bothTiers().stats().l1Hits()).as("not counted without recordStats()").isEqualTo(-1);
     }
 
     @Test
