@@ -1,5 +1,7 @@
 package dev.headroom.cache;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
@@ -20,7 +22,9 @@ import java.util.concurrent.TimeoutException;
  * The L2 tier: one Redis connection of the cache's own, keys under {@code NAME:}. A stored value
  * starts with a tag byte, so "known to be absent" (negative caching) survives the trip through Redis.
  * Every command waits at most the tier's timeout; a failure is an {@link L2Failure} for the cache to
- * count and route around, never a failed read.
+ * count and route around, never a failed read. A circuit breaker (Resilience4j) stops asking a Redis
+ * that keeps failing: while it is open, commands fail at once instead of each costing the timeout, and
+ * a few trial commands after {@link #OPEN_FOR} find out whether Redis is back.
  */
 final class RedisTier<V> implements AutoCloseable {
     private static final byte VALUE = 'v';
@@ -32,6 +36,8 @@ final class RedisTier<V> implements AutoCloseable {
     private final String leasePrefix;
     private final Codec<V> codec;
     private final long timeoutNanos;
+    private final CircuitBreaker breaker;
+    static final java.time.Duration OPEN_FOR = java.time.Duration.ofSeconds(2);
 
     RedisTier(RedisClient client, String name, Codec<V> codec, long timeoutNanos) {
         this.connection = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
@@ -40,6 +46,20 @@ final class RedisTier<V> implements AutoCloseable {
         this.leasePrefix = "lease:" + name + ":";
         this.codec = codec;
         this.timeoutNanos = timeoutNanos;
+        this.breaker = CircuitBreaker.of("headroom-cache-" + name, CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(20)
+                .minimumNumberOfCalls(10)
+                .failureRateThreshold(50)
+                .waitDurationInOpenState(OPEN_FOR)
+                .permittedNumberOfCallsInHalfOpenState(3)
+                .recordExceptions(L2Failure.class)
+                .build());
+    }
+
+    /** CLOSED (asking Redis), OPEN (not asking) or HALF_OPEN (trying again). */
+    String breakerState() {
+        return breaker.getState().name();
     }
 
     /** Thrown when Redis did not answer in time or answered with an error. */
@@ -60,7 +80,7 @@ final class RedisTier<V> implements AutoCloseable {
 
     /** The value, {@link TieredCache#ABSENT} when known to be absent, or null when L2 does not have the key. */
     Object get(String key) {
-        byte[] bytes = await(redis.get(key), "GET");
+        byte[] bytes = await(() -> redis.get(key), "GET");
         if (bytes == null || bytes.length == 0) {
             return null;
         }
@@ -77,8 +97,8 @@ final class RedisTier<V> implements AutoCloseable {
      * read the database before the change cannot write its older value over this one.
      */
     void put(String key, Object value, long ttlNanos) {
-        await(redis.unlink(leaseKey(key)), "UNLINK");
-        await(redis.set(key, encode(value), SetArgs.Builder.px(millis(ttlNanos))), "SET");
+        await(() -> redis.unlink(leaseKey(key)), "UNLINK");
+        await(() -> redis.set(key, encode(value), SetArgs.Builder.px(millis(ttlNanos))), "SET");
     }
 
     /**
@@ -87,7 +107,7 @@ final class RedisTier<V> implements AutoCloseable {
      * loader that read the database before a write cannot put its old value back after the write.
      */
     String tryLease(String key, long ttlNanos, String token) {
-        String ok = await(redis.set(leaseKey(key), token.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        String ok = await(() -> redis.set(leaseKey(key), token.getBytes(java.nio.charset.StandardCharsets.UTF_8),
                 SetArgs.Builder.nx().px(millis(ttlNanos))), "SET NX");
         return "OK".equals(ok) ? token : null;
     }
@@ -102,7 +122,7 @@ final class RedisTier<V> implements AutoCloseable {
 
     /** Writes the value only if {@code token} still holds the key's lease; false when the lease was voided or expired. */
     boolean putIfLeased(String key, Object value, long ttlNanos, String token) {
-        Long done = await(redis.eval(WRITE_IF_LEASED, ScriptOutputType.INTEGER, new String[] {key, leaseKey(key)},
+        Long done = await(() -> redis.eval(WRITE_IF_LEASED, ScriptOutputType.INTEGER, new String[] {key, leaseKey(key)},
                 encode(value), token.getBytes(java.nio.charset.StandardCharsets.UTF_8),
                 Long.toString(millis(ttlNanos)).getBytes(java.nio.charset.StandardCharsets.UTF_8)), "EVAL");
         return done != null && done == 1;
@@ -110,7 +130,7 @@ final class RedisTier<V> implements AutoCloseable {
 
     /** Deletes the value and voids any lease on it. */
     void delete(String key) {
-        await(redis.unlink(key, leaseKey(key)), "UNLINK");
+        await(() -> redis.unlink(key, leaseKey(key)), "UNLINK");
     }
 
     @SuppressWarnings("unchecked")
@@ -139,9 +159,10 @@ final class RedisTier<V> implements AutoCloseable {
         ScanCursor cursor = ScanCursor.INITIAL;
         ScanArgs match = ScanArgs.Builder.matches(pattern).limit(1000);
         do {
-            KeyScanCursor<String> page = await(redis.scan(cursor, match), "SCAN");
+            ScanCursor at = cursor;
+            KeyScanCursor<String> page = await(() -> redis.scan(at, match), "SCAN");
             if (!page.getKeys().isEmpty()) {
-                await(redis.unlink(page.getKeys().toArray(String[]::new)), "UNLINK");
+                await(() -> redis.unlink(page.getKeys().toArray(String[]::new)), "UNLINK");
             }
             cursor = page;
         } while (!cursor.isFinished());
@@ -149,21 +170,36 @@ final class RedisTier<V> implements AutoCloseable {
 
     /** Remaining time to live of a key in milliseconds (for tests and diagnostics). */
     long ttlMillis(String key) {
-        return await(redis.pttl(key), "PTTL");
+        return await(() -> redis.pttl(key), "PTTL");
     }
 
-    private <T> T await(RedisFuture<T> future, String command) {
+    private <T> T await(java.util.function.Supplier<RedisFuture<T>> command, String name) {
+        if (!breaker.tryAcquirePermission()) {
+            throw new L2Failure(name + " not sent: the circuit breaker is open", null);
+        }
+        long start = System.nanoTime();
+        RedisFuture<T> future = null;
         try {
-            return future.get(timeoutNanos, TimeUnit.NANOSECONDS);
+            future = command.get();
+            T result = future.get(timeoutNanos, TimeUnit.NANOSECONDS);
+            breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            return result;
         } catch (TimeoutException e) {
             future.cancel(false);
-            throw new L2Failure(command + " timed out", e);
+            throw failed(new L2Failure(name + " timed out", e), start);
         } catch (ExecutionException e) {
-            throw new L2Failure(command + " failed: " + e.getCause().getMessage(), e.getCause());
+            throw failed(new L2Failure(name + " failed: " + e.getCause().getMessage(), e.getCause()), start);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new L2Failure(command + " interrupted", e);
+            throw failed(new L2Failure(name + " interrupted", e), start);
+        } catch (RuntimeException e) { // Lettuce refusing the command outright (e.g. its queue is full)
+            throw failed(new L2Failure(name + " refused: " + e.getMessage(), e), start);
         }
+    }
+
+    private L2Failure failed(L2Failure failure, long start) {
+        breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, failure);
+        return failure;
     }
 
     @Override

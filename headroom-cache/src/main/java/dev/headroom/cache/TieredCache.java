@@ -196,10 +196,10 @@ public final class TieredCache<K, V> implements AutoCloseable {
         long l1Misses = this.l1Misses.sum();
         return bus == null
                 ? new CacheStats(l1Hits, l1Misses, l2Hits.sum(), loads.sum(), coalesced.sum(), l2Errors.sum(), 0, 0, 0, 0, 0,
-                        leaseWaits.sum(), leasesLost.sum())
+                        leaseWaits.sum(), leasesLost.sum(), l2 == null ? "OFF" : l2.breakerState())
                 : new CacheStats(l1Hits, l1Misses, l2Hits.sum(), loads.sum(), coalesced.sum(), l2Errors.sum(), bus.sent.sum(),
                         bus.received.sum(), bus.gaps.sum(), bus.flushes.sum(), bus.maxLagMillis.get(),
-                        leaseWaits.sum(), leasesLost.sum());
+                        leaseWaits.sum(), leasesLost.sum(), l2 == null ? "OFF" : l2.breakerState());
     }
 
     public String name() {
