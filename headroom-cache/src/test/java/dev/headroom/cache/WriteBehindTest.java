@@ -1,5 +1,6 @@
 package dev.headroom.cache;
 
+import static dev.headroom.cache.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,7 +12,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
@@ -97,20 +97,5 @@ class WriteBehindTest {
         assertThatThrownBy(() -> builder(info, this::upsert).maxBacklog(0)).hasMessage("max backlog must be at least 1, was 0");
         assertThatThrownBy(() -> WriteBehind.builder("a b", TestRedis.client(), Codec.utf8(), Long::valueOf, this::upsert))
                 .hasMessageContaining("write-behind name must be");
-    }
-
-    private static void eventually(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 15 s");
-            }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
     }
 }
