@@ -70,6 +70,8 @@ public final class TieredCache<K, V> implements AutoCloseable {
     private final LongAdder l2Errors = new LongAdder();
     private final LongAdder leaseWaits = new LongAdder();
     private final boolean recordingL1Hits;
+    private final java.util.concurrent.Semaphore loadPermits;
+    private final LongAdder loadsQueued = new LongAdder();
     private final LongAdder leasesLost = new LongAdder();
     private final long leaseTtl;
     private final long leaseWait;
@@ -84,6 +86,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
     private TieredCache(Builder<K, V> b) {
         this.name = b.name;
         this.recordingL1Hits = b.recordStats;
+        this.loadPermits = b.maxConcurrentLoads == 0 ? null : new java.util.concurrent.Semaphore(b.maxConcurrentLoads, true);
         this.leaseTtl = b.leaseTtl.toNanos();
         this.leaseWait = b.leaseWait.toNanos();
         this.negativeTtl = Ttl.of(b.negativeTtl, b.jitter);
@@ -196,10 +199,10 @@ public final class TieredCache<K, V> implements AutoCloseable {
         long l1Misses = this.l1Misses.sum();
         return bus == null
                 ? new CacheStats(l1Hits, l1Misses, l2Hits.sum(), loads.sum(), coalesced.sum(), l2Errors.sum(), 0, 0, 0, 0, 0,
-                        leaseWaits.sum(), leasesLost.sum(), l2 == null ? "OFF" : l2.breakerState())
+                        leaseWaits.sum(), leasesLost.sum(), loadsQueued.sum(), l2 == null ? "OFF" : l2.breakerState())
                 : new CacheStats(l1Hits, l1Misses, l2Hits.sum(), loads.sum(), coalesced.sum(), l2Errors.sum(), bus.sent.sum(),
                         bus.received.sum(), bus.gaps.sum(), bus.flushes.sum(), bus.maxLagMillis.get(),
-                        leaseWaits.sum(), leasesLost.sum(), l2 == null ? "OFF" : l2.breakerState());
+                        leaseWaits.sum(), leasesLost.sum(), loadsQueued.sum(), l2 == null ? "OFF" : l2.breakerState());
     }
 
     public String name() {
@@ -245,7 +248,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
             }
             if (found == null) {
                 loads.increment();
-                V loaded = loader.apply(key);
+                V loaded = load(key, loader);
                 found = loaded == null ? ABSENT : loaded;
                 if (!mine.voided) {
                     storeLoaded(key, found, lease);
@@ -262,6 +265,25 @@ public final class TieredCache<K, V> implements AutoCloseable {
             throw e;
         } finally {
             loading.remove(key, mine);
+        }
+    }
+
+    /**
+     * Runs the loader under the instance's concurrency limit: with L2 down, every miss reaches the
+     * database, and the limit keeps that from becoming every thread at once.
+     */
+    private V load(K key, Function<? super K, ? extends V> loader) {
+        if (loadPermits == null) {
+            return loader.apply(key);
+        }
+        if (!loadPermits.tryAcquire()) {
+            loadsQueued.increment();
+            loadPermits.acquireUninterruptibly();
+        }
+        try {
+            return loader.apply(key);
+        } finally {
+            loadPermits.release();
         }
     }
 
@@ -431,6 +453,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
         private Duration leaseTtl = Duration.ofSeconds(5);
         private Duration leaseWait = Duration.ofMillis(200);
         private boolean recordStats;
+        private int maxConcurrentLoads;
 
         private Builder(String name, Codec<V> codec) {
             if (name == null || !name.matches("[A-Za-z0-9_.-]+")) {
@@ -446,6 +469,19 @@ public final class TieredCache<K, V> implements AutoCloseable {
          */
         public Builder<K, V> recordStats() {
             this.recordStats = true;
+            return this;
+        }
+
+        /**
+         * At most {@code n} loader calls at once in this instance; more wait, in arrival order. Off by
+         * default. Single flight already merges misses on one key; this bounds misses on different keys,
+         * which all reach the database when L2 is down or cold.
+         */
+        public Builder<K, V> maxConcurrentLoads(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("max concurrent loads must be at least 1, was " + n);
+            }
+            this.maxConcurrentLoads = n;
             return this;
         }
 

@@ -264,6 +264,36 @@ class TieredCacheTest {
     }
 
     @Test
+    void loadsOnDifferentKeysRespectTheConcurrencyLimit() throws Exception {
+        TieredCache<Long, String> cache = open(builder().l1(1000, Duration.ofMinutes(1)).maxConcurrentLoads(4));
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger peak = new AtomicInteger();
+        Function<Long, String> slow = key -> {
+            peak.accumulateAndGet(running.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(30);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            running.decrementAndGet();
+            return "v" + key;
+        };
+        try (ExecutorService pool = Executors.newFixedThreadPool(32)) {
+            List<Future<String>> answers = new ArrayList<>();
+            for (long k = 0; k < 32; k++) {
+                long key = k;
+                answers.add(pool.submit(() -> cache.get(key, slow)));
+            }
+            for (int k = 0; k < 32; k++) {
+                assertThat(answers.get(k).get(10, TimeUnit.SECONDS)).isEqualTo("v" + k);
+            }
+        }
+        assertThat(peak).hasValue(4);
+        assertThat(cache.stats().loadsQueued()).isPositive();
+        assertThatThrownBy(() -> builder().maxConcurrentLoads(0)).hasMessage("max concurrent loads must be at least 1, was 0");
+    }
+
+    @Test
     void badConfigurationSaysWhatToChange() {
         assertThatThrownBy(() -> TieredCache.builder("a b", Codec.utf8())).hasMessageContaining("cache name must be");
         assertThatThrownBy(() -> TieredCache.builder("x", Codec.utf8()).build()).hasMessage("cache 'x' has no tier: call l1(...), l2(...) or both");
