@@ -14,6 +14,7 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
+import java.nio.ByteBuffer;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -28,6 +29,8 @@ import java.util.concurrent.TimeoutException;
  */
 final class RedisTier<V> implements AutoCloseable {
     private static final byte VALUE = 'v';
+    /** Tag, expiry (epoch ms, 8 bytes), load time (ms, 4 bytes). */
+    private static final int HEADER = 1 + 8 + 4;
     private static final byte ABSENT = 'n';
 
     private final StatefulRedisConnection<String, byte[]> connection;
@@ -78,27 +81,39 @@ final class RedisTier<V> implements AutoCloseable {
         return leasePrefix + key.substring(prefix.length());
     }
 
-    /** The value, {@link TieredCache#ABSENT} when known to be absent, or null when L2 does not have the key. */
-    Object get(String key) {
+    /**
+     * What L2 holds for a key: the value ({@link TieredCache#ABSENT} when known to be absent), when it
+     * expires, and how long its load took (for probabilistic early refresh). Null when L2 lacks the key.
+     */
+    record Hit(Object value, long expiresAtMillis, long loadMillis) {
+    }
+
+    Hit get(String key) {
         byte[] bytes = await(() -> redis.get(key), "GET");
         if (bytes == null || bytes.length == 0) {
             return null;
         }
         if (bytes[0] == ABSENT) {
-            return TieredCache.ABSENT;
+            return new Hit(TieredCache.ABSENT, 0, 0);
         }
-        byte[] payload = new byte[bytes.length - 1];
-        System.arraycopy(bytes, 1, payload, 0, payload.length);
-        return codec.decode(payload);
+        if (bytes[0] != VALUE || bytes.length < HEADER) {
+            return null; // not written by this version: a miss, and the next write replaces it
+        }
+        ByteBuffer header = ByteBuffer.wrap(bytes, 1, HEADER - 1);
+        long expiresAt = header.getLong();
+        long loadMillis = header.getInt();
+        byte[] payload = new byte[bytes.length - HEADER];
+        System.arraycopy(bytes, HEADER, payload, 0, payload.length);
+        return new Hit(codec.decode(payload), expiresAt, loadMillis);
     }
 
     /**
      * An authoritative write (after the database changed): voids any lease first, so that a loader that
      * read the database before the change cannot write its older value over this one.
      */
-    void put(String key, Object value, long ttlNanos) {
+    void put(String key, Object value, long ttlNanos, long loadMillis) {
         await(() -> redis.unlink(leaseKey(key)), "UNLINK");
-        await(() -> redis.set(key, encode(value), SetArgs.Builder.px(millis(ttlNanos))), "SET");
+        await(() -> redis.set(key, encode(value, ttlNanos, loadMillis), SetArgs.Builder.px(millis(ttlNanos))), "SET");
     }
 
     /**
@@ -121,9 +136,9 @@ final class RedisTier<V> implements AutoCloseable {
             return 0""";
 
     /** Writes the value only if {@code token} still holds the key's lease; false when the lease was voided or expired. */
-    boolean putIfLeased(String key, Object value, long ttlNanos, String token) {
+    boolean putIfLeased(String key, Object value, long ttlNanos, long loadMillis, String token) {
         Long done = await(() -> redis.eval(WRITE_IF_LEASED, ScriptOutputType.INTEGER, new String[] {key, leaseKey(key)},
-                encode(value), token.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                encode(value, ttlNanos, loadMillis), token.getBytes(java.nio.charset.StandardCharsets.UTF_8),
                 Long.toString(millis(ttlNanos)).getBytes(java.nio.charset.StandardCharsets.UTF_8)), "EVAL");
         return done != null && done == 1;
     }
@@ -134,15 +149,15 @@ final class RedisTier<V> implements AutoCloseable {
     }
 
     @SuppressWarnings("unchecked")
-    private byte[] encode(Object value) {
+    private byte[] encode(Object value, long ttlNanos, long loadMillis) {
         if (value == TieredCache.ABSENT) {
             return new byte[] {ABSENT};
         }
         byte[] payload = codec.encode((V) value);
-        byte[] bytes = new byte[payload.length + 1];
-        bytes[0] = VALUE;
-        System.arraycopy(payload, 0, bytes, 1, payload.length);
-        return bytes;
+        ByteBuffer bytes = ByteBuffer.allocate(HEADER + payload.length);
+        bytes.put(VALUE).putLong(System.currentTimeMillis() + millis(ttlNanos)).putInt((int) Math.min(Integer.MAX_VALUE, loadMillis));
+        bytes.put(payload);
+        return bytes.array();
     }
 
     private static long millis(long nanos) {

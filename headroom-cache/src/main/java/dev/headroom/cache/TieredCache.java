@@ -72,6 +72,8 @@ public final class TieredCache<K, V> implements AutoCloseable {
     private final boolean recordingL1Hits;
     private final java.util.concurrent.Semaphore loadPermits;
     private final LongAdder loadsQueued = new LongAdder();
+    private final LongAdder earlyRefreshes = new LongAdder();
+    private final double refreshBeta;
     private final LongAdder leasesLost = new LongAdder();
     private final long leaseTtl;
     private final long leaseWait;
@@ -86,6 +88,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
     private TieredCache(Builder<K, V> b) {
         this.name = b.name;
         this.recordingL1Hits = b.recordStats;
+        this.refreshBeta = b.refreshBeta;
         this.loadPermits = b.maxConcurrentLoads == 0 ? null : new java.util.concurrent.Semaphore(b.maxConcurrentLoads, true);
         this.leaseTtl = b.leaseTtl.toNanos();
         this.leaseWait = b.leaseWait.toNanos();
@@ -199,10 +202,10 @@ public final class TieredCache<K, V> implements AutoCloseable {
         long l1Misses = this.l1Misses.sum();
         return bus == null
                 ? new CacheStats(l1Hits, l1Misses, l2Hits.sum(), loads.sum(), coalesced.sum(), l2Errors.sum(), 0, 0, 0, 0, 0,
-                        leaseWaits.sum(), leasesLost.sum(), loadsQueued.sum(), l2 == null ? "OFF" : l2.breakerState())
+                        leaseWaits.sum(), leasesLost.sum(), loadsQueued.sum(), earlyRefreshes.sum(), l2 == null ? "OFF" : l2.breakerState())
                 : new CacheStats(l1Hits, l1Misses, l2Hits.sum(), loads.sum(), coalesced.sum(), l2Errors.sum(), bus.sent.sum(),
                         bus.received.sum(), bus.gaps.sum(), bus.flushes.sum(), bus.maxLagMillis.get(),
-                        leaseWaits.sum(), leasesLost.sum(), loadsQueued.sum(), l2 == null ? "OFF" : l2.breakerState());
+                        leaseWaits.sum(), leasesLost.sum(), loadsQueued.sum(), earlyRefreshes.sum(), l2 == null ? "OFF" : l2.breakerState());
     }
 
     public String name() {
@@ -237,21 +240,43 @@ public final class TieredCache<K, V> implements AutoCloseable {
             return join(running);
         }
         try {
-            Object found = fromL2(key);
+            RedisTier.Hit hit = l2Hit(key);
+            Object found = hit == null ? null : hit.value();
+            Object current = null;
+            if (found != null && refreshBeta > 0 && refreshNow(hit)) {
+                // this reader refreshes ahead of expiry; readers waiting on it get the current value now
+                earlyRefreshes.increment();
+                mine.complete(found);
+                current = found;
+                found = null;
+            }
             String lease = null;
             if (found == null && l2 != null) {
                 lease = lease(key);
                 if (lease == HELD) {
-                    leaseWaits.increment();
-                    found = awaitL2(key); // another instance is loading it: its value is on the way
+                    if (current != null) {
+                        found = current; // another instance is refreshing it already
+                    } else {
+                        leaseWaits.increment();
+                        found = awaitL2(key); // another instance is loading it: its value is on the way
+                    }
                 }
             }
             if (found == null) {
                 loads.increment();
-                V loaded = load(key, loader);
+                long started = System.nanoTime();
+                V loaded;
+                try {
+                    loaded = load(key, loader);
+                } catch (RuntimeException e) {
+                    if (current != null) {
+                        return current; // an early refresh failed: the value it was replacing has not expired yet
+                    }
+                    throw e;
+                }
                 found = loaded == null ? ABSENT : loaded;
                 if (!mine.voided) {
-                    storeLoaded(key, found, lease);
+                    storeLoaded(key, found, lease, (System.nanoTime() - started) / 1_000_000);
                     undoIfVoided(key, mine);
                 }
             } else if (l1 != null && !mine.voided) {
@@ -316,7 +341,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
     }
 
     /** After a load: L1, and L2 only under our lease (or without leases when L2 could not be asked). */
-    private void storeLoaded(K key, Object value, String lease) {
+    private void storeLoaded(K key, Object value, String lease, long loadMillis) {
         if (l1 != null) {
             l1Put(key, value);
         }
@@ -326,8 +351,8 @@ public final class TieredCache<K, V> implements AutoCloseable {
         long ttl = value == ABSENT ? negativeTtl.nextNanos() : l2Ttl.nextNanos();
         try {
             if (lease == null) {
-                l2.put(l2.key(key), value, ttl);
-            } else if (!l2.putIfLeased(l2.key(key), value, ttl, lease)) {
+                l2.put(l2.key(key), value, ttl, loadMillis);
+            } else if (!l2.putIfLeased(l2.key(key), value, ttl, loadMillis, lease)) {
                 // a write voided the lease while we loaded (or it expired): our value may predate that write
                 leasesLost.increment();
                 if (l1 != null) {
@@ -340,19 +365,38 @@ public final class TieredCache<K, V> implements AutoCloseable {
     }
 
     private Object fromL2(K key) {
+        RedisTier.Hit hit = l2Hit(key);
+        return hit == null ? null : hit.value();
+    }
+
+    private RedisTier.Hit l2Hit(K key) {
         if (l2 == null) {
             return null;
         }
         try {
-            Object v = l2.get(l2.key(key));
-            if (v != null) {
+            RedisTier.Hit hit = l2.get(l2.key(key));
+            if (hit != null) {
                 l2Hits.increment();
             }
-            return v;
+            return hit;
         } catch (RedisTier.L2Failure e) {
             l2Errors.increment();
             return null;
         }
+    }
+
+    /**
+     * XFetch (Vattani, Chierichetti, Lowenstein, "Optimal Probabilistic Cache Stampede Prevention",
+     * VLDB 2015): refresh now with a probability that rises as expiry nears, scaled by how long the load
+     * takes, so that one reader refreshes a hot key shortly before it expires instead of all of its
+     * readers missing at once after.
+     */
+    private boolean refreshNow(RedisTier.Hit hit) {
+        if (hit.expiresAtMillis() <= 0 || hit.loadMillis() <= 0) {
+            return false;
+        }
+        double early = hit.loadMillis() * refreshBeta * -Math.log(1 - java.util.concurrent.ThreadLocalRandom.current().nextDouble());
+        return System.currentTimeMillis() + early >= hit.expiresAtMillis();
     }
 
     private void store(K key, Object value) {
@@ -361,7 +405,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
         }
         if (l2 != null) {
             try {
-                l2.put(l2.key(key), value, value == ABSENT ? negativeTtl.nextNanos() : l2Ttl.nextNanos());
+                l2.put(l2.key(key), value, value == ABSENT ? negativeTtl.nextNanos() : l2Ttl.nextNanos(), 0);
             } catch (RedisTier.L2Failure e) {
                 l2Errors.increment();
             }
@@ -454,6 +498,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
         private Duration leaseWait = Duration.ofMillis(200);
         private boolean recordStats;
         private int maxConcurrentLoads;
+        private double refreshBeta;
 
         private Builder(String name, Codec<V> codec) {
             if (name == null || !name.matches("[A-Za-z0-9_.-]+")) {
@@ -482,6 +527,20 @@ public final class TieredCache<K, V> implements AutoCloseable {
                 throw new IllegalArgumentException("max concurrent loads must be at least 1, was " + n);
             }
             this.maxConcurrentLoads = n;
+            return this;
+        }
+
+        /**
+         * Refresh-ahead for L2 entries by XFetch: a reader that finds a value close to its expiry reloads
+         * it early with a probability that grows as expiry nears and with the recorded load time, times
+         * {@code beta} (1 is the paper's choice; larger refreshes earlier). While it reloads, other readers
+         * keep getting the current value. Off by default; needs L2.
+         */
+        public Builder<K, V> refreshAhead(double beta) {
+            if (!(beta > 0 && beta <= 100)) {
+                throw new IllegalArgumentException("refresh-ahead beta must be in (0, 100], was " + beta);
+            }
+            this.refreshBeta = beta;
             return this;
         }
 
@@ -567,6 +626,9 @@ public final class TieredCache<K, V> implements AutoCloseable {
                 throw new IllegalArgumentException("cache '" + name + "' has L1 and L2: call invalidations(parseKey), e.g."
                         + " invalidations(Long::valueOf), so instances drop what another one changed; or incoherentL1()"
                         + " to accept L1 answers up to the L1 TTL old");
+            }
+            if (refreshBeta > 0 && l2Client == null) {
+                throw new IllegalArgumentException("cache '" + name + "': refreshAhead(...) refreshes L2 entries, so it needs l2(...)");
             }
             if (parseKey != null && (l1Size == 0 || l2Client == null)) {
                 throw new IllegalArgumentException("cache '" + name + "': invalidations(...) keep L1s coherent over L2's Redis,"
