@@ -1,5 +1,7 @@
 package dev.headroom.cache;
 
+import static dev.headroom.cache.Waits.await;
+import static dev.headroom.cache.Waits.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -123,21 +125,5 @@ class LeaseTest {
         }
         assertThat(impatient.stats().leaseWaits()).isEqualTo(1);
         assertThat(b.get(8L, key -> "unexpected load")).isEqualTo("from-holder"); // only the holder wrote L2
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            latch.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.headroom.cache;
 
+import static dev.headroom.cache.Waits.await;
+import static dev.headroom.cache.Waits.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -75,21 +77,5 @@ class RefreshAheadTest {
         assertThatThrownBy(() -> TieredCache.<Long, String>builder("x", Codec.utf8()).l1(1, Duration.ofSeconds(1))
                 .refreshAhead(1).build()).hasMessageContaining("refreshAhead(...) refreshes L2 entries");
         assertThatThrownBy(() -> TieredCache.builder("x", Codec.utf8()).refreshAhead(0)).hasMessageContaining("beta must be in (0, 100]");
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            latch.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

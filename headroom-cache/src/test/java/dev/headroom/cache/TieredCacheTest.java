@@ -1,5 +1,6 @@
 package dev.headroom.cache;
 
+import static dev.headroom.cache.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -306,16 +307,5 @@ class TieredCacheTest {
                 .l2(TestRedis.client(), Duration.ofSeconds(1)).build()).hasMessageStartingWith("cache 'x' has L1 and L2: call invalidations(parseKey)");
         assertThatThrownBy(() -> TieredCache.<Long, String>builder("x", Codec.utf8()).l1(1, Duration.ofSeconds(1))
                 .invalidations(Long::valueOf).build()).hasMessageContaining("need both l1(...) and l2(...)");
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            if (!latch.await(10, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("not released");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }
