@@ -18,12 +18,13 @@ package dev.headroom.cache;
  * @param leasesLost            loads whose write-back was refused: a write voided their lease meanwhile
  * @param loadsQueued           loads that waited for a permit ({@code maxConcurrentLoads})
  * @param earlyRefreshes        reads that refreshed an L2 entry ahead of its expiry ({@code refreshAhead})
+ * @param staleServes           reads answered with an expired value while another instance reloaded it ({@code serveStale})
  * @param l2Breaker             the L2 circuit breaker: CLOSED (asking Redis), OPEN (not asking), HALF_OPEN
  *                              (trying again), or OFF without L2
  */
 public record CacheStats(long l1Hits, long l1Misses, long l2Hits, long loads, long coalesced, long l2Errors,
                          long invalidationsSent, long invalidationsReceived, long invalidationGaps, long l1Flushes,
-                         long invalidationLagMaxMs, long leaseWaits, long leasesLost, long loadsQueued, long earlyRefreshes, String l2Breaker) {
+                         long invalidationLagMaxMs, long leaseWaits, long leasesLost, long loadsQueued, long earlyRefreshes, long staleServes, String l2Breaker) {
     /** Share of reads answered by either tier; NaN when L1 hits are not counted. */
     public double hitRatio() {
         if (l1Hits < 0) {

@@ -39,10 +39,13 @@ final class RedisTier<V> implements AutoCloseable {
     private final String leasePrefix;
     private final Codec<V> codec;
     private final long timeoutNanos;
+    /** How long a value stays in Redis after its (logical) expiry, to be served stale while it reloads. */
+    private final long staleGraceNanos;
     private final CircuitBreaker breaker;
     static final java.time.Duration OPEN_FOR = java.time.Duration.ofSeconds(2);
 
-    RedisTier(RedisClient client, String name, Codec<V> codec, long timeoutNanos) {
+    RedisTier(RedisClient client, String name, Codec<V> codec, long timeoutNanos, long staleGraceNanos) {
+        this.staleGraceNanos = staleGraceNanos;
         this.connection = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
         this.redis = connection.async();
         this.prefix = name + ":";
@@ -113,7 +116,7 @@ final class RedisTier<V> implements AutoCloseable {
      */
     void put(String key, Object value, long ttlNanos, long loadMillis) {
         await(() -> redis.unlink(leaseKey(key)), "UNLINK");
-        await(() -> redis.set(key, encode(value, ttlNanos, loadMillis), SetArgs.Builder.px(millis(ttlNanos))), "SET");
+        await(() -> redis.set(key, encode(value, ttlNanos, loadMillis), SetArgs.Builder.px(millis(kept(value, ttlNanos)))), "SET");
     }
 
     /**
@@ -139,7 +142,7 @@ final class RedisTier<V> implements AutoCloseable {
     boolean putIfLeased(String key, Object value, long ttlNanos, long loadMillis, String token) {
         Long done = await(() -> redis.eval(WRITE_IF_LEASED, ScriptOutputType.INTEGER, new String[] {key, leaseKey(key)},
                 encode(value, ttlNanos, loadMillis), token.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                Long.toString(millis(ttlNanos)).getBytes(java.nio.charset.StandardCharsets.UTF_8)), "EVAL");
+                Long.toString(millis(kept(value, ttlNanos))).getBytes(java.nio.charset.StandardCharsets.UTF_8)), "EVAL");
         return done != null && done == 1;
     }
 
@@ -158,6 +161,11 @@ final class RedisTier<V> implements AutoCloseable {
         bytes.put(VALUE).putLong(System.currentTimeMillis() + millis(ttlNanos)).putInt((int) Math.min(Integer.MAX_VALUE, loadMillis));
         bytes.put(payload);
         return bytes.array();
+    }
+
+    /** How long Redis keeps an entry: its TTL, plus the stale grace for values (not for "absent"). */
+    private long kept(Object value, long ttlNanos) {
+        return value == TieredCache.ABSENT ? ttlNanos : ttlNanos + staleGraceNanos;
     }
 
     private static long millis(long nanos) {

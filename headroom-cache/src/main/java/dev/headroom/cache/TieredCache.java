@@ -73,6 +73,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
     private final java.util.concurrent.Semaphore loadPermits;
     private final LongAdder loadsQueued = new LongAdder();
     private final LongAdder earlyRefreshes = new LongAdder();
+    private final LongAdder staleServes = new LongAdder();
     private final double refreshBeta;
     private final LongAdder leasesLost = new LongAdder();
     private final long leaseTtl;
@@ -96,7 +97,8 @@ public final class TieredCache<K, V> implements AutoCloseable {
         this.l2Ttl = b.l2Client == null ? null : Ttl.of(b.l2Ttl, b.jitter);
         this.l1 = b.l1Size == 0 ? null : l1(b, b.l1Ttl, b.recordStats);
         this.l1Absent = b.l1Size == 0 ? null : l1(b, b.negativeTtl, false);
-        this.l2 = b.l2Client == null ? null : new RedisTier<>(b.l2Client, b.name, b.codec, b.l2Timeout.toNanos());
+        this.l2 = b.l2Client == null ? null
+                : new RedisTier<>(b.l2Client, b.name, b.codec, b.l2Timeout.toNanos(), b.staleGrace.toNanos());
         this.bus = b.parseKey == null ? null : new InvalidationBus<>(b.l2Client, b.name, b.parseKey, new InvalidationBus.Target<>() {
             @Override
             public void invalidateLocally(K key) {
@@ -202,10 +204,12 @@ public final class TieredCache<K, V> implements AutoCloseable {
         long l1Misses = this.l1Misses.sum();
         return bus == null
                 ? new CacheStats(l1Hits, l1Misses, l2Hits.sum(), loads.sum(), coalesced.sum(), l2Errors.sum(), 0, 0, 0, 0, 0,
-                        leaseWaits.sum(), leasesLost.sum(), loadsQueued.sum(), earlyRefreshes.sum(), l2 == null ? "OFF" : l2.breakerState())
+                        leaseWaits.sum(), leasesLost.sum(), loadsQueued.sum(), earlyRefreshes.sum(), staleServes.sum(),
+                        l2 == null ? "OFF" : l2.breakerState())
                 : new CacheStats(l1Hits, l1Misses, l2Hits.sum(), loads.sum(), coalesced.sum(), l2Errors.sum(), bus.sent.sum(),
                         bus.received.sum(), bus.gaps.sum(), bus.flushes.sum(), bus.maxLagMillis.get(),
-                        leaseWaits.sum(), leasesLost.sum(), loadsQueued.sum(), earlyRefreshes.sum(), l2 == null ? "OFF" : l2.breakerState());
+                        leaseWaits.sum(), leasesLost.sum(), loadsQueued.sum(), earlyRefreshes.sum(), staleServes.sum(),
+                        l2 == null ? "OFF" : l2.breakerState());
     }
 
     public String name() {
@@ -243,7 +247,12 @@ public final class TieredCache<K, V> implements AutoCloseable {
             RedisTier.Hit hit = l2Hit(key);
             Object found = hit == null ? null : hit.value();
             Object current = null;
-            if (found != null && refreshBeta > 0 && refreshNow(hit)) {
+            if (found != null && expired(hit)) {
+                // kept past its expiry for the stale grace: reload it, and serve it to whoever would wait
+                mine.complete(found);
+                current = found;
+                found = null;
+            } else if (found != null && refreshBeta > 0 && refreshNow(hit)) {
                 // this reader refreshes ahead of expiry; readers waiting on it get the current value now
                 earlyRefreshes.increment();
                 mine.complete(found);
@@ -255,7 +264,8 @@ public final class TieredCache<K, V> implements AutoCloseable {
                 lease = lease(key);
                 if (lease == HELD) {
                     if (current != null) {
-                        found = current; // another instance is refreshing it already
+                        found = current; // another instance is reloading it already
+                        staleServes.add(expired(hit) ? 1 : 0);
                     } else {
                         leaseWaits.increment();
                         found = awaitL2(key); // another instance is loading it: its value is on the way
@@ -364,9 +374,14 @@ public final class TieredCache<K, V> implements AutoCloseable {
         }
     }
 
+    /** The L2 value, or null when L2 lacks it or holds it only past its expiry (in the stale grace). */
     private Object fromL2(K key) {
         RedisTier.Hit hit = l2Hit(key);
-        return hit == null ? null : hit.value();
+        return hit == null || expired(hit) ? null : hit.value();
+    }
+
+    private static boolean expired(RedisTier.Hit hit) {
+        return hit.expiresAtMillis() > 0 && System.currentTimeMillis() >= hit.expiresAtMillis();
     }
 
     private RedisTier.Hit l2Hit(K key) {
@@ -499,6 +514,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
         private boolean recordStats;
         private int maxConcurrentLoads;
         private double refreshBeta;
+        private Duration staleGrace = Duration.ZERO;
 
         private Builder(String name, Codec<V> codec) {
             if (name == null || !name.matches("[A-Za-z0-9_.-]+")) {
@@ -541,6 +557,18 @@ public final class TieredCache<K, V> implements AutoCloseable {
                 throw new IllegalArgumentException("refresh-ahead beta must be in (0, 100], was " + beta);
             }
             this.refreshBeta = beta;
+            return this;
+        }
+
+        /**
+         * Keeps L2 values {@code grace} past their expiry. A reader that finds one reloads it; readers that
+         * would wait for that reload (in this instance, or in another one holding the lease) get the
+         * expired value instead, at most {@code grace} past its TTL. A reload that fails also answers with
+         * it. Writes and invalidations delete the value as before, so nothing is served stale after a write.
+         * Off by default (no grace).
+         */
+        public Builder<K, V> serveStale(Duration grace) {
+            this.staleGrace = positive("stale grace", grace);
             return this;
         }
 
@@ -626,6 +654,9 @@ public final class TieredCache<K, V> implements AutoCloseable {
                 throw new IllegalArgumentException("cache '" + name + "' has L1 and L2: call invalidations(parseKey), e.g."
                         + " invalidations(Long::valueOf), so instances drop what another one changed; or incoherentL1()"
                         + " to accept L1 answers up to the L1 TTL old");
+            }
+            if (!staleGrace.isZero() && l2Client == null) {
+                throw new IllegalArgumentException("cache '" + name + "': serveStale(...) keeps L2 entries past expiry, so it needs l2(...)");
             }
             if (refreshBeta > 0 && l2Client == null) {
                 throw new IllegalArgumentException("cache '" + name + "': refreshAhead(...) refreshes L2 entries, so it needs l2(...)");

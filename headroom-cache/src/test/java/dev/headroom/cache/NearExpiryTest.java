@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** XFetch refresh-ahead: a value near its expiry is reloaded early by one reader while the others keep reading it. */
-class RefreshAheadTest {
+/** Near and past expiry: XFetch refresh-ahead, and serving an expired value while it reloads (but never after a write). */
+class NearExpiryTest {
 
     @Test
     void aReaderRefreshesEarlyAndTheOthersDoNotWaitForIt() throws Exception {
@@ -72,10 +72,69 @@ class RefreshAheadTest {
         }
     }
 
+    private static TieredCache<Long, String> staleServing(String name) {
+        return TieredCache.<Long, String>builder(name, Codec.utf8())
+                .l2(TestRedis.client(), Duration.ofMillis(300)).ttlJitter(0).serveStale(Duration.ofSeconds(10)).build();
+    }
+
+    /**
+     * Runs {@code read} (within 5 s) while {@code reloader} is blocked loading key 1, then lets the load
+     * finish with {@code newValue}; returns what {@code read} answered.
+     */
+    private static String whileReloading(TieredCache<Long, String> reloader, String newValue,
+                                         java.util.concurrent.Callable<String> read) throws Exception {
+        CountDownLatch reloading = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (ExecutorService pool = Executors.newFixedThreadPool(2)) {
+            Future<String> load = pool.submit(() -> reloader.get(1L, key -> {
+                reloading.countDown();
+                await(release);
+                return newValue;
+            }));
+            assertThat(reloading.await(10, TimeUnit.SECONDS)).isTrue();
+            String answer = pool.submit(read).get(5, TimeUnit.SECONDS);
+            release.countDown();
+            assertThat(load.get(10, TimeUnit.SECONDS)).isEqualTo(newValue);
+            return answer;
+        }
+    }
+
+    @Test
+    void anExpiredValueIsServedWhileAnotherInstanceReloadsIt() throws Exception {
+        String name = "stale-" + System.nanoTime();
+        try (TieredCache<Long, String> a = staleServing(name); TieredCache<Long, String> b = staleServing(name)) {
+            a.get(1L, key -> "v1");
+            sleep(400);                                       // v1 has expired; Redis keeps it for the grace
+            // a holds the lease; b would wait for its value, and gets the expired one at once instead
+            assertThat(whileReloading(a, "v2", () -> b.get(1L, key -> "b's own load"))).isEqualTo("v1");
+            assertThat(b.stats().staleServes()).isEqualTo(1);
+            assertThat(b.get(1L, key -> "b's own load")).isEqualTo("v2");
+            assertThat(b.getIfPresent(1L)).isEqualTo("v2");
+            a.invalidateAll();
+        }
+    }
+
+    @Test
+    void nothingIsServedStaleAfterAWrite() throws Exception {
+        String name = "stale-write-" + System.nanoTime();
+        try (TieredCache<Long, String> a = staleServing(name); TieredCache<Long, String> b = staleServing(name)) {
+            a.get(1L, key -> "v1");
+            sleep(400);
+            assertThat(b.getIfPresent(1L)).as("expired values are not answered as present").isNull();
+            a.invalidate(1L);                                 // a write: the expired value goes too
+            // b finds nothing to serve stale: it waits for a's value, then loads its own; never v1
+            assertThat(whileReloading(a, "after the write", () -> b.get(1L, key -> "b's own load"))).isNotEqualTo("v1");
+            assertThat(b.stats().staleServes()).isZero();
+            a.invalidateAll();
+        }
+    }
+
     @Test
     void refreshAheadNeedsL2() {
         assertThatThrownBy(() -> TieredCache.<Long, String>builder("x", Codec.utf8()).l1(1, Duration.ofSeconds(1))
                 .refreshAhead(1).build()).hasMessageContaining("refreshAhead(...) refreshes L2 entries");
         assertThatThrownBy(() -> TieredCache.builder("x", Codec.utf8()).refreshAhead(0)).hasMessageContaining("beta must be in (0, 100]");
+        assertThatThrownBy(() -> TieredCache.<Long, String>builder("x", Codec.utf8()).l1(1, Duration.ofSeconds(1))
+                .serveStale(Duration.ofSeconds(1)).build()).hasMessageContaining("serveStale(...) keeps L2 entries past expiry");
     }
 }
