@@ -289,7 +289,8 @@ public final class TieredCache<K, V> implements AutoCloseable {
                     storeLoaded(key, found, lease, (System.nanoTime() - started) / 1_000_000);
                     undoIfVoided(key, mine);
                 }
-            } else if (l1 != null && !mine.voided) {
+            } else if (l1 != null && !mine.voided && found != current) {
+                // (a value served while another instance reloads it stays out of L1: it may be expired)
                 l1Put(key, found);
                 undoIfVoided(key, mine);
             }

@@ -72,9 +72,14 @@ class NearExpiryTest {
         }
     }
 
-    private static TieredCache<Long, String> staleServing(String name) {
-        return TieredCache.<Long, String>builder(name, Codec.utf8())
-                .l2(TestRedis.client(), Duration.ofMillis(300)).ttlJitter(0).serveStale(Duration.ofSeconds(10)).build();
+    /** L2 entries live 300 ms, then 10 s more as stale; with an L1 whose TTL (10 min) outlives both. */
+    private static TieredCache<Long, String> staleServing(String name, boolean withL1) {
+        TieredCache.Builder<Long, String> b = TieredCache.<Long, String>builder(name, Codec.utf8())
+                .l2(TestRedis.client(), Duration.ofMillis(300)).ttlJitter(0).serveStale(Duration.ofSeconds(10));
+        if (withL1) {
+            b.l1(100, Duration.ofMinutes(10)).invalidations(Long::valueOf);
+        }
+        return b.build();
     }
 
     /**
@@ -102,12 +107,13 @@ class NearExpiryTest {
     @Test
     void anExpiredValueIsServedWhileAnotherInstanceReloadsIt() throws Exception {
         String name = "stale-" + System.nanoTime();
-        try (TieredCache<Long, String> a = staleServing(name); TieredCache<Long, String> b = staleServing(name)) {
+        try (TieredCache<Long, String> a = staleServing(name, false); TieredCache<Long, String> b = staleServing(name, true)) {
             a.get(1L, key -> "v1");
             sleep(400);                                       // v1 has expired; Redis keeps it for the grace
             // a holds the lease; b would wait for its value, and gets the expired one at once instead
             assertThat(whileReloading(a, "v2", () -> b.get(1L, key -> "b's own load"))).isEqualTo("v1");
             assertThat(b.stats().staleServes()).isEqualTo(1);
+            // the expired value was not kept in b's L1 (with its ten-minute TTL): b now reads v2
             assertThat(b.get(1L, key -> "b's own load")).isEqualTo("v2");
             assertThat(b.getIfPresent(1L)).isEqualTo("v2");
             a.invalidateAll();
@@ -117,7 +123,7 @@ class NearExpiryTest {
     @Test
     void nothingIsServedStaleAfterAWrite() throws Exception {
         String name = "stale-write-" + System.nanoTime();
-        try (TieredCache<Long, String> a = staleServing(name); TieredCache<Long, String> b = staleServing(name)) {
+        try (TieredCache<Long, String> a = staleServing(name, false); TieredCache<Long, String> b = staleServing(name, true)) {
             a.get(1L, key -> "v1");
             sleep(400);
             assertThat(b.getIfPresent(1L)).as("expired values are not answered as present").isNull();
