@@ -202,14 +202,12 @@ public final class TieredCache<K, V> implements AutoCloseable {
     public CacheStats stats() {
         long l1Hits = l1 == null ? 0 : recordingL1Hits ? l1.stats().hitCount() : -1;
         long l1Misses = this.l1Misses.sum();
-        return bus == null
-                ? new CacheStats(l1Hits, l1Misses, l2Hits.sum(), loads.sum(), coalesced.sum(), l2Errors.sum(), 0, 0, 0, 0, 0,
-                        leaseWaits.sum(), leasesLost.sum(), loadsQueued.sum(), earlyRefreshes.sum(), staleServes.sum(),
-                        l2 == null ? "OFF" : l2.breakerState())
-                : new CacheStats(l1Hits, l1Misses, l2Hits.sum(), loads.sum(), coalesced.sum(), l2Errors.sum(), bus.sent.sum(),
-                        bus.received.sum(), bus.gaps.sum(), bus.flushes.sum(), bus.maxLagMillis.get(),
-                        leaseWaits.sum(), leasesLost.sum(), loadsQueued.sum(), earlyRefreshes.sum(), staleServes.sum(),
-                        l2 == null ? "OFF" : l2.breakerState());
+        InvalidationBus<K> b = bus;
+        return new CacheStats(l1Hits, l1Misses, l2Hits.sum(), loads.sum(), coalesced.sum(), l2Errors.sum(),
+                b == null ? 0 : b.sent.sum(), b == null ? 0 : b.received.sum(), b == null ? 0 : b.gaps.sum(),
+                b == null ? 0 : b.flushes.sum(), b == null ? 0 : b.maxLagMillis.get(),
+                leaseWaits.sum(), leasesLost.sum(), loadsQueued.sum(), earlyRefreshes.sum(), staleServes.sum(),
+                l2 == null ? "OFF" : l2.breakerState());
     }
 
     public String name() {
@@ -518,10 +516,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
         private Duration staleGrace = Duration.ZERO;
 
         private Builder(String name, Codec<V> codec) {
-            if (name == null || !name.matches("[A-Za-z0-9_.-]+")) {
-                throw new IllegalArgumentException("cache name must be letters, digits, '_', '.' or '-' (it prefixes Redis keys), was '" + name + "'");
-            }
-            this.name = name;
+            this.name = Checks.name("cache", " (it prefixes Redis keys)", name);
             this.codec = Objects.requireNonNull(codec, "codec");
         }
 
@@ -569,7 +564,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
          * Off by default (no grace).
          */
         public Builder<K, V> serveStale(Duration grace) {
-            this.staleGrace = positive("stale grace", grace);
+            this.staleGrace = Checks.positive("stale grace", grace);
             return this;
         }
 
@@ -579,26 +574,26 @@ public final class TieredCache<K, V> implements AutoCloseable {
                 throw new IllegalArgumentException("L1 size must be at least 1 entry, was " + maxEntries);
             }
             this.l1Size = maxEntries;
-            this.l1Ttl = positive("L1 TTL", ttl);
+            this.l1Ttl = Checks.positive("L1 TTL", ttl);
             return this;
         }
 
         /** L2: Redis through {@code client} (the cache opens its own connection), each entry for {@code ttl}. */
         public Builder<K, V> l2(RedisClient client, Duration ttl) {
             this.l2Client = Objects.requireNonNull(client, "Redis client");
-            this.l2Ttl = positive("L2 TTL", ttl);
+            this.l2Ttl = Checks.positive("L2 TTL", ttl);
             return this;
         }
 
         /** How long an L2 command may take before the cache goes on without L2. Default 100 ms. */
         public Builder<K, V> l2Timeout(Duration timeout) {
-            this.l2Timeout = positive("L2 timeout", timeout);
+            this.l2Timeout = Checks.positive("L2 timeout", timeout);
             return this;
         }
 
         /** How long "absent" is remembered in both tiers. Default 5 s. */
         public Builder<K, V> negativeTtl(Duration ttl) {
-            this.negativeTtl = positive("negative TTL", ttl);
+            this.negativeTtl = Checks.positive("negative TTL", ttl);
             return this;
         }
 
@@ -630,14 +625,14 @@ public final class TieredCache<K, V> implements AutoCloseable {
          * write cannot write its old value back after it. Defaults: 5 s, 200 ms.
          */
         public Builder<K, V> leases(Duration ttl, Duration wait) {
-            this.leaseTtl = positive("lease TTL", ttl);
-            this.leaseWait = positive("lease wait", wait);
+            this.leaseTtl = Checks.positive("lease TTL", ttl);
+            this.leaseWait = Checks.positive("lease wait", wait);
             return this;
         }
 
         /** How often each instance repeats its latest invalidation number, bounding how long a lost last message goes unnoticed. Default 1 s. */
         public Builder<K, V> heartbeat(Duration every) {
-            this.heartbeat = positive("heartbeat", every);
+            this.heartbeat = Checks.positive("heartbeat", every);
             return this;
         }
 
@@ -669,11 +664,5 @@ public final class TieredCache<K, V> implements AutoCloseable {
             return new TieredCache<>(this);
         }
 
-        private static Duration positive(String what, Duration d) {
-            if (d == null || d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(what + " must be positive, was " + d);
-            }
-            return d;
-        }
     }
 }

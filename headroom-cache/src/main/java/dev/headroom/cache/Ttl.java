@@ -8,15 +8,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * entries written together (a warm-up, a bulk load) expire together, and their reloads arrive at the
  * database as one burst.
  */
+/** Built from values the cache's builder has checked (a positive TTL, jitter in [0, 1)). */
 record Ttl(long baseNanos, double jitter) {
-    Ttl {
-        if (baseNanos <= 0) {
-            throw new IllegalArgumentException("a TTL must be positive");
-        }
-        if (!(jitter >= 0 && jitter < 1)) {
-            throw new IllegalArgumentException("TTL jitter must be in [0, 1), was " + jitter);
-        }
-    }
 
     static Ttl of(Duration base, double jitter) {
         return new Ttl(base.toNanos(), jitter);

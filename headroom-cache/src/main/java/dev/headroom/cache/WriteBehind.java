@@ -240,10 +240,7 @@ public final class WriteBehind<K, V> implements AutoCloseable {
         private Duration poll = Duration.ofMillis(100);
 
         private Builder(String name, RedisClient client, Codec<V> codec, Function<String, K> parseKey, Sink<K, V> sink) {
-            if (name == null || !name.matches("[A-Za-z0-9_.-]+")) {
-                throw new IllegalArgumentException("write-behind name must be letters, digits, '_', '.' or '-', was '" + name + "'");
-            }
-            this.name = name;
+            this.name = Checks.name("write-behind", "", name);
             this.client = Objects.requireNonNull(client, "Redis client");
             this.codec = Objects.requireNonNull(codec, "codec");
             this.parseKey = Objects.requireNonNull(parseKey, "parseKey");
@@ -282,10 +279,7 @@ public final class WriteBehind<K, V> implements AutoCloseable {
 
         /** How long the flusher waits for new entries per read. Default 100 ms. */
         public Builder<K, V> poll(Duration every) {
-            if (every == null || every.isNegative() || every.isZero()) {
-                throw new IllegalArgumentException("poll must be positive, was " + every);
-            }
-            this.poll = every;
+            this.poll = Checks.positive("poll", every);
             return this;
         }
 

@@ -258,7 +258,7 @@ final class LoadCommand implements Callable<Integer> {
         URI base;
         if (url != null) {
             base = Flags.check("URL", () -> URI.create(url));
-            if (base.getRawPath() != null && !base.getRawPath().isEmpty() && !base.getRawPath().equals("/") || base.getRawQuery() != null) {
+            if (!Scenario.isOrigin(base)) {
                 throw new IllegalArgumentException("with --scenario the URL is the origin only (e.g. http://127.0.0.1:8080); paths come from the file, was '" + url + "'");
             }
         } else {

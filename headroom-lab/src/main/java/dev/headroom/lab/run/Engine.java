@@ -85,7 +85,6 @@ final class Engine {
     private boolean arrivalsDone;
     private int opened;
     private int live;
-    private int reconnecting;
     private boolean lastConnectFailed;
     private int inFlight;
     private long tick;
@@ -406,10 +405,8 @@ final class Engine {
             fail(conn.job, conn.sent, System.nanoTime(), kind);
             conn.job = null;
         }
-        Conn fresh = new Conn();
         if (!finished.isDone() && !(stopped() && inFlight == 0 && waiting.isEmpty())) {
-            reconnecting++;
-            connect(fresh).addListener(f -> reconnecting--);
+            connect(new Conn());
         }
         maybeFinish();
     }
@@ -419,10 +416,7 @@ final class Engine {
             maybeFinish();
             return;
         }
-        loop.schedule(() -> {
-            reconnecting++;
-            connect(conn).addListener(f -> reconnecting--);
-        }, RECONNECT_NANOS, TimeUnit.NANOSECONDS);
+        loop.schedule(() -> connect(conn), RECONNECT_NANOS, TimeUnit.NANOSECONDS);
     }
 
     private void failWaitingIfNoConnection() {
@@ -457,8 +451,7 @@ final class Engine {
                 live--;
                 conn.channel.close();
                 if (!stopped()) {
-                    reconnecting++;
-                    connect(new Conn()).addListener(f -> reconnecting--);
+                    connect(new Conn());
                 }
             }
         }
@@ -481,19 +474,15 @@ final class Engine {
         checkSaturation(now);
         boolean last = tick + SECOND >= measureTo;
         if (now >= tick + SECOND && !last) {
-            double from = (tick - measureFrom) / (double) SECOND;
-            double target = schedule == null ? Double.NaN
-                    : schedule.expectedArrivals((tick - start) / (double) SECOND, (tick - start) / (double) SECOND + 1);
-            Interval interval = m.closeInterval(from, 1, target);
+            Interval interval = closeTick(1);
             if (config.progress() != null) {
-                config.progress().accept(new Progress(from + 1, interval, m.requests(), m.errorCount(),
+                config.progress().accept(new Progress(interval.startSeconds() + 1, interval, m.requests(), m.errorCount(),
                         m.corrected.getTotalCount() == 0 ? 0 : m.corrected.getValueAtPercentile(99) / 1000.0, inFlight, waiting.size()));
             }
             if (config.abort() != null && config.abort().test(m.intervals())) {
                 aborted = true;
                 measureTo = Math.min(measureTo, now);
             }
-            tick += SECOND;
         } else if (now < measureFrom) {
             // the same bookkeeping on the warm-up's measurements, so that none of it runs for the first time,
             // slowly, in the measured part
@@ -539,6 +528,15 @@ final class Engine {
         return saturated;
     }
 
+    /** Closes the interval starting at {@code tick}, {@code seconds} long (1 but for the last), and moves on. */
+    private Interval closeTick(double seconds) {
+        double from = (tick - measureFrom) / (double) SECOND;
+        double planFrom = (tick - start) / (double) SECOND;
+        double target = schedule == null ? Double.NaN : schedule.expectedArrivals(planFrom, planFrom + seconds) / seconds;
+        tick += SECOND;
+        return m.closeInterval(from, seconds, target);
+    }
+
     private boolean stopped() {
         return aborted || (schedule == null ? System.nanoTime() >= measureTo : arrivalsDone);
     }
@@ -556,12 +554,7 @@ final class Engine {
         }
         // close the last, partial interval(s) up to the end of the measured part
         while (tick < measureTo && now >= measureFrom) {
-            double from = (tick - measureFrom) / (double) SECOND;
-            double to = Math.min(from + 1, (measureTo - measureFrom) / (double) SECOND);
-            double target = schedule == null ? Double.NaN
-                    : schedule.expectedArrivals((tick - start) / (double) SECOND, (tick - start) / (double) SECOND + (to - from)) / (to - from);
-            m.closeInterval(from, to - from, target);
-            tick += SECOND;
+            closeTick(Math.min(1, (measureTo - tick) / (double) SECOND));
         }
         for (Conn conn : conns) {
             conn.channel.close();

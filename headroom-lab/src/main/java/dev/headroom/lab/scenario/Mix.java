@@ -21,13 +21,11 @@ import java.util.SplittableRandom;
 final class Mix implements Workload {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final List<Scenario.Header> headers;
     private final List<Scenario.Entry> entries;
     private final double[] cumulative;
     private final SplittableRandom random;
 
-    Mix(List<Scenario.Header> headers, List<Scenario.Entry> entries, long seed) {
-        this.headers = headers;
+    Mix(List<Scenario.Entry> entries, long seed) {
         this.entries = entries;
         this.cumulative = new double[entries.size()];
         double sum = 0;
@@ -104,12 +102,7 @@ final class Mix implements Workload {
         private RequestSpec render(Scenario.Step s) {
             // order of evaluation, which matters for ${name=...}: path, headers, body
             String path = s.path().render(random, vars);
-            List<Map.Entry<String, String>> hs = new ArrayList<>(headers.size() + s.headers().size());
-            for (Scenario.Header h : headers) {
-                if (s.headers().stream().noneMatch(own -> own.name().equalsIgnoreCase(h.name()))) {
-                    hs.add(Map.entry(h.name(), h.value().render(random, vars)));
-                }
-            }
+            List<Map.Entry<String, String>> hs = new ArrayList<>(s.headers().size());
             for (Scenario.Header h : s.headers()) {
                 hs.add(Map.entry(h.name(), h.value().render(random, vars)));
             }

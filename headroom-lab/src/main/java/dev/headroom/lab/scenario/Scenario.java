@@ -36,13 +36,11 @@ import java.util.stream.Collectors;
 public final class Scenario {
     private final String source;
     private final URI base;
-    private final List<Header> headers;
     private final List<Entry> entries;
 
-    Scenario(String source, URI base, List<Header> headers, List<Entry> entries) {
+    Scenario(String source, URI base, List<Entry> entries) {
         this.source = source;
         this.base = base;
-        this.headers = List.copyOf(headers);
         this.entries = List.copyOf(entries);
     }
 
@@ -65,9 +63,15 @@ public final class Scenario {
         return Optional.ofNullable(base);
     }
 
+    /** Whether the URI names an origin only (scheme, host, port): no path beyond "/", no query. */
+    public static boolean isOrigin(URI uri) {
+        String path = uri.getRawPath();
+        return (path == null || path.isEmpty() || path.equals("/")) && uri.getRawQuery() == null;
+    }
+
     /** The arrivals' work: each arrival picks an entry by weight; {@code seed} fixes every random choice. */
     public Workload workload(long seed) {
-        return new Mix(headers, entries, seed);
+        return new Mix(entries, seed);
     }
 
     /** One line for the console, e.g. {@code shop.scenario: browse 80%, search 15%, checkout 5% (journey, 2 steps)}. */
@@ -96,6 +100,7 @@ public final class Scenario {
     record Capture(String name, JsonPath path) {
     }
 
+    /** One request of an entry; {@code headers} are all it sends: the common ones it does not replace, then its own. */
     record Step(String label, String method, Template path, List<Header> headers, Template body, List<Capture> captures) {
         byte[] renderBody(java.util.random.RandomGenerator random, Map<String, String> vars) {
             return body == null ? null : body.render(random, vars).getBytes(StandardCharsets.UTF_8);

@@ -71,7 +71,7 @@ final class ScenarioParser {
             throw new IllegalArgumentException(source + ": no requests: add at least one 'request NAME' or 'journey NAME'"
                     + " followed by a line like 'GET /path'");
         }
-        return new Scenario(source, base, globalHeaders, entries);
+        return new Scenario(source, base, entries);
     }
 
     private void directive(String l) {
@@ -145,7 +145,7 @@ final class ScenarioParser {
         if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
             throw new IllegalArgumentException("base must be an http:// URL with a host, e.g. http://127.0.0.1:8080, was '" + url + "'");
         }
-        if (uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !uri.getRawPath().equals("/") || uri.getRawQuery() != null) {
+        if (!Scenario.isOrigin(uri)) {
             throw new IllegalArgumentException("base is the origin only (scheme, host, port); put paths in the request lines, was '" + url + "'");
         }
         base = uri;
@@ -236,9 +236,21 @@ final class ScenarioParser {
     private void endStep() {
         if (method != null) {
             String label = journey ? name + "[" + (steps.size() + 1) + "]" : name;
-            steps.add(new Scenario.Step(label, method, path, List.copyOf(headers), body, List.copyOf(captures)));
+            steps.add(new Scenario.Step(label, method, path, effectiveHeaders(), body, List.copyOf(captures)));
             method = null;
         }
+    }
+
+    /** The common headers the step does not replace (names compare case-insensitively), then the step's own. */
+    private List<Scenario.Header> effectiveHeaders() {
+        List<Scenario.Header> all = new ArrayList<>();
+        for (Scenario.Header common : globalHeaders) {
+            if (headers.stream().noneMatch(own -> own.name().equalsIgnoreCase(common.name()))) {
+                all.add(common);
+            }
+        }
+        all.addAll(headers);
+        return List.copyOf(all);
     }
 
     private void endEntry() {
