@@ -107,7 +107,11 @@ final class RedisTier<V> implements AutoCloseable {
         long loadMillis = header.getInt();
         byte[] payload = new byte[bytes.length - HEADER];
         System.arraycopy(bytes, HEADER, payload, 0, payload.length);
-        return new Hit(codec.decode(payload), expiresAt, loadMillis);
+        try {
+            return new Hit(codec.decode(payload), expiresAt, loadMillis);
+        } catch (RuntimeException unreadable) {
+            return null; // e.g. written before the value's shape changed: a miss, and the load replaces it
+        }
     }
 
     /**

@@ -1,7 +1,5 @@
 package dev.headroom.cache;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.lettuce.core.RedisClient;
 import java.time.Duration;
 import java.util.Objects;
@@ -51,13 +49,13 @@ public final class TieredCache<K, V> implements AutoCloseable {
     };
 
     private final String name;
-    private final Cache<K, Object> l1;
+    private final LocalTier<K> l1;
     /**
      * Keys known to be absent, for the negative TTL: a cache of its own, so that L1 holds values only and
      * a hit returns what it finds without looking at it (a type check would load each value's header, a
      * cache miss that raw Caffeine does not pay).
      */
-    private final Cache<K, Boolean> l1Absent;
+    private final LocalTier<K> l1Absent;
     private final RedisTier<V> l2;
     private final InvalidationBus<K> bus;
     private final Ttl l2Ttl;
@@ -69,7 +67,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
     private final LongAdder coalesced = new LongAdder();
     private final LongAdder l2Errors = new LongAdder();
     private final LongAdder leaseWaits = new LongAdder();
-    private final boolean recordingL1Hits;
+    private final boolean coalescing;
     private final java.util.concurrent.Semaphore loadPermits;
     private final LongAdder loadsQueued = new LongAdder();
     private final LongAdder earlyRefreshes = new LongAdder();
@@ -88,18 +86,19 @@ public final class TieredCache<K, V> implements AutoCloseable {
 
     private TieredCache(Builder<K, V> b) {
         this.name = b.name;
-        this.recordingL1Hits = b.recordStats;
+        this.coalescing = b.coalescing;
         this.refreshBeta = b.refreshBeta;
         this.loadPermits = b.maxConcurrentLoads == 0 ? null : new java.util.concurrent.Semaphore(b.maxConcurrentLoads, true);
         this.leaseTtl = b.leaseTtl.toNanos();
         this.leaseWait = b.leaseWait.toNanos();
         this.negativeTtl = Ttl.of(b.negativeTtl, b.jitter);
         this.l2Ttl = b.l2Client == null ? null : Ttl.of(b.l2Ttl, b.jitter);
-        this.l1 = b.l1Size == 0 ? null : l1(b, b.l1Ttl, b.recordStats);
-        this.l1Absent = b.l1Size == 0 ? null : l1(b, b.negativeTtl, false);
+        this.l1 = b.l1Size == 0 ? null
+                : b.lruL1 ? LocalTier.lru(b.l1Size, b.l1Ttl) : LocalTier.caffeine(b.l1Size, b.l1Ttl, b.recordStats);
+        this.l1Absent = b.l1Size == 0 ? null : LocalTier.caffeine(b.l1Size, b.negativeTtl, false);
         this.l2 = b.l2Client == null ? null
                 : new RedisTier<>(b.l2Client, b.name, b.codec, b.l2Timeout.toNanos(), b.staleGrace.toNanos());
-        this.bus = b.parseKey == null ? null : new InvalidationBus<>(b.l2Client, b.name, b.parseKey, new InvalidationBus.Target<>() {
+        this.bus = b.parseKey == null ? null : new InvalidationBus<>(b.busClient(), b.name, b.parseKey, new InvalidationBus.Target<>() {
             @Override
             public void invalidateLocally(K key) {
                 voidLoad(key);
@@ -112,14 +111,6 @@ public final class TieredCache<K, V> implements AutoCloseable {
                 l1Clear();
             }
         }, b.heartbeat.toNanos());
-    }
-
-    private static <K, T> Cache<K, T> l1(Builder<K, ?> b, Duration ttl, boolean recordStats) {
-        Caffeine<Object, Object> caffeine = Caffeine.newBuilder().maximumSize(b.l1Size).expireAfterWrite(ttl);
-        if (recordStats) {
-            caffeine.recordStats();
-        }
-        return caffeine.build();
     }
 
     public static <K, V> Builder<K, V> builder(String name, Codec<V> codec) {
@@ -200,7 +191,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
     }
 
     public CacheStats stats() {
-        long l1Hits = l1 == null ? 0 : recordingL1Hits ? l1.stats().hitCount() : -1;
+        long l1Hits = l1 == null ? 0 : l1.hits();
         long l1Misses = this.l1Misses.sum();
         InvalidationBus<K> b = bus;
         return new CacheStats(l1Hits, l1Misses, l2Hits.sum(), loads.sum(), coalesced.sum(), l2Errors.sum(),
@@ -238,6 +229,9 @@ public final class TieredCache<K, V> implements AutoCloseable {
         Load mine = new Load();
         Load running = loading.putIfAbsent(key, mine);
         if (running != null) {
+            if (!coalescing) {
+                return loadAlongside(key, loader);
+            }
             coalesced.increment();
             return join(running);
         }
@@ -258,7 +252,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
                 found = null;
             }
             String lease = null;
-            if (found == null && l2 != null) {
+            if (found == null && l2 != null && coalescing) {
                 lease = lease(key);
                 if (lease == HELD) {
                     if (current != null) {
@@ -300,6 +294,21 @@ public final class TieredCache<K, V> implements AutoCloseable {
         } finally {
             loading.remove(key, mine);
         }
+    }
+
+    /**
+     * Without coalescing, a miss on a key another reader is already loading loads it again (as a cache
+     * without single flight does), but does not store: only the registered load can be voided by an
+     * invalidation, so only it may write.
+     */
+    private Object loadAlongside(K key, Function<? super K, ? extends V> loader) {
+        Object found = fromL2(key);
+        if (found != null) {
+            return found;
+        }
+        loads.increment();
+        V loaded = load(key, loader);
+        return loaded == null ? ABSENT : loaded;
     }
 
     /**
@@ -514,6 +523,9 @@ public final class TieredCache<K, V> implements AutoCloseable {
         private int maxConcurrentLoads;
         private double refreshBeta;
         private Duration staleGrace = Duration.ZERO;
+        private boolean lruL1;
+        private boolean coalescing = true;
+        private RedisClient busClient;
 
         private Builder(String name, Codec<V> codec) {
             this.name = Checks.name("cache", " (it prefixes Redis keys)", name);
@@ -578,6 +590,24 @@ public final class TieredCache<K, V> implements AutoCloseable {
             return this;
         }
 
+        /**
+         * A plain LRU L1 (one lock, every miss admitted) instead of Caffeine's W-TinyLFU, to compare the two
+         * on the same workload; slower and with lower hit ratios on skewed traffic. L1 hits are then always counted.
+         */
+        public Builder<K, V> lruL1() {
+            this.lruL1 = true;
+            return this;
+        }
+
+        /**
+         * Turns off stampede protection, to measure what it saves: concurrent misses on one key each call
+         * the loader (only the first stores its value), and no Redis lease is taken.
+         */
+        public Builder<K, V> noCoalescing() {
+            this.coalescing = false;
+            return this;
+        }
+
         /** L2: Redis through {@code client} (the cache opens its own connection), each entry for {@code ttl}. */
         public Builder<K, V> l2(RedisClient client, Duration ttl) {
             this.l2Client = Objects.requireNonNull(client, "Redis client");
@@ -619,6 +649,19 @@ public final class TieredCache<K, V> implements AutoCloseable {
         }
 
         /**
+         * Keeps the L1s of instances that share no L2 coherent, over the pub/sub of {@code client}'s Redis:
+         * as {@link #invalidations(Function)}, for an L1-only cache.
+         */
+        public Builder<K, V> invalidations(RedisClient client, Function<String, K> parseKey) {
+            this.busClient = Objects.requireNonNull(client, "Redis client");
+            return invalidations(parseKey);
+        }
+
+        private RedisClient busClient() {
+            return busClient != null ? busClient : l2Client;
+        }
+
+        /**
          * L2 misses take a lease in Redis before loading, so that across all instances one loads and the
          * others wait up to {@code wait} for its value (then load without writing L2). The lease lasts
          * {@code ttl}: longer than a load takes. A delete voids it: a loader that read the database before a
@@ -657,9 +700,15 @@ public final class TieredCache<K, V> implements AutoCloseable {
             if (refreshBeta > 0 && l2Client == null) {
                 throw new IllegalArgumentException("cache '" + name + "': refreshAhead(...) refreshes L2 entries, so it needs l2(...)");
             }
-            if (parseKey != null && (l1Size == 0 || l2Client == null)) {
-                throw new IllegalArgumentException("cache '" + name + "': invalidations(...) keep L1s coherent over L2's Redis,"
-                        + " so they need both l1(...) and l2(...)");
+            if (parseKey != null && l1Size == 0) {
+                throw new IllegalArgumentException("cache '" + name + "': invalidations(...) keep L1s coherent, so they need l1(...)");
+            }
+            if (parseKey != null && busClient() == null) {
+                throw new IllegalArgumentException("cache '" + name + "' has no L2 to carry invalidations:"
+                        + " use invalidations(redisClient, parseKey) to name the Redis that carries them");
+            }
+            if (lruL1 && l1Size == 0) {
+                throw new IllegalArgumentException("cache '" + name + "': lruL1() changes L1's eviction, so it needs l1(...)");
             }
             return new TieredCache<>(this);
         }

@@ -306,6 +306,77 @@ class TieredCacheTest {
         assertThatThrownBy(() -> TieredCache.<Long, String>builder("x", Codec.utf8()).l1(1, Duration.ofSeconds(1))
                 .l2(TestRedis.client(), Duration.ofSeconds(1)).build()).hasMessageStartingWith("cache 'x' has L1 and L2: call invalidations(parseKey)");
         assertThatThrownBy(() -> TieredCache.<Long, String>builder("x", Codec.utf8()).l1(1, Duration.ofSeconds(1))
-                .invalidations(Long::valueOf).build()).hasMessageContaining("need both l1(...) and l2(...)");
+                .invalidations(Long::valueOf).build()).hasMessageContaining("use invalidations(redisClient, parseKey)");
+        assertThatThrownBy(() -> TieredCache.<Long, String>builder("x", Codec.utf8()).l2(TestRedis.client(), Duration.ofSeconds(1))
+                .invalidations(Long::valueOf).build()).hasMessageContaining("they need l1(...)");
+        assertThatThrownBy(() -> TieredCache.<Long, String>builder("x", Codec.utf8()).l2(TestRedis.client(), Duration.ofSeconds(1))
+                .lruL1().build()).hasMessageContaining("lruL1() changes L1's eviction, so it needs l1(...)");
+    }
+
+    @Test
+    void lruL1EvictsTheLeastRecentlyUsedAndCountsHits() {
+        TieredCache<Long, String> cache = open(builder().l1(2, Duration.ofMinutes(1)).lruL1());
+        CountingLoader loader = new CountingLoader();
+        cache.get(1L, loader);
+        cache.get(2L, loader);
+        cache.get(1L, loader); // 1 is now more recent than 2
+        cache.get(3L, loader); // evicts 2
+        assertThat(loader.calls).hasValue(3);
+        cache.get(1L, loader);
+        cache.get(3L, loader);
+        assertThat(loader.calls).as("1 and 3 stayed").hasValue(3);
+        cache.get(2L, loader);
+        assertThat(loader.calls).as("2 was evicted").hasValue(4);
+        assertThat(cache.stats().l1Hits()).isEqualTo(3);
+    }
+
+    @Test
+    void lruL1EntriesExpireAfterTheirTtl() throws InterruptedException {
+        TieredCache<Long, String> cache = open(builder().l1(10, Duration.ofMillis(50)).lruL1());
+        CountingLoader loader = new CountingLoader();
+        cache.get(1L, loader);
+        cache.get(1L, loader);
+        assertThat(loader.calls).hasValue(1);
+        Thread.sleep(80);
+        cache.get(1L, loader);
+        assertThat(loader.calls).hasValue(2);
+    }
+
+    @Test
+    void l1OnlyInstancesStayCoherentOverTheirOwnRedis() {
+        TieredCache<Long, String> a = open(builder().l1(100, Duration.ofMinutes(1)).invalidations(TestRedis.client(), Long::valueOf));
+        TieredCache<Long, String> b = open(builder().l1(100, Duration.ofMinutes(1)).invalidations(TestRedis.client(), Long::valueOf));
+        assertThat(b.get(1L, k -> "old")).isEqualTo("old");
+        a.invalidate(1L);
+        Waits.eventually(() -> "new".equals(b.get(1L, k -> "new")));
+        assertThat(b.stats().invalidationsReceived()).isPositive();
+    }
+
+    @Test
+    void withoutCoalescingConcurrentMissesEachLoad() throws Exception {
+        TieredCache<Long, String> cache = open(builder().l1(100, Duration.ofMinutes(1)).l2(TestRedis.client(), Duration.ofMinutes(1))
+                .invalidations(Long::valueOf).noCoalescing());
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger calls = new AtomicInteger();
+        Function<Long, String> slow = key -> {
+            calls.incrementAndGet();
+            Waits.await(release);
+            return "v" + key;
+        };
+        try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+            List<Future<String>> answers = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                answers.add(pool.submit(() -> cache.get(7L, slow)));
+            }
+            Waits.eventually(() -> calls.get() == 8);
+            release.countDown();
+            for (Future<String> f : answers) {
+                assertThat(f.get(5, TimeUnit.SECONDS)).isEqualTo("v7");
+            }
+        }
+        assertThat(cache.stats().loads()).isEqualTo(8);
+        assertThat(cache.stats().coalesced()).isZero();
+        assertThat(cache.get(7L, slow)).as("the first load stored its value").isEqualTo("v7");
+        assertThat(calls).hasValue(8);
     }
 }

@@ -5,6 +5,7 @@ import dev.headroom.infra.PostgresNode;
 import dev.headroom.infra.Topology;
 import dev.headroom.shop.Profile;
 import dev.headroom.shop.Shop;
+import dev.headroom.shop.cache.CacheMode;
 import dev.headroom.shop.ShopConfig;
 import dev.headroom.shop.seed.SeedSpec;
 import java.io.PrintWriter;
@@ -40,6 +41,13 @@ final class UpCommand implements Callable<Integer> {
 
     @Option(names = "--profile", paramLabel = "NAME", description = "baseline (naive: no indexes, N+1, a connection per request) or optimized. Default: ${DEFAULT-VALUE}.")
     String profile = "optimized";
+
+    @Option(names = "--cache", paramLabel = "MODE", description = "What reads go through in the optimized profile: "
+            + "l1+l2 (Caffeine, then Redis; the default), l1, l2, lru, l1+l2-no-coalescing, or none. The baseline is always uncached.")
+    String cache;
+
+    @Option(names = "--l1-entries", paramLabel = "N", description = "Each in-process cache's size, per entity (products, users, orders). Default: ${DEFAULT-VALUE}.")
+    long l1Entries = ShopConfig.DEFAULT_L1_ENTRIES;
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Where PostgreSQL and Redis keep their data and logs. Default: ${DEFAULT-VALUE}.")
     Path dataDir = Path.of(".headroom");
@@ -84,6 +92,11 @@ final class UpCommand implements Callable<Integer> {
         Flags.check("--host", () -> shopConfig.host(host));
         Flags.check("--port", () -> shopConfig.port(port));
         Flags.check("--pool-size", () -> shopConfig.poolSize(poolSize));
+        Flags.check("--l1-entries", () -> shopConfig.l1Entries(l1Entries));
+        if (cache != null) {
+            CacheMode mode = Flags.check("--cache", () -> CacheMode.parse(cache));
+            Flags.check("--cache", () -> shopConfig.cache(ShopConfig.checkCache(chosen, mode)));
+        }
         Flags.check("--shutdown-grace", () -> shopConfig.shutdownGrace(Duration.ofSeconds(shutdownGrace)));
         Infra.Builder infraConfig = Infra.builder().dataDir(dataDir).stopOnShutdown(false).log(line -> {
             out.println(line);

@@ -48,6 +48,9 @@ class UpCommandTest {
             "--pg-url mysql://x              | --pg-url: postgresUrl",
             "--redis-url http://x            | --redis-url: redisUrl",
             "--frobnicate                    | Unknown option: '--frobnicate'",
+            "--cache l3                      | --cache: cache must be one of none, l1, l2, l1+l2, l1+l2-no-coalescing, lru, was 'l3'",
+            "--profile baseline --cache l1   | --cache: the baseline profile is the uncached reference",
+            "--l1-entries 0                  | --l1-entries: L1 entries must be between 1 and 100000000, was 0",
     })
     void badFlagsExitWithTwoAndOneLine(String flags, String message) {
         String[] args = ("up --data-dir " + dir + " " + flags.trim()).split("\\s+");
@@ -61,7 +64,7 @@ class UpCommandTest {
     void helpDescribesEveryContractFlag() {
         Result r = run("up", "--help");
         assertThat(r.code()).isZero();
-        for (String flag : new String[] {"--port", "--profile", "--data-dir", "--users", "--products", "--orders", "--seed", "--pg-url", "--redis-url"}) {
+        for (String flag : new String[] {"--port", "--profile", "--data-dir", "--users", "--products", "--orders", "--seed", "--pg-url", "--redis-url", "--cache", "--l1-entries"}) {
             assertThat(r.out()).contains(flag);
         }
     }

@@ -1,8 +1,10 @@
 package dev.headroom.shop;
 
+import dev.headroom.shop.cache.ShopCaches;
 import dev.headroom.shop.db.Database;
 import dev.headroom.shop.health.HealthRoutes;
 import dev.headroom.shop.http.Endpoints;
+import dev.headroom.shop.http.Json;
 import dev.headroom.shop.http.RequestMetrics;
 import dev.headroom.shop.http.Routes;
 import dev.headroom.shop.orders.OrderReads;
@@ -53,6 +55,7 @@ public final class Shop implements AutoCloseable {
     private final List<ShopVerticle> servers;
     private final Database database;
     private final RedisClient redis;
+    private final ShopCaches caches;
     private final HealthRoutes health;
     private final ExecutorService executor;
     private final PrometheusMeterRegistry registry;
@@ -60,13 +63,15 @@ public final class Shop implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Shop(ShopConfig config, int port, Vertx vertx, List<ShopVerticle> servers, Database database, RedisClient redis,
-                 HealthRoutes health, ExecutorService executor, PrometheusMeterRegistry registry, AtomicBoolean draining) {
+                 ShopCaches caches, HealthRoutes health, ExecutorService executor, PrometheusMeterRegistry registry,
+                 AtomicBoolean draining) {
         this.config = config;
         this.port = port;
         this.vertx = vertx;
         this.servers = servers;
         this.database = database;
         this.redis = redis;
+        this.caches = caches;
         this.health = health;
         this.executor = executor;
         this.registry = registry;
@@ -89,9 +94,20 @@ public final class Shop implements AutoCloseable {
                 // COPY into tables without secondary indexes, then build them once: far cheaper than maintaining them row by row
                 IndexSet.apply(admin, Profile.BASELINE, progress);
                 seeder.seed(seed, new ProgressLine(progress));
+                clearCaches(config);
             }
         }
         IndexSet.apply(admin, config.profile(), progress);
+    }
+
+    /** What Redis cached describes the data just replaced. */
+    private static void clearCaches(ShopConfig config) {
+        RedisClient redis = RedisClient.create(config.redisUri());
+        try {
+            ShopCaches.clear(redis, Json.MAPPER);
+        } finally {
+            redis.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
     }
 
     private static String describe(SeedSpec s) {
@@ -117,19 +133,20 @@ public final class Shop implements AutoCloseable {
         AtomicBoolean draining = new AtomicBoolean();
         HealthRoutes health = new HealthRoutes(database.health(), redis, executor, draining::get);
         health.warmUp();
+        ShopCaches caches = ShopCaches.create(config.cache(), config.l1Entries(), config.poolSize(), redis, Json.MAPPER, registry);
         int cores = Runtime.getRuntime().availableProcessors();
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(cores));
         List<ShopVerticle> servers = new CopyOnWriteArrayList<>();
         try {
             int port = config.portFallback() ? freePort(config.host(), config.port()) : config.port();
-            Endpoints endpoints = new Endpoints(database, executor, config.maxInFlight());
+            Endpoints endpoints = new Endpoints(database, executor, config.maxInFlight(), config.profile() == Profile.OPTIMIZED);
             RequestMetrics metrics = new RequestMetrics(registry);
             UserQueries users = new UserQueries(config.profile());
             OrderReads orders = OrderReads.of(config.profile());
-            UserRoutes userRoutes = new UserRoutes(users);
-            ProductRoutes productRoutes = new ProductRoutes(new ProductQueries(config.profile()));
-            OrderRoutes orderRoutes = new OrderRoutes(orders, users);
-            PlaceOrder placeOrder = new PlaceOrder(orders);
+            UserRoutes userRoutes = new UserRoutes(users, caches.users());
+            ProductRoutes productRoutes = new ProductRoutes(new ProductQueries(config.profile()), caches.products());
+            OrderRoutes orderRoutes = new OrderRoutes(orders, users, caches.orders(), caches.users());
+            PlaceOrder placeOrder = new PlaceOrder(orders, caches.orders());
             Future<String> deployed = vertx.deployVerticle(() -> {
                 ShopVerticle v = new ShopVerticle(config.host(), port, vx -> {
                     Router router = Router.router(vx);
@@ -141,6 +158,7 @@ public final class Shop implements AutoCloseable {
                             .get("/users/:id/orders", endpoints.blocking(orderRoutes::userOrders))
                             .get("/products", endpoints.blocking(productRoutes::search))
                             .get("/products/:id", endpoints.blocking(productRoutes::get))
+                            .patch("/products/:id", endpoints.blocking(productRoutes::patch))
                             .get("/orders/:id", endpoints.blocking(orderRoutes::get))
                             .post("/orders", endpoints.blocking(placeOrder::place))
                             .get("/health/live", health::live)
@@ -155,9 +173,10 @@ public final class Shop implements AutoCloseable {
                 return v;
             }, new DeploymentOptions().setInstances(cores));
             deployed.await(30, TimeUnit.SECONDS);
-            return new Shop(config, port, vertx, servers, database, redis, health, executor, registry, draining);
+            return new Shop(config, port, vertx, servers, database, redis, caches, health, executor, registry, draining);
         } catch (Exception e) {
             vertx.close().await(10, TimeUnit.SECONDS);
+            caches.close();
             database.close();
             redis.shutdown();
             executor.shutdownNow();
@@ -199,6 +218,11 @@ public final class Shop implements AutoCloseable {
         return registry;
     }
 
+    /** The read-through caches (all off when the config's cache mode is none). */
+    public ShopCaches caches() {
+        return caches;
+    }
+
     /** Graceful shutdown within the configured grace period; idempotent. */
     @Override
     public void close() {
@@ -225,6 +249,7 @@ public final class Shop implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         health.close();
+        caches.close();
         redis.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         database.close();
         registry.close();

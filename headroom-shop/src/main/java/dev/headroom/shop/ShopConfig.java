@@ -1,5 +1,6 @@
 package dev.headroom.shop;
 
+import dev.headroom.shop.cache.CacheMode;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -12,6 +13,7 @@ public final class ShopConfig {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
     public static final int DEFAULT_MAX_IN_FLIGHT = 1024;
+    public static final long DEFAULT_L1_ENTRIES = 10_000;
 
     private final String host;
     private final int port;
@@ -24,6 +26,8 @@ public final class ShopConfig {
     private final int poolSize;
     private final Duration shutdownGrace;
     private final int maxInFlight;
+    private final CacheMode cache;
+    private final long l1Entries;
 
     private ShopConfig(Builder b) {
         this.host = b.host;
@@ -37,6 +41,8 @@ public final class ShopConfig {
         this.poolSize = b.poolSize > 0 ? b.poolSize : formulaPoolSize(Runtime.getRuntime().availableProcessors(), 1);
         this.shutdownGrace = b.shutdownGrace;
         this.maxInFlight = b.maxInFlight;
+        this.cache = b.cache != null ? b.cache : b.profile == Profile.OPTIMIZED ? CacheMode.L1_L2 : CacheMode.NONE;
+        this.l1Entries = b.l1Entries;
     }
 
     /**
@@ -45,6 +51,15 @@ public final class ShopConfig {
      */
     public static int formulaPoolSize(int cores, int spindles) {
         return cores * 2 + spindles;
+    }
+
+    /** The baseline stays the uncached reference; returns {@code cache} when the pair is allowed. */
+    public static CacheMode checkCache(Profile profile, CacheMode cache) {
+        if (profile == Profile.BASELINE && cache != CacheMode.NONE) {
+            throw new IllegalArgumentException("the baseline profile is the uncached reference: use cache none with it,"
+                    + " or the optimized profile to cache (" + cache.id() + ")");
+        }
+        return cache;
     }
 
     public static Builder builder() {
@@ -63,6 +78,10 @@ public final class ShopConfig {
     public int poolSize() { return poolSize; }
     public Duration shutdownGrace() { return shutdownGrace; }
     public int maxInFlight() { return maxInFlight; }
+    /** What reads go through: {@code l1+l2} by default in the optimized profile, nothing in the baseline. */
+    public CacheMode cache() { return cache; }
+    /** Each L1's size, per cached entity and node. */
+    public long l1Entries() { return l1Entries; }
 
     public static final class Builder {
         private String host = DEFAULT_HOST;
@@ -76,6 +95,8 @@ public final class ShopConfig {
         private int poolSize;
         private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
         private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+        private CacheMode cache;
+        private long l1Entries = DEFAULT_L1_ENTRIES;
 
         private Builder() {
         }
@@ -148,7 +169,24 @@ public final class ShopConfig {
             return this;
         }
 
+        /** Which caches reads go through (default: {@code l1+l2} when optimized, none in the baseline). */
+        public Builder cache(CacheMode mode) {
+            this.cache = Objects.requireNonNull(mode, "cache mode");
+            return this;
+        }
+
+        public Builder l1Entries(long entries) {
+            if (entries < 1 || entries > 100_000_000) {
+                throw new IllegalArgumentException("L1 entries must be between 1 and 100000000, was " + entries);
+            }
+            this.l1Entries = entries;
+            return this;
+        }
+
         public ShopConfig build() {
+            if (cache != null) {
+                checkCache(profile, cache);
+            }
             if (jdbcUrl == null) {
                 throw new IllegalStateException("database(url, user, password) must be set");
             }

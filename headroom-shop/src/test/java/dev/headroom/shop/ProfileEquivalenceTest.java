@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.headroom.shop.cache.CacheMode;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -38,6 +39,17 @@ class ProfileEquivalenceTest {
     }
 
     @Test
+    void onlyTheOptimizedProfileSendsValidators() {
+        HttpResponse<String> optimized = TestShops.get(TestShops.shop(Profile.OPTIMIZED), "/products/1");
+        HttpResponse<String> baseline = TestShops.get(TestShops.shop(Profile.BASELINE), "/products/1");
+        assertThat(optimized.headers().firstValue("ETag")).isPresent();
+        assertThat(baseline.headers().firstValue("ETag")).isEmpty();
+        assertThat(baseline.headers().firstValue("Cache-Control")).isEmpty();
+        assertThat(baseline.body()).isEqualTo(optimized.body());
+    }
+
+    /** Query shapes, so the optimized shop runs without its caches here (a cached read runs no SQL at all). */
+    @Test
     void baselineLoadsOrdersWithNPlusOneStatementsAndOptimizedWithOne() {
         double optimized = meanStatementsForAnOrder(Profile.OPTIMIZED);
         double baseline = meanStatementsForAnOrder(Profile.BASELINE);
@@ -48,7 +60,7 @@ class ProfileEquivalenceTest {
 
     /** Mean statements per {@code GET /orders/{id}} over 20 orders, from the shop's own metric (before/after, so earlier requests do not count). */
     private static double meanStatementsForAnOrder(Profile profile) {
-        Shop shop = TestShops.shop(profile);
+        Shop shop = TestShops.shop(profile, CacheMode.NONE);
         double[] before = statementsSoFar(shop);
         for (long id = 1000; id < 1020; id++) {
             assertThat(TestShops.get(shop, "/orders/" + id).statusCode()).isEqualTo(200);

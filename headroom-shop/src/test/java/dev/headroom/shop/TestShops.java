@@ -2,6 +2,7 @@ package dev.headroom.shop;
 
 import dev.headroom.infra.Infra;
 import dev.headroom.infra.PostgresNode;
+import dev.headroom.shop.cache.CacheMode;
 import dev.headroom.shop.seed.SeedSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,14 +35,19 @@ public final class TestShops {
     private TestShops() {
     }
 
-    /** The running shop of that profile, started (and the schema switched) if needed. */
+    /** The running shop of that profile (with its default caches), started (and the schema switched) if needed. */
     public static synchronized Shop shop(Profile profile) {
-        if (current != null && current.config().profile() == profile) {
+        return shop(profile, profile == Profile.OPTIMIZED ? CacheMode.L1_L2 : CacheMode.NONE);
+    }
+
+    /** The running shop of that profile and cache mode, started if needed. */
+    public static synchronized Shop shop(Profile profile, CacheMode cache) {
+        if (current != null && current.config().profile() == profile && current.config().cache() == cache) {
             return current;
         }
         stop();
         try {
-            current = Shop.start(config(profile).build(), SPEC, line -> { });
+            current = Shop.start(config(profile).cache(cache).build(), SPEC, line -> { });
             return current;
         } catch (Exception e) {
             throw new IllegalStateException("could not start the " + profile.id() + " shop", e);

@@ -3,6 +3,7 @@ package dev.headroom.shop.http;
 import dev.headroom.shop.db.Database;
 import dev.headroom.shop.db.Sql;
 import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
@@ -25,11 +26,14 @@ public final class Endpoints {
     private final Database database;
     private final ExecutorService executor;
     private final Semaphore inFlight;
+    private final boolean validators;
 
-    public Endpoints(Database database, ExecutorService executor, int maxInFlight) {
+    /** @param validators whether cacheable replies get an ETag, Cache-Control and 304 Not Modified (the optimized profile) */
+    public Endpoints(Database database, ExecutorService executor, int maxInFlight, boolean validators) {
         this.database = database;
         this.executor = executor;
         this.inFlight = new Semaphore(maxInFlight);
+        this.validators = validators;
     }
 
     public Handler<RoutingContext> blocking(Endpoint endpoint) {
@@ -43,7 +47,7 @@ public final class Endpoints {
                     try {
                         Reply reply = endpoint.serve(ctx, sql);
                         ctx.put(SQL_STATEMENTS, sql.statements());
-                        send(ctx, reply);
+                        send(ctx, reply, validators);
                     } catch (ApiException e) {
                         ctx.put(SQL_STATEMENTS, sql.statements());
                         Problems.send(ctx.response(), e);
@@ -72,11 +76,20 @@ public final class Endpoints {
         return Problems.forStatus(500, "a database error occurred; it has been logged");
     }
 
-    static void send(RoutingContext ctx, Reply reply) {
+    static void send(RoutingContext ctx, Reply reply, boolean validators) {
         var response = ctx.response();
         reply.headers().forEach(response::putHeader);
+        Buffer body = Json.toBuffer(reply.body());
+        if (validators && reply.cacheControl() != null) {
+            String etag = ETags.of(body);
+            response.putHeader("ETag", etag).putHeader("Cache-Control", reply.cacheControl());
+            if (ETags.matches(ctx.request().getHeader("If-None-Match"), etag)) {
+                response.setStatusCode(304).end();
+                return;
+            }
+        }
         response.setStatusCode(reply.status())
                 .putHeader("Content-Type", "application/json")
-                .end(Json.toBuffer(reply.body()));
+                .end(body);
     }
 }

@@ -2,13 +2,22 @@ package dev.headroom.shop.http;
 
 import java.util.Map;
 
-/** A successful response: status, JSON body and extra headers. */
-public record Reply(int status, Object body, Map<String, String> headers) {
+/**
+ * A successful response: status, JSON body and extra headers. {@code cacheControl}, when set, marks a
+ * representation HTTP caches may keep: where validators are on, it gets an {@code ETag}, that
+ * {@code Cache-Control}, and a {@code 304} when the client already has it.
+ */
+public record Reply(int status, Object body, Map<String, String> headers, String cacheControl) {
     public static Reply ok(Object body) {
-        return new Reply(200, body, Map.of());
+        return new Reply(200, body, Map.of(), null);
     }
 
     public static Reply created(Object body, String location) {
-        return new Reply(201, body, Map.of("Location", location));
+        return new Reply(201, body, Map.of("Location", location), null);
+    }
+
+    /** A 200 that clients may keep and revalidate, e.g. {@code private, no-cache}. */
+    public static Reply cacheable(Object body, String cacheControl) {
+        return new Reply(200, body, Map.of(), cacheControl);
     }
 }

@@ -1,10 +1,13 @@
 package dev.headroom.shop.orders;
 
+import dev.headroom.shop.cache.EntityCache;
 import dev.headroom.shop.db.Sql;
 import dev.headroom.shop.http.ApiException;
 import dev.headroom.shop.http.Params;
 import dev.headroom.shop.http.Reply;
 import dev.headroom.shop.users.UserQueries;
+import dev.headroom.shop.users.UserRoutes;
+import dev.headroom.shop.users.UserView;
 import io.vertx.ext.web.RoutingContext;
 import java.sql.SQLException;
 import java.time.LocalDate;
@@ -16,20 +19,41 @@ public final class OrderRoutes {
     private static final Set<String> LIST_PARAMS = Set.of("since", "limit", "after");
     private final OrderReads reads;
     private final UserQueries users;
+    private final EntityCache<OrderView> orders;
+    private final EntityCache<UserView> buyers;
 
-    public OrderRoutes(OrderReads reads, UserQueries users) {
+    public OrderRoutes(OrderReads reads, UserQueries users, EntityCache<OrderView> orders, EntityCache<UserView> buyers) {
         this.reads = reads;
         this.users = users;
+        this.orders = orders;
+        this.buyers = buyers;
     }
 
     public Reply get(RoutingContext ctx, Sql sql) throws SQLException {
         Params.allowOnly(ctx, Set.of());
         long id = Params.pathId(ctx, "id");
-        OrderView order = reads.order(sql, id);
+        if (orders.tiered() == null) {
+            OrderView order = reads.order(sql, id);
+            if (order == null) {
+                throw ApiException.notFound("no order with id " + id);
+            }
+            return Reply.cacheable(order, UserRoutes.CACHE_CONTROL);
+        }
+        // cached without the buyer, whose name and email may change; they come from the user cache on each read
+        OrderView order = orders.get(id, key -> withoutBuyer(reads.order(sql, key)));
         if (order == null) {
             throw ApiException.notFound("no order with id " + id);
         }
-        return Reply.ok(order);
+        UserView buyer = buyers.get(order.userId(), key -> users.byId(sql, key));
+        if (buyer == null) {
+            throw new IllegalStateException("order " + id + " names user " + order.userId() + ", who does not exist");
+        }
+        return Reply.cacheable(new OrderView(order.id(), order.userId(), order.status(), order.createdAt(), order.itemCount(),
+                order.totalCents(), new OrderView.Buyer(buyer.id(), buyer.name(), buyer.email()), order.items()), UserRoutes.CACHE_CONTROL);
+    }
+
+    private static OrderView withoutBuyer(OrderView o) {
+        return o == null ? null : new OrderView(o.id(), o.userId(), o.status(), o.createdAt(), o.itemCount(), o.totalCents(), null, o.items());
     }
 
     public Reply userOrders(RoutingContext ctx, Sql sql) throws SQLException {

@@ -1,5 +1,6 @@
 package dev.headroom.shop.orders;
 
+import dev.headroom.shop.cache.EntityCache;
 import dev.headroom.shop.db.Sql;
 import dev.headroom.shop.http.ApiException;
 import dev.headroom.shop.http.Bodies;
@@ -35,9 +36,11 @@ public final class PlaceOrder {
     private static final Pattern KEY = Pattern.compile("[\\x21-\\x7E]{1,200}");
 
     private final OrderReads reads;
+    private final EntityCache<OrderView> cache;
 
-    public PlaceOrder(OrderReads reads) {
+    public PlaceOrder(OrderReads reads, EntityCache<OrderView> cache) {
         this.reads = reads;
+        this.cache = cache;
     }
 
     record Line(long productId, int quantity) {
@@ -81,6 +84,7 @@ public final class PlaceOrder {
         }
         try {
             OrderView created = sql.inTransaction(() -> create(sql, request, key, digest));
+            cache.invalidate(created.id()); // a read of this id before it existed may be cached as "absent"
             return Reply.created(created, "/orders/" + created.id());
         } catch (LostRace e) {
             Reply replay = replay(sql, key, digest);

@@ -24,6 +24,21 @@ public final class ProductQueries {
         return sql.one("SELECT " + columns + " FROM products WHERE id = ?", ps -> ps.setLong(1, id), ProductQueries::map);
     }
 
+    /** Sets the price and/or description (null: unchanged) in one statement; null when there is no such product. */
+    public ProductView update(Sql sql, long id, Long priceCents, String description) throws SQLException {
+        return sql.one("UPDATE products SET price_cents = COALESCE(?, price_cents), description = COALESCE(?, description)"
+                        + " WHERE id = ? RETURNING " + columns,
+                ps -> {
+                    if (priceCents == null) {
+                        ps.setNull(1, java.sql.Types.BIGINT);
+                    } else {
+                        ps.setLong(1, priceCents);
+                    }
+                    ps.setString(2, description);
+                    ps.setLong(3, id);
+                }, ProductQueries::map);
+    }
+
     /** Products matching all given filters, in id order, after {@code afterId}; fetches one extra row to know if a next page exists. */
     public Page<ProductView> search(Sql sql, String q, String category, int limit, Long afterId) throws SQLException {
         List<Object> args = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.headroom.shop.users;
 
+import dev.headroom.shop.cache.EntityCache;
 import dev.headroom.shop.db.Sql;
 import dev.headroom.shop.http.ApiException;
 import dev.headroom.shop.http.Bodies;
@@ -17,20 +18,25 @@ public final class UserRoutes {
     static final int MAX_EMAIL = 254;
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
 
-    private final UserQueries users;
+    /** Personal data: browsers may keep it, shared caches may not, and every reuse is revalidated (cheap with the ETag). */
+    public static final String CACHE_CONTROL = "private, no-cache";
 
-    public UserRoutes(UserQueries users) {
+    private final UserQueries users;
+    private final EntityCache<UserView> cache;
+
+    public UserRoutes(UserQueries users, EntityCache<UserView> cache) {
         this.users = users;
+        this.cache = cache;
     }
 
     public Reply get(RoutingContext ctx, Sql sql) throws SQLException {
         Params.allowOnly(ctx, Set.of());
         long id = Params.pathId(ctx, "id");
-        UserView user = users.byId(sql, id);
+        UserView user = cache.get(id, key -> users.byId(sql, key));
         if (user == null) {
             throw ApiException.notFound("no user with id " + id);
         }
-        return Reply.ok(user);
+        return Reply.cacheable(user, CACHE_CONTROL);
     }
 
     public Reply findByEmail(RoutingContext ctx, Sql sql) throws SQLException {
@@ -53,7 +59,7 @@ public final class UserRoutes {
             body.error("name", "give name, email or both");
         }
         body.check();
-        return Reply.ok(sql.inTransaction(() -> {
+        UserView updated = sql.inTransaction(() -> {
             UserView current = users.lockForUpdate(sql, id);
             if (current == null) {
                 throw ApiException.notFound("no user with id " + id);
@@ -62,6 +68,8 @@ public final class UserRoutes {
                 throw ApiException.conflict("email", "belongs to another user");
             }
             return users.update(sql, id, name != null ? name : current.name(), email != null ? email : current.email());
-        }));
+        });
+        cache.invalidate(id);
+        return Reply.ok(updated);
     }
 }

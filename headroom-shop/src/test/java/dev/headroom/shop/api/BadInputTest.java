@@ -24,11 +24,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The bad-input table: every request that must be refused, with its status, its problem+json body
  * (type, title, status, detail, and the fields at fault for validation errors), and proof that
  * nothing changed: the row counts of users, orders, order_items and idempotency_keys, and for
- * {@code PATCH} the user's row.
+ * {@code PATCH} the user's and the product's rows.
  */
 class BadInputTest {
     /** A user that PATCH cases aim at; its row must never change. */
     private static final long PATCHED_USER = 88;
+    /** A product that PATCH cases aim at; its row must never change either. */
+    private static final long PATCHED_PRODUCT = 77;
     private static final String ITEM = "{\"productId\": 1, \"quantity\": 1}";
     private static final String GOOD_ORDER = "{\"userId\": 1, \"items\": [" + ITEM + "]}";
 
@@ -60,6 +62,10 @@ class BadInputTest {
 
     private static Supplier<Api.Response> patch(String json) {
         return () -> Api.patch("/users/" + PATCHED_USER, json);
+    }
+
+    private static Supplier<Api.Response> patchProduct(String json) {
+        return () -> Api.patch("/products/" + PATCHED_PRODUCT, json);
     }
 
     private static Supplier<Api.Response> send(String method, String path, String contentType, String body) {
@@ -236,6 +242,21 @@ class BadInputTest {
                 c("PATCH an unknown user", () -> Api.patch("/users/999999999", "{\"name\": \"X\"}"), 404, "no user with id 999999999"),
                 c("PATCH id 0", () -> Api.patch("/users/0", "{\"name\": \"X\"}"), 400, "id: must be a positive integer, was 0", "id"),
 
+                // ---- PATCH /products/{id} ----
+                c("PATCH product unknown field", patchProduct("{\"priceCents\": 100, \"name\": \"X\"}"), 400,
+                        "name: is not a known field; known: description, priceCents", "name"),
+                c("PATCH product empty object", patchProduct("{}"), 400, "priceCents: give priceCents, description or both", "priceCents"),
+                c("PATCH product negative price", patchProduct("{\"priceCents\": -5}"), 400,
+                        "priceCents: must be a positive integer, was -5", "priceCents"),
+                c("PATCH product fractional price", patchProduct("{\"priceCents\": 9.99}"), 400,
+                        "priceCents: must be a positive integer, was 9.99", "priceCents"),
+                c("PATCH product price too high", patchProduct("{\"priceCents\": 100000000001}"), 400,
+                        "priceCents: must be at most 100000000000, was 100000000001", "priceCents"),
+                c("PATCH product description too long", patchProduct("{\"description\": \"" + "d".repeat(2001) + "\"}"), 400,
+                        "description: must be at most 2000 characters, was 2001", "description"),
+                c("PATCH an unknown product", () -> Api.patch("/products/999999999", "{\"priceCents\": 100}"), 404,
+                        "no product with id 999999999"),
+
                 // ---- what HttpClient will not send ----
                 c("request line over 8 KiB", raw("GET /users/1?q=" + "a".repeat(9_000) + " HTTP/1.1\r\nHost: localhost\r\n\r\n"), 414,
                         "the request line is longer than 8192 bytes"),
@@ -265,6 +286,7 @@ class BadInputTest {
         Api.shop();
         Map<String, Long> before = counts();
         Map<String, Object> user = Api.userRow(PATCHED_USER);
+        Map<String, Object> product = Api.row("SELECT * FROM products WHERE id = " + PATCHED_PRODUCT);
 
         Api.Response r = c.request().get();
 
@@ -288,5 +310,7 @@ class BadInputTest {
         }
         assertThat(counts()).as("row counts after %s", c.name()).isEqualTo(before);
         assertThat(Api.userRow(PATCHED_USER)).as("user %d after %s", PATCHED_USER, c.name()).isEqualTo(user);
+        assertThat(Api.row("SELECT * FROM products WHERE id = " + PATCHED_PRODUCT)).as("product %d after %s", PATCHED_PRODUCT, c.name())
+                .isEqualTo(product);
     }
 }
