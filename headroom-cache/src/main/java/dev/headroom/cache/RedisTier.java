@@ -124,6 +124,38 @@ final class RedisTier<V> implements AutoCloseable {
     }
 
     /**
+     * Cache warming: each value is set only where the key holds nothing (a value already there is as new or
+     * newer), all commands pipelined and awaited together. The number stored.
+     */
+    int warm(java.util.Map<String, Object> values, java.util.function.LongSupplier ttlNanos) {
+        if (!breaker.tryAcquirePermission()) {
+            throw new L2Failure("warming not started: the circuit breaker is open", null);
+        }
+        long start = System.nanoTime();
+        java.util.List<RedisFuture<String>> sets = new java.util.ArrayList<>(values.size());
+        values.forEach((key, value) -> {
+            long ttl = ttlNanos.getAsLong();
+            sets.add(redis.set(key, encode(value, ttl, 0), SetArgs.Builder.nx().px(millis(kept(value, ttl)))));
+        });
+        long deadline = start + Math.max(timeoutNanos, TimeUnit.SECONDS.toNanos(5));
+        int stored = 0;
+        try {
+            for (RedisFuture<String> set : sets) {
+                if ("OK".equals(set.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS))) {
+                    stored++;
+                }
+            }
+        } catch (TimeoutException | ExecutionException e) {
+            throw failed(new L2Failure("warming failed after " + stored + " of " + values.size() + ": " + e, e), start);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw failed(new L2Failure("warming interrupted", e), start);
+        }
+        breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        return stored;
+    }
+
+    /**
      * Takes the lease on a missing key for {@code ttlNanos}: the token to write back with, or null when
      * another loader holds it. Only the holder's write-back lands, and a delete voids the lease, so a
      * loader that read the database before a write cannot put its old value back after the write.

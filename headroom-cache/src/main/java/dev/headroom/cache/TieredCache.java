@@ -163,6 +163,30 @@ public final class TieredCache<K, V> implements AutoCloseable {
         }
     }
 
+    /**
+     * Cache warming, before traffic needs the values: stores them in L2 where it holds nothing for their
+     * keys (never over a value already there), in one pipelined batch, or in L1 when there is no L2. L1s
+     * otherwise fill from reads, so that they hold what each instance's traffic asks for. Call it with
+     * values just read from the database, before writes begin: a write that lands between that read and
+     * this call is missed, and the older value stays in L2 until its TTL ends.
+     *
+     * @return how many values were stored; 0 when L2 could not be reached
+     */
+    public int warm(java.util.Map<K, V> values) {
+        if (l2 == null) {
+            values.forEach(this::l1Put);
+            return values.size();
+        }
+        java.util.Map<String, Object> byKey = new java.util.HashMap<>(values.size() * 2);
+        values.forEach((k, v) -> byKey.put(l2.key(k), Objects.requireNonNull(v, "warm values must not be null")));
+        try {
+            return l2.warm(byKey, l2Ttl::nextNanos);
+        } catch (RedisTier.L2Failure e) {
+            l2Errors.increment();
+            return 0;
+        }
+    }
+
     /** Removes the key from both tiers, and keeps a load already running from storing its result. */
     public void invalidate(K key) {
         voidLoad(key);

@@ -314,6 +314,24 @@ class TieredCacheTest {
     }
 
     @Test
+    void warmingFillsL2WhereItIsEmptyAndNeverOverwrites() {
+        TieredCache<Long, String> cache = bothTiers();
+        cache.put(2L, "newer");
+        java.util.Map<Long, String> values = new java.util.HashMap<>();
+        for (long k = 1; k <= 500; k++) {
+            values.put(k, "v" + k);
+        }
+        assertThat(cache.warm(values)).isEqualTo(499);
+        TieredCache<Long, String> other = bothTiers();
+        CountingLoader loader = new CountingLoader();
+        for (long k = 1; k <= 500; k++) {
+            assertThat(other.get(k, loader)).isEqualTo(k == 2 ? "newer" : "v" + k);
+        }
+        assertThat(loader.calls).as("every value came from L2").hasValue(0);
+        assertThat(cache.l2TtlMillis(1L)).as("warmed values expire like loaded ones").isPositive();
+    }
+
+    @Test
     void lruL1EvictsTheLeastRecentlyUsedAndCountsHits() {
         TieredCache<Long, String> cache = open(builder().l1(2, Duration.ofMinutes(1)).lruL1());
         CountingLoader loader = new CountingLoader();

@@ -46,6 +46,9 @@ final class UpCommand implements Callable<Integer> {
             + "l1+l2 (Caffeine, then Redis; the default), l1, l2, lru, l1+l2-no-coalescing, or none. The baseline is always uncached.")
     String cache;
 
+    @Option(names = "--warm", description = "Cache warming: load every product into the cache (Redis) before announcing ready.")
+    boolean warm;
+
     @Option(names = "--l1-entries", paramLabel = "N", description = "Each in-process cache's size, per entity (products, users, orders). Default: ${DEFAULT-VALUE}.")
     long l1Entries = ShopConfig.DEFAULT_L1_ENTRIES;
 
@@ -119,6 +122,12 @@ final class UpCommand implements Callable<Integer> {
                 out.println(line);
                 out.flush();
             });
+            if (warm) {
+                shop.warmCaches(line -> {
+                    out.println(line);
+                    out.flush();
+                });
+            }
         } catch (Exception e) {
             infra.close();
             throw e;

@@ -58,6 +58,7 @@ public final class Infra implements AutoCloseable {
     private PostgresServer postgres;
     private RedisProcess redis;
     private FileChannel redisLock;
+    private java.util.function.Supplier<RedisProcess> redisStarter;
     private Thread shutdownHook;
     private boolean closed;
 
@@ -127,6 +128,41 @@ public final class Infra implements AutoCloseable {
         }
     }
 
+    /**
+     * Kills the embedded Redis at once (SIGKILL: no save, no goodbye to clients), as a crash would, for
+     * outage experiments. {@link #restartRedis()} brings it back on the same port.
+     */
+    public void killRedis() {
+        RedisProcess rd;
+        synchronized (stateLock) {
+            if (redisStarter == null) {
+                throw new IllegalStateException("only an embedded Redis can be killed; this one runs elsewhere");
+            }
+            rd = redis;
+            redis = null;
+        }
+        if (rd != null) {
+            rd.kill();
+            log.accept("redis: killed");
+        }
+    }
+
+    /** Starts the embedded Redis again, on the same port and data directory, after {@link #killRedis()}. */
+    public void restartRedis() {
+        synchronized (stateLock) {
+            if (redisStarter == null) {
+                throw new IllegalStateException("only an embedded Redis can be restarted; this one runs elsewhere");
+            }
+            if (closed) {
+                throw new IllegalStateException("this Infra is closed");
+            }
+            if (redis != null) {
+                return;
+            }
+            redis = redisStarter.get();
+        }
+    }
+
     private void stopQuietly(String server, Runnable stop) {
         try {
             stop.run();
@@ -183,14 +219,17 @@ public final class Infra implements AutoCloseable {
         RedisNode redisNode;
         if (embeddedRedis) {
             int port = Ports.choose("redis", "redisPort", config.redisPortOrDefault(), log);
-            RedisProcess rd = RedisProcess.start(redisDir, dir.resolve("redis").toString(), logs.resolve("redis.log"),
-                    port, config.durableOrDefault(), log);
+            boolean durable = config.durableOrDefault();
+            java.util.function.Supplier<RedisProcess> starter = () -> RedisProcess.start(redisDir, dir.resolve("redis").toString(),
+                    logs.resolve("redis.log"), port, durable, log);
+            RedisProcess rd = starter.get();
             synchronized (stateLock) {
                 if (closed) {
                     rd.stop();
                     throw new InfraException("redis: stopped again because the Infra was closed while starting");
                 }
                 redis = rd;
+                redisStarter = starter;
             }
             redisNode = new RedisNode("redis", Ports.LOOPBACK.getHostAddress(), port, true);
         } else {

@@ -125,6 +125,16 @@ final class RedisProcess {
         return new RedisProcess(process, port);
     }
 
+    /** SIGKILL, and wait until the process is gone. */
+    void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** SIGTERM (Redis flushes AOF/RDB and removes its pid file), then SIGKILL after {@link ServerProcesses#STOP_WAIT}. */
     void stop() {
         stopProcess(process);

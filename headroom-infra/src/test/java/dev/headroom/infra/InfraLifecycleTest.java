@@ -147,6 +147,24 @@ class InfraLifecycleTest {
         }
     }
 
+    @Test
+    void aKilledRedisComesBackOnItsPort(@TempDir Path dir) throws Exception {
+        TestDirs.initialized(dir);
+        List<String> lines = new CopyOnWriteArrayList<>();
+        try (Infra infra = start(dir, lines)) {
+            RedisNode rd = infra.topology().redis();
+            redis(rd, "SET", "k", "v");
+            infra.killRedis();
+            assertThat(lines).contains("redis: killed");
+            assertThatThrownBy(() -> redis(rd, "PING")).isInstanceOf(java.io.IOException.class);
+            infra.restartRedis();
+            assertThat(redis(rd, "PING")).isEqualTo("+PONG");
+            infra.restartRedis(); // already running: nothing to do
+            assertThat(redis(rd, "PING")).isEqualTo("+PONG");
+        }
+        assertThat(lines).endsWith("redis: stopped", "postgres: stopped");
+    }
+
     private static Infra start(Path dir, List<String> lines) {
         return Infra.builder().dataDir(dir).postgresPort(0).redisPort(0).stopOnShutdown(false).log(lines::add).start();
     }

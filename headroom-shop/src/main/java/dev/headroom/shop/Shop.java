@@ -218,6 +218,15 @@ public final class Shop implements AutoCloseable {
         return registry;
     }
 
+    /** Cache warming at start-up: every product into the caches; see {@link ShopCaches#warmProducts}. */
+    public void warmCaches(Consumer<String> progress) throws SQLException {
+        long start = System.nanoTime();
+        try (var sql = database.sql()) {
+            long stored = caches.warmProducts(sql, new ProductQueries(config.profile()));
+            progress.accept(String.format("cache: warmed %,d products in %.1f s", stored, (System.nanoTime() - start) / 1e9));
+        }
+    }
+
     /** The read-through caches (all off when the config's cache mode is none). */
     public ShopCaches caches() {
         return caches;

@@ -3,12 +3,18 @@ package dev.headroom.shop.cache;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headroom.cache.CacheMetrics;
 import dev.headroom.cache.TieredCache;
+import dev.headroom.shop.db.Sql;
+import dev.headroom.shop.http.Page;
 import dev.headroom.shop.orders.OrderView;
+import dev.headroom.shop.products.ProductQueries;
 import dev.headroom.shop.products.ProductView;
 import dev.headroom.shop.users.UserView;
 import io.lettuce.core.RedisClient;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -23,6 +29,7 @@ public final class ShopCaches implements AutoCloseable {
     public static final Duration L2_TTL = Duration.ofMinutes(10);
     /** How long "no such id" is remembered; a new order's id is invalidated when it is placed. */
     public static final Duration NEGATIVE_TTL = Duration.ofSeconds(5);
+    static final int WARM_PAGE = 1000;
     static final List<String> NAMES = List.of("shop-products", "shop-users", "shop-orders");
 
     private final EntityCache<ProductView> products;
@@ -89,6 +96,29 @@ public final class ShopCaches implements AutoCloseable {
                 cache.invalidateAll();
             }
         }
+    }
+
+    /**
+     * Cache warming: every product into L2 (or L1 without one), a keyset page of {@value #WARM_PAGE} at a time,
+     * never over a value already cached. For start-up, before writes: see {@link TieredCache#warm}.
+     *
+     * @return products stored
+     */
+    public long warmProducts(Sql sql, ProductQueries queries) throws SQLException {
+        TieredCache<Long, ProductView> cache = products.tiered();
+        if (cache == null) {
+            return 0;
+        }
+        long stored = 0;
+        Long after = null;
+        do {
+            Page<ProductView> page = queries.search(sql, null, null, WARM_PAGE, after);
+            Map<Long, ProductView> values = new HashMap<>(page.items().size() * 2);
+            page.items().forEach(p -> values.put(p.id(), p));
+            stored += cache.warm(values);
+            after = page.next() == null ? null : page.items().getLast().id();
+        } while (after != null);
+        return stored;
     }
 
     public EntityCache<ProductView> products() {

@@ -136,9 +136,27 @@ class ShopCacheTest {
         assertThat(get(b, "/orders/" + second).statusCode()).isEqualTo(200);
     }
 
-    /** {count, total} of the statements-per-request summary of {@code GET /orders/{id}} on a node. */
+    @Test
+    void warmedProductsAreReadWithoutSql() throws Exception {
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        a.warmCaches(lines::add);
+        assertThat(lines).singleElement().asString().startsWith("cache: warmed ");
+        double[] before = statements(b, "/products/:id");
+        for (long id = 900; id < 920; id++) {
+            assertThat(get(b, "/products/" + id).statusCode()).isEqualTo(200);
+        }
+        double[] after = statements(b, "/products/:id");
+        assertThat(after[0] - before[0]).isEqualTo(20);
+        assertThat(after[1] - before[1]).as("statements for 20 products never read before").isZero();
+    }
+
     private static double[] statements(Shop shop) {
-        var summary = shop.registry().find("shop.sql.statements.per.request").tag("route", "/orders/:id").summary();
+        return statements(shop, "/orders/:id");
+    }
+
+    /** {count, total} of the statements-per-request summary of GET on a route on a node. */
+    private static double[] statements(Shop shop, String route) {
+        var summary = shop.registry().find("shop.sql.statements.per.request").tag("method", "GET").tag("route", route).summary();
         return summary == null ? new double[] {0, 0} : new double[] {summary.count(), summary.totalAmount()};
     }
 
