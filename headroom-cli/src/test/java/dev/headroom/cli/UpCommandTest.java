@@ -2,9 +2,6 @@ package dev.headroom.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -16,25 +13,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 class UpCommandTest {
     @TempDir
     Path dir;
-
-    record Result(int code, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Headroom.run(args);
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
@@ -54,7 +32,7 @@ class UpCommandTest {
     })
     void badFlagsExitWithTwoAndOneLine(String flags, String message) {
         String[] args = ("up --data-dir " + dir + " " + flags.trim()).split("\\s+");
-        Result r = run(args);
+        CliRun r = CliRun.of(args);
         assertThat(r.code()).as(r.err()).isEqualTo(Headroom.USAGE);
         assertThat(r.err().strip()).startsWith("headroom: ").contains(message).doesNotContain("\n");
         assertThat(dir).isEmptyDirectory();
@@ -62,7 +40,7 @@ class UpCommandTest {
 
     @Test
     void helpDescribesEveryContractFlag() {
-        Result r = run("up", "--help");
+        CliRun r = CliRun.of("up", "--help");
         assertThat(r.code()).isZero();
         for (String flag : new String[] {"--port", "--profile", "--data-dir", "--users", "--products", "--orders", "--seed", "--pg-url", "--redis-url", "--cache", "--l1-entries"}) {
             assertThat(r.out()).contains(flag);
@@ -71,7 +49,7 @@ class UpCommandTest {
 
     @Test
     void noSubcommandPrintsUsage() {
-        Result r = run();
+        CliRun r = CliRun.of();
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("Usage: headroom").contains("up");
         assertThat(Files.exists(dir.resolve("postgres"))).isFalse();

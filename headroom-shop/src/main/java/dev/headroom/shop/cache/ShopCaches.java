@@ -29,6 +29,12 @@ public final class ShopCaches implements AutoCloseable {
     public static final Duration L2_TTL = Duration.ofMinutes(10);
     /** How long "no such id" is remembered; a new order's id is invalidated when it is placed. */
     public static final Duration NEGATIVE_TTL = Duration.ofSeconds(5);
+    /**
+     * How long a node waits for another node's load of the same key before loading it too. Longer than the
+     * library's default: a load that takes this long means the database is struggling, the moment when a
+     * second load helps least.
+     */
+    public static final Duration LEASE_WAIT = Duration.ofSeconds(1);
     static final int WARM_PAGE = 1000;
     static final List<String> NAMES = List.of("shop-products", "shop-users", "shop-orders");
 
@@ -67,7 +73,7 @@ public final class ShopCaches implements AutoCloseable {
             b.l1(l1Entries, L1_TTL);
         }
         if (mode.l2()) {
-            b.l2(redis, L2_TTL);
+            b.l2(redis, L2_TTL).leases(Duration.ofSeconds(5), LEASE_WAIT);
         }
         if (mode.l1() && mode.l2()) {
             b.invalidations(Long::valueOf);

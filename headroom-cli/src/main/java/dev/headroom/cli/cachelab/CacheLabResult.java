@@ -1,0 +1,71 @@
+package dev.headroom.cli.cachelab;
+
+import java.util.List;
+
+/**
+ * What {@code headroom lab cache} measured. Ratios are 0..1, latencies milliseconds (corrected for
+ * coordinated omission), rates per second. Fields are written to JSON in snake case.
+ */
+public record CacheLabResult(Settings settings, List<Configuration> configurations, Stampede stampede, Outage outage,
+                             List<Check> checks, double elapsedSeconds) {
+
+    public boolean passed() {
+        return checks.stream().allMatch(Check::passed);
+    }
+
+    /**
+     * @param maxRate     the uncached cluster's maximum rate (closed model), requests/s
+     * @param offeredRate what every configuration was driven at: {@code loadShare} of {@code maxRate}
+     */
+    public record Settings(long products, double zipfExponent, double writeShare, long l1Entries, double loadShare,
+                           double maxRate, double offeredRate, double warmupSeconds, double durationSeconds, int rounds, long seed,
+                           int nodes, String machine) {
+    }
+
+    /**
+     * One cache configuration at the offered rate, over the measured part (after warm-up); with several
+     * rounds, the round with the median p99.
+     *
+     * @param hitRatioL1       reads answered by the nodes' L1s; null without L1
+     * @param hitRatioL2       of the reads L1 could not answer (all reads without L1), the share L2 answered; null without L2
+     * @param hitRatio         reads answered by either tier
+     * @param optimalHitRatio  the best any cache of the L1's size could do on each node's recorded trace (Belady's MIN); l1 and lru only
+     * @param readP99Ms        p99 of the product reads alone
+     * @param writeP99Ms       p99 of the price changes alone (each one a database write and an invalidation)
+     * @param heapBytes        heap in use after a full GC at the end (the lab's JVM: both nodes and the generator)
+     * @param p99MsRounds      every round's p99, in the order run (empty until rounds are combined)
+     */
+    public record Configuration(String name, Double hitRatioL1, Double hitRatioL2, double hitRatio, Double optimalHitRatio,
+                                double p50Ms, double p90Ms, double p99Ms, double p999Ms, double maxMs, double readP99Ms, double writeP99Ms,
+                                double achievedRate, long requests, long errors, double dbQueriesPerS, long heapBytes,
+                                List<String> invalidReasons, List<Double> p99MsRounds) {
+
+        /** This round standing for all of them: their p99s, and why any of them was invalid. */
+        Configuration standingFor(List<Configuration> rounds) {
+            return new Configuration(name, hitRatioL1, hitRatioL2, hitRatio, optimalHitRatio, p50Ms, p90Ms, p99Ms, p999Ms, maxMs,
+                    readP99Ms, writeP99Ms, achievedRate, requests, errors, dbQueriesPerS, heapBytes,
+                    rounds.stream().flatMap(r -> r.invalidReasons().stream()).distinct().toList(),
+                    rounds.stream().map(Configuration::p99Ms).toList());
+        }
+    }
+
+    /**
+     * @param requests  sent at once for one cold key, half to each node, while the database was held slow
+     * @param dbLoads   loader calls across the cluster for that key (l1+l2)
+     * @param dbLoadsWithoutCoalescing the same with {@code l1+l2-no-coalescing}
+     */
+    public record Stampede(int requests, int ok, long dbLoads, long dbLoadsWithoutCoalescing, double slowDatabaseMs) {
+    }
+
+    /**
+     * @param redisDownSeconds  how long Redis was dead, from the kill to the restart
+     * @param l2HitsAfterRestart L2 hits in the last part of the run, after Redis came back: recovery
+     */
+    public record Outage(long requests, long errors, double p99Ms, double p99DuringOutageMs, double maxMs,
+                         double redisDownSeconds, long l2HitsAfterRestart, String breakerAtEnd) {
+    }
+
+    /** One acceptance check with what it compared. */
+    public record Check(String name, boolean passed, String detail) {
+    }
+}
