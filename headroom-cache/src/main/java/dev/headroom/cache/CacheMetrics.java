@@ -37,6 +37,7 @@ public final class CacheMetrics {
         counter(registry, "headroom.cache.l1.flushes", tags, cache, s -> s.l1Flushes());
         counter(registry, "headroom.cache.lease.waits", tags, cache, s -> s.leaseWaits());
         counter(registry, "headroom.cache.leases.lost", tags, cache, s -> s.leasesLost());
+        counter(registry, "headroom.cache.leases.takeovers", tags, cache, s -> s.leaseTakeovers());
         Gauge.builder("headroom.cache.invalidation.lag.max.ms", cache, c -> c.stats().invalidationLagMaxMs()).tags(tags).register(registry);
         Gauge.builder("headroom.cache.l2.breaker.open", cache, c -> "OPEN".equals(c.stats().l2Breaker()) ? 1 : 0).tags(tags).register(registry);
     }

@@ -16,6 +16,8 @@ package dev.headroom.cache;
  * @param invalidationLagMaxMs  longest time from an invalidation's publish to its receipt here
  * @param leaseWaits            L2 misses that waited for another instance's load instead of loading
  * @param leasesLost            loads whose write-back was refused: a write voided their lease meanwhile
+ * @param leaseTakeovers        lease waits that ended by taking the lease over: the holder's had ended with no value
+ *                              (a write voided it, or the holder died), so this instance loaded instead
  * @param loadsQueued           loads that waited for a permit ({@code maxConcurrentLoads})
  * @param earlyRefreshes        reads that refreshed an L2 entry ahead of its expiry ({@code refreshAhead})
  * @param staleServes           reads answered with an expired value while another instance reloaded it ({@code serveStale})
@@ -24,7 +26,7 @@ package dev.headroom.cache;
  */
 public record CacheStats(long l1Hits, long l1Misses, long l2Hits, long loads, long coalesced, long l2Errors,
                          long invalidationsSent, long invalidationsReceived, long invalidationGaps, long l1Flushes,
-                         long invalidationLagMaxMs, long leaseWaits, long leasesLost, long loadsQueued, long earlyRefreshes, long staleServes, String l2Breaker) {
+                         long invalidationLagMaxMs, long leaseWaits, long leasesLost, long leaseTakeovers, long loadsQueued, long earlyRefreshes, long staleServes, String l2Breaker) {
     /** Share of reads answered by either tier; NaN when L1 hits are not counted. */
     public double hitRatio() {
         if (l1Hits < 0) {

@@ -182,6 +182,18 @@ final class RedisTier<V> implements AutoCloseable {
         return done != null && done == 1;
     }
 
+    private static final String RELEASE_IF_LEASED = """
+            if redis.call('GET', KEYS[1]) == ARGV[1] then
+              return redis.call('DEL', KEYS[1])
+            end
+            return 0""";
+
+    /** Gives up a lease that turned out not to be needed, if {@code token} still holds it. */
+    void releaseLease(String key, String token) {
+        await(() -> redis.eval(RELEASE_IF_LEASED, ScriptOutputType.INTEGER, new String[] {leaseKey(key)},
+                token.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "EVAL");
+    }
+
     /** Deletes the value and voids any lease on it. */
     void delete(String key) {
         await(() -> redis.unlink(key, leaseKey(key)), "UNLINK");

@@ -75,6 +75,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
     private final LongAdder staleServes = new LongAdder();
     private final double refreshBeta;
     private final LongAdder leasesLost = new LongAdder();
+    private final LongAdder leaseTakeovers = new LongAdder();
     private final long leaseTtl;
     private final long leaseWait;
     private static final String HELD = "held elsewhere";
@@ -228,7 +229,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
         return new CacheStats(l1Hits, l1Misses, l2Hits.sum(), loads.sum(), coalesced.sum(), l2Errors.sum(),
                 b == null ? 0 : b.sent.sum(), b == null ? 0 : b.received.sum(), b == null ? 0 : b.gaps.sum(),
                 b == null ? 0 : b.flushes.sum(), b == null ? 0 : b.maxLagMillis.get(),
-                leaseWaits.sum(), leasesLost.sum(), loadsQueued.sum(), earlyRefreshes.sum(), staleServes.sum(),
+                leaseWaits.sum(), leasesLost.sum(), leaseTakeovers.sum(), loadsQueued.sum(), earlyRefreshes.sum(), staleServes.sum(),
                 l2 == null ? "OFF" : l2.breakerState());
     }
 
@@ -291,7 +292,9 @@ public final class TieredCache<K, V> implements AutoCloseable {
                         staleServes.add(expired(hit) ? 1 : 0);
                     } else {
                         leaseWaits.increment();
-                        found = awaitL2(key); // another instance is loading it: its value is on the way
+                        Awaited awaited = awaitL2(key); // another instance is loading it: its value is on the way
+                        found = awaited.value();
+                        lease = awaited.lease();
                     }
                 }
             }
@@ -302,6 +305,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
                 try {
                     loaded = load(key, loader);
                 } catch (RuntimeException e) {
+                    releaseLease(key, lease);
                     if (current != null) {
                         return current; // an early refresh failed: the value it was replacing has not expired yet
                     }
@@ -311,6 +315,10 @@ public final class TieredCache<K, V> implements AutoCloseable {
                 if (!mine.voided) {
                     storeLoaded(key, found, lease, (System.nanoTime() - started) / 1_000_000);
                     undoIfVoided(key, mine);
+                } else {
+                    // A lease outlives a load that stores nothing unless given back: every other instance's
+                    // miss on the key would wait for a value that is not coming, until the lease expires.
+                    releaseLease(key, lease);
                 }
             } else if (l1 != null && !mine.voided && found != current) {
                 // (a value served while another instance reloads it stays out of L1: it may be expired)
@@ -372,22 +380,53 @@ public final class TieredCache<K, V> implements AutoCloseable {
         }
     }
 
-    private Object awaitL2(K key) {
+    /** What waiting on another instance's lease came to: its value, or else the lease to load under ({@link #HELD}: none of ours). */
+    private record Awaited(Object value, String lease) {
+    }
+
+    /**
+     * Polls L2 for the lease holder's value. A holder whose lease a write voided (or that died) will write
+     * nothing, so the lease is tried too: once it is free, this instance takes it and loads, instead of
+     * waiting out {@code leaseWait} for a value that is not coming.
+     */
+    private Awaited awaitL2(K key) {
         long deadline = System.nanoTime() + leaseWait;
         long pause = LEASE_POLL_FIRST_NANOS;
         while (System.nanoTime() < deadline) {
             LockSupport.parkNanos(Math.min(pause, Math.max(0, deadline - System.nanoTime())));
             if (Thread.interrupted()) {
                 Thread.currentThread().interrupt();
-                return null;
+                return new Awaited(null, HELD);
             }
             pause = Math.min(2 * pause, LEASE_POLL_MAX_NANOS);
             Object v = fromL2(key);
             if (v != null) {
-                return v;
+                return new Awaited(v, HELD);
+            }
+            String ours = lease(key);
+            if (ours != HELD) {
+                Object landed = fromL2(key); // the holder's value may have landed between the two commands
+                if (landed != null) {
+                    releaseLease(key, ours);
+                    return new Awaited(landed, HELD);
+                }
+                leaseTakeovers.increment();
+                return new Awaited(null, ours);
             }
         }
-        return null; // the holder is slow or gone: load without writing L2 (the lease is not ours)
+        return new Awaited(null, HELD); // the holder is slow: load without writing L2 (the lease is not ours)
+    }
+
+    /** Gives back a lease of ours (not {@link #HELD}, not null: none) if it still stands. */
+    private void releaseLease(K key, String token) {
+        if (token == null || token == HELD) {
+            return;
+        }
+        try {
+            l2.releaseLease(l2.key(key), token);
+        } catch (RedisTier.L2Failure e) {
+            l2Errors.increment(); // it expires after leaseTtl
+        }
     }
 
     /** After a load: L1, and L2 only under our lease (or without leases when L2 could not be asked). */

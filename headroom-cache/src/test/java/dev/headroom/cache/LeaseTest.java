@@ -1,8 +1,10 @@
 package dev.headroom.cache;
 
 import static dev.headroom.cache.Waits.await;
+import static dev.headroom.cache.Waits.eventually;
 import static dev.headroom.cache.Waits.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -125,5 +127,71 @@ class LeaseTest {
         }
         assertThat(impatient.stats().leaseWaits()).isEqualTo(1);
         assertThat(b.get(8L, key -> "unexpected load")).isEqualTo("from-holder"); // only the holder wrote L2
+    }
+
+    @Test
+    void aWaiterTakesOverALeaseThatAWriteVoided() throws Exception {
+        AtomicReference<String> database = new AtomicReference<>("old");
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        TieredCache<Long, String> writer = instance(a.name());
+        try (ExecutorService pool = Executors.newFixedThreadPool(2)) {
+            Future<String> holder = pool.submit(() -> a.get(9L, key -> {
+                String read = database.get();
+                holding.countDown();
+                await(release);
+                return read;
+            }));
+            assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+            Future<String> waiter = pool.submit(() -> b.get(9L, key -> database.get()));
+            eventually(() -> b.stats().leaseWaits() == 1);
+            database.set("new");
+            writer.invalidate(9L);                               // voids a's lease: a will write nothing
+            // b sees the lease free, takes it and loads, instead of waiting out its 2 s for a value a will never write
+            assertThat(waiter.get(1, TimeUnit.SECONDS)).isEqualTo("new");
+            release.countDown();
+            assertThat(holder.get(10, TimeUnit.SECONDS)).isEqualTo("old");
+        }
+        assertThat(b.stats().leaseTakeovers()).isEqualTo(1);
+        assertThat(instance(a.name()).get(9L, key -> database.get())).isEqualTo("new"); // a's "old" reached no tier
+    }
+
+    /**
+     * A load voided by an invalidation stores nothing, and must give its lease back: an invalidation sent
+     * without touching L2 (from an L1-only instance of the same cache) voids a's load but leaves its lease
+     * in Redis, where b's next miss would otherwise wait on it.
+     */
+    @Test
+    void aVoidedLoadGivesItsLeaseBack() throws Exception {
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        TieredCache<Long, String> messenger = TieredCache.<Long, String>builder(a.name(), Codec.utf8())
+                .l1(10, Duration.ofMinutes(1)).invalidations(TestRedis.client(), Long::valueOf).build();
+        opened.add(messenger);
+        try (ExecutorService pool = Executors.newSingleThreadExecutor()) {
+            Future<String> holder = pool.submit(() -> a.get(10L, key -> {
+                holding.countDown();
+                await(release);
+                return "before the write";
+            }));
+            assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+            long received = a.stats().invalidationsReceived();
+            messenger.invalidate(10L);
+            eventually(() -> a.stats().invalidationsReceived() > received);
+            release.countDown();
+            assertThat(holder.get(10, TimeUnit.SECONDS)).isEqualTo("before the write");
+        }
+        assertThat(b.get(10L, key -> "after the write")).isEqualTo("after the write");
+        assertThat(b.stats().leaseWaits()).as("b found the lease free").isZero();
+    }
+
+    @Test
+    void aFailedLoadGivesItsLeaseBack() {
+        RuntimeException down = new IllegalStateException("database down");
+        assertThatThrownBy(() -> a.get(11L, key -> {
+            throw down;
+        })).isSameAs(down);
+        assertThat(b.get(11L, key -> "loaded")).isEqualTo("loaded");
+        assertThat(b.stats().leaseWaits()).as("b found the lease free").isZero();
     }
 }

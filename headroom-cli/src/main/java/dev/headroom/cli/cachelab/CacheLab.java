@@ -198,9 +198,9 @@ public final class CacheLab {
                     latency.p50(), latency.p90(), latency.p99(), latency.p999(), latency.max(),
                     latency(runs, TraceWorkload.READ).p99(), latency(runs, TraceWorkload.WRITE).p99(),
                     runs.stream().mapToDouble(RunResult::achievedRate).sum(), requests, errors,
-                    window.statements() / measured, heap, invalid, List.of());
-            progress.accept(String.format("  hit ratio %.3f%s, p50 %.2f ms, p99 %.2f ms (reads %.2f, writes %.2f), %.0f db queries/s, %.0f/s achieved%s%s",
-                    hit, optimal == null ? "" : String.format(" (optimal %.3f)", optimal), c.p50Ms(), c.p99Ms(), c.readP99Ms(), c.writeP99Ms(), c.dbQueriesPerS(),
+                    window.statements() / measured, window.leaseWaits(), window.l2Errors(), heap, invalid, List.of());
+            progress.accept(String.format("  hit ratio %.3f%s, p50 %.2f ms, p99 %.2f ms (reads %.2f, writes %.2f), %.0f db queries/s, %d lease waits, %d L2 errors, %.0f/s achieved%s%s",
+                    hit, optimal == null ? "" : String.format(" (optimal %.3f)", optimal), c.p50Ms(), c.p99Ms(), c.readP99Ms(), c.writeP99Ms(), c.dbQueriesPerS(), c.leaseWaits(), c.l2Errors(),
                     c.achievedRate(), errors == 0 ? "" : ", " + errors + " errors", invalid.isEmpty() ? "" : " (INVALID: " + invalid + ")"));
             return c;
         }

@@ -36,6 +36,8 @@ final class Cluster implements AutoCloseable {
         long l1Misses = 0;
         long l2Hits = 0;
         long loads = 0;
+        long leaseWaits = 0;
+        long l2Errors = 0;
         for (Shop node : nodes) {
             TieredCache<Long, ?> cache = node.caches().products().tiered();
             if (cache != null) {
@@ -44,9 +46,11 @@ final class Cluster implements AutoCloseable {
                 l1Misses += s.l1Misses();
                 l2Hits += s.l2Hits();
                 loads += s.loads();
+                leaseWaits += s.leaseWaits();
+                l2Errors += s.l2Errors();
             }
         }
-        return new Counts(l1Hits, l1Misses, l2Hits, loads, sqlStatements());
+        return new Counts(l1Hits, l1Misses, l2Hits, loads, leaseWaits, l2Errors, sqlStatements());
     }
 
     /** SQL statements run for requests so far, summed over routes and nodes. */
@@ -65,9 +69,10 @@ final class Cluster implements AutoCloseable {
     }
 
     /** Cumulative counters at one moment; subtract two to get a window's. */
-    record Counts(long l1Hits, long l1Misses, long l2Hits, long loads, long statements) {
+    record Counts(long l1Hits, long l1Misses, long l2Hits, long loads, long leaseWaits, long l2Errors, long statements) {
         Counts minus(Counts o) {
-            return new Counts(l1Hits - o.l1Hits, l1Misses - o.l1Misses, l2Hits - o.l2Hits, loads - o.loads, statements - o.statements);
+            return new Counts(l1Hits - o.l1Hits, l1Misses - o.l1Misses, l2Hits - o.l2Hits, loads - o.loads, leaseWaits - o.leaseWaits,
+                    l2Errors - o.l2Errors, statements - o.statements);
         }
 
         long reads() {

@@ -13,7 +13,7 @@ class ChecksTest {
 
     private static Configuration config(String name, double hit, Double optimal, double p99, List<String> invalid) {
         return new Configuration(name, null, null, hit, optimal, p99 / 3, p99 / 2, p99, p99 * 2, p99 * 3, p99, p99,
-                1000, 20_000, 0, 10, 1 << 20, invalid, List.of(p99));
+                1000, 20_000, 0, 10, 0, 0, 1 << 20, invalid, List.of(p99));
     }
 
     private static Check named(List<Check> checks, String prefix) {
