@@ -102,17 +102,26 @@ final class InvalidationBus<K> implements AutoCloseable {
         dropNext.set(true);
     }
 
+    /*
+     * Numbering and handing the message to the connection happen under one lock, so the messages reach
+     * Redis in number order: a number that overtook its predecessor, or a heartbeat repeating a number
+     * whose message was still on its way, would look like a loss to every receiver and flush their L1s.
+     * The lock covers only the enqueueing of an asynchronous command, not a round trip.
+     */
     private void publish(String kind, String key) {
-        long n = seq.incrementAndGet(); // numbered even if the send fails: receivers then see the gap
         sent.increment();
-        if (dropNext.compareAndSet(true, false)) {
-            return;
+        synchronized (seq) {
+            long n = seq.incrementAndGet(); // numbered even if the send fails: receivers then see the gap
+            if (!dropNext.compareAndSet(true, false)) {
+                send(n, kind, key);
+            }
         }
-        send(n, kind, key);
     }
 
     private void beat() {
-        send(seq.get(), "h", "");
+        synchronized (seq) {
+            send(seq.get(), "h", "");
+        }
     }
 
     private void send(long n, String kind, String key) {

@@ -68,14 +68,14 @@ class CacheLabCommandTest {
     void aShortRunWritesTheWholeReport() throws Exception {
         Path json = dir.resolve("lab.json");
         Path html = dir.resolve("lab.html");
-        CliRun r = CliRun.of("lab", "cache", "--products", "2000", "--configs", "none,l1+l2", "--warmup", "1s", "--duration", "2s",
+        CliRun r = CliRun.of("lab", "cache", "--products", "2000", "--configs", "none,l1,l1+l2", "--warmup", "1s", "--duration", "2s",
                 "--outage", "5s", "--json", json.toString(), "--html", html.toString());
         assertThat(r.code()).as(r.out() + r.err()).isIn(0, Headroom.FAILED); // latency checks may go either way on a busy CI machine
         assertThat(r.out()).contains("PASS").contains("stampede");
 
         JsonNode root = new ObjectMapper().readTree(json.toFile());
         JsonNode configurations = root.path("configurations");
-        assertThat(configurations).hasSize(2);
+        assertThat(configurations).hasSize(3);
         for (JsonNode c : configurations) {
             for (String field : new String[] {"name", "hit_ratio_l1", "hit_ratio_l2", "hit_ratio", "p50_ms", "p99_ms", "db_queries_per_s", "heap_bytes"}) {
                 assertThat(c.has(field)).as(field).isTrue();
@@ -83,10 +83,16 @@ class CacheLabCommandTest {
             assertThat(c.path("errors").asLong()).as(c.toString()).isZero();
         }
         JsonNode none = configurations.get(0);
-        JsonNode cached = configurations.get(1);
+        JsonNode l1 = configurations.get(1);
+        JsonNode cached = configurations.get(2);
         assertThat(none.path("name").asText()).isEqualTo("none");
         assertThat(none.path("hit_ratio").asDouble()).isZero();
         assertThat(none.path("hit_ratio_l1").isNull()).isTrue();
+        // neither the L1 nor its policy replaying the same trace can beat the optimum on that trace
+        assertThat(l1.path("name").asText()).isEqualTo("l1");
+        assertThat(l1.path("replay_hit_ratio").asDouble()).isPositive().isLessThanOrEqualTo(l1.path("optimal_hit_ratio").asDouble());
+        assertThat(l1.path("hit_ratio").asDouble()).isPositive().isLessThanOrEqualTo(l1.path("optimal_hit_ratio").asDouble());
+        assertThat(none.path("optimal_hit_ratio").isNull()).isTrue();
         assertThat(cached.path("name").asText()).isEqualTo("l1+l2");
         assertThat(cached.path("hit_ratio").asDouble()).isGreaterThan(0.9); // L2 was warmed with every product
         assertThat(cached.path("db_queries_per_s").asDouble()).isLessThan(none.path("db_queries_per_s").asDouble());

@@ -3,6 +3,7 @@ package dev.headroom.cli.cachelab;
 import dev.headroom.infra.Infra;
 import dev.headroom.infra.PostgresNode;
 import dev.headroom.lab.cachesim.OptimalHitRatio;
+import dev.headroom.lab.cachesim.PolicyReplay;
 import dev.headroom.lab.keys.KeyDistribution;
 import dev.headroom.lab.run.Interval;
 import dev.headroom.lab.run.Latency;
@@ -41,6 +42,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
+import org.slf4j.LoggerFactory;
 
 /**
  * The cache lab: its own PostgreSQL and Redis, two shop nodes, and every cache configuration driven at
@@ -189,30 +191,41 @@ public final class CacheLab {
             Double l1 = mode.l1() ? ratio(window.l1Hits(), reads) : null;
             Double l2 = mode.l2() ? ratio(window.l2Hits(), window.l1Misses()) : null;
             double hit = mode == CacheMode.NONE ? 0 : ratio(window.l1Hits() + window.l2Hits(), reads);
-            Double optimal = mode == CacheMode.L1 || mode == CacheMode.LRU ? optimal(workloads, measureFrom) : null;
+            Double optimal = null;
+            Double replay = null;
+            if (mode == CacheMode.L1 || mode == CacheMode.LRU) {
+                List<NodeTrace> traces = nodeTraces(workloads, measureFrom);
+                optimal = hitRatio(traces, t -> OptimalHitRatio.of(t.events(), (int) plan.l1Entries(), t.measureFrom()));
+                replay = hitRatio(traces, mode == CacheMode.L1
+                        ? t -> PolicyReplay.caffeine(t.events(), (int) plan.l1Entries(), t.measureFrom())
+                        : t -> PolicyReplay.lru(t.events(), (int) plan.l1Entries(), t.measureFrom()));
+            }
             long heap = heapAfterGc();
             long requests = runs.stream().mapToLong(RunResult::requests).sum();
             long errors = runs.stream().mapToLong(RunResult::errorCount).sum();
             List<String> invalid = runs.stream().flatMap(r -> r.invalidReasons().stream()).distinct().toList();
-            CacheLabResult.Configuration c = new CacheLabResult.Configuration(mode.id(), l1, l2, hit, optimal,
+            CacheLabResult.Configuration c = new CacheLabResult.Configuration(mode.id(), l1, l2, hit, optimal, replay,
                     latency.p50(), latency.p90(), latency.p99(), latency.p999(), latency.max(),
                     latency(runs, TraceWorkload.READ).p99(), latency(runs, TraceWorkload.WRITE).p99(),
                     runs.stream().mapToDouble(RunResult::achievedRate).sum(), requests, errors,
-                    window.statements() / measured, window.leaseWaits(), window.l2Errors(), heap, invalid, List.of());
-            progress.accept(String.format("  hit ratio %.3f%s, p50 %.2f ms, p99 %.2f ms (reads %.2f, writes %.2f), %.0f db queries/s, %d lease waits, %d L2 errors, %.0f/s achieved%s%s",
-                    hit, optimal == null ? "" : String.format(" (optimal %.3f)", optimal), c.p50Ms(), c.p99Ms(), c.readP99Ms(), c.writeP99Ms(), c.dbQueriesPerS(), c.leaseWaits(), c.l2Errors(),
+                    window.statements() / measured, window.leaseWaits(), window.l2Errors(), window.l1Flushes(), heap, invalid, List.of());
+            progress.accept(String.format("  hit ratio %.3f%s, p50 %.2f ms, p99 %.2f ms (reads %.2f, writes %.2f), %.0f db queries/s, %d lease waits, %d L2 errors, %d L1 flushes, %.0f/s achieved%s%s",
+                    hit, optimal == null ? "" : String.format(" (optimal %.3f, the policy alone %.3f)", optimal, replay), c.p50Ms(), c.p99Ms(), c.readP99Ms(), c.writeP99Ms(), c.dbQueriesPerS(), c.leaseWaits(), c.l2Errors(), c.l1Flushes(),
                     c.achievedRate(), errors == 0 ? "" : ", " + errors + " errors", invalid.isEmpty() ? "" : " (INVALID: " + invalid + ")"));
             return c;
         }
     }
 
+    /** One node's L1 trace ({@link OptimalHitRatio}'s format) and the index where the measured part starts. */
+    private record NodeTrace(long[] events, int measureFrom) {
+    }
+
     /**
-     * Belady's MIN on each node's trace: its own reads and writes, and the other node's writes (which
-     * reach its L1 as invalidations), ordered by time; counted from the end of the warm-up.
+     * Each node's L1 trace: its own reads and writes, and the other node's writes (which reach its L1 as
+     * invalidations), ordered by time; measured from the end of the warm-up.
      */
-    private Double optimal(List<TraceWorkload> workloads, long measureFromNanos) {
-        long reads = 0;
-        long hits = 0;
+    private static List<NodeTrace> nodeTraces(List<TraceWorkload> workloads, long measureFromNanos) {
+        List<NodeTrace> traces = new ArrayList<>();
         for (int node = 0; node < workloads.size(); node++) {
             List<long[]> events = new ArrayList<>();
             for (int other = 0; other < workloads.size(); other++) {
@@ -233,7 +246,17 @@ public final class CacheLab {
                     from = i;
                 }
             }
-            OptimalHitRatio.Result r = OptimalHitRatio.of(trace, (int) plan.l1Entries(), from);
+            traces.add(new NodeTrace(trace, from));
+        }
+        return traces;
+    }
+
+    /** The hit ratio over all nodes' measured reads of one replay of each node's trace. */
+    private static double hitRatio(List<NodeTrace> traces, java.util.function.Function<NodeTrace, OptimalHitRatio.Result> replay) {
+        long reads = 0;
+        long hits = 0;
+        for (NodeTrace t : traces) {
+            OptimalHitRatio.Result r = replay.apply(t);
             reads += r.reads();
             hits += r.hits();
         }
@@ -308,10 +331,16 @@ public final class CacheLab {
             long start = System.nanoTime();
             CompletableFuture<Long> afterRestart = CompletableFuture.supplyAsync(() -> {
                 sleepUntil(start + plan.killAt().toNanos());
+                // The kill is the experiment: the client's warning for each of its connections on every
+                // reconnect attempt would only bury the lab's own report of it.
+                ch.qos.logback.classic.Logger client = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.lettuce.core");
+                ch.qos.logback.classic.Level level = client.getLevel();
+                client.setLevel(ch.qos.logback.classic.Level.ERROR);
                 infra.killRedis();
                 long killed = System.nanoTime();
                 sleepUntil(start + plan.restartAt().toNanos());
                 infra.restartRedis();
+                client.setLevel(level);
                 progress.accept(String.format("  redis: down for %.1f s, started again", (System.nanoTime() - killed) / 1e9));
                 return cluster.products().l2Hits();
             });

@@ -30,22 +30,25 @@ public record CacheLabResult(Settings settings, List<Configuration> configuratio
      * @param hitRatioL2       of the reads L1 could not answer (all reads without L1), the share L2 answered; null without L2
      * @param hitRatio         reads answered by either tier
      * @param optimalHitRatio  the best any cache of the L1's size could do on each node's recorded trace (Belady's MIN); l1 and lru only
+     * @param replayHitRatio   the L1's policy alone (Caffeine for l1, LRU for lru) replaying the same traces: what the policy gives,
+     *                         apart from the system around it; l1 and lru only
      * @param readP99Ms        p99 of the product reads alone
      * @param writeP99Ms       p99 of the price changes alone (each one a database write and an invalidation)
      * @param leaseWaits       L2 misses that waited for the other node's load of the same key
      * @param l2Errors         Redis commands that failed or timed out (each read went on without L2)
+     * @param l1Flushes        whole-L1 flushes (an invalidation message found lost, or the subscription dropped)
      * @param heapBytes        heap in use after a full GC at the end (the lab's JVM: both nodes and the generator)
      * @param p99MsRounds      every round's p99, in the order run (empty until rounds are combined)
      */
-    public record Configuration(String name, Double hitRatioL1, Double hitRatioL2, double hitRatio, Double optimalHitRatio,
+    public record Configuration(String name, Double hitRatioL1, Double hitRatioL2, double hitRatio, Double optimalHitRatio, Double replayHitRatio,
                                 double p50Ms, double p90Ms, double p99Ms, double p999Ms, double maxMs, double readP99Ms, double writeP99Ms,
-                                double achievedRate, long requests, long errors, double dbQueriesPerS, long leaseWaits, long l2Errors, long heapBytes,
+                                double achievedRate, long requests, long errors, double dbQueriesPerS, long leaseWaits, long l2Errors, long l1Flushes, long heapBytes,
                                 List<String> invalidReasons, List<Double> p99MsRounds) {
 
         /** This round standing for all of them: their p99s, and why any of them was invalid. */
         Configuration standingFor(List<Configuration> rounds) {
-            return new Configuration(name, hitRatioL1, hitRatioL2, hitRatio, optimalHitRatio, p50Ms, p90Ms, p99Ms, p999Ms, maxMs,
-                    readP99Ms, writeP99Ms, achievedRate, requests, errors, dbQueriesPerS, leaseWaits, l2Errors, heapBytes,
+            return new Configuration(name, hitRatioL1, hitRatioL2, hitRatio, optimalHitRatio, replayHitRatio, p50Ms, p90Ms, p99Ms, p999Ms, maxMs,
+                    readP99Ms, writeP99Ms, achievedRate, requests, errors, dbQueriesPerS, leaseWaits, l2Errors, l1Flushes, heapBytes,
                     rounds.stream().flatMap(r -> r.invalidReasons().stream()).distinct().toList(),
                     rounds.stream().map(Configuration::p99Ms).toList());
         }

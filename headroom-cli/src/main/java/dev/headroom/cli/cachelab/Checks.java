@@ -22,7 +22,8 @@ final class Checks {
         find(configurations, "l1").filter(c -> c.optimalHitRatio() != null).ifPresent(l1 -> {
             double gap = l1.optimalHitRatio() - l1.hitRatio();
             checks.add(new Check("l1 hit ratio within " + L1_OPTIMAL_GAP + " of optimal", gap <= L1_OPTIMAL_GAP + ROUNDING,
-                    String.format("%.3f vs optimal %.3f (gap %.3f)", l1.hitRatio(), l1.optimalHitRatio(), gap)));
+                    String.format("%.3f vs optimal %.3f (gap %.3f%s)", l1.hitRatio(), l1.optimalHitRatio(), gap,
+                            l1.replayHitRatio() == null ? "" : String.format("; the policy alone replaying the trace: %.3f", l1.replayHitRatio()))));
         });
         find(configurations, "l1+l2").ifPresent(c -> checks.add(new Check("l1+l2 hit ratio >= " + L1_L2_MIN_HIT_RATIO,
                 c.hitRatio() >= L1_L2_MIN_HIT_RATIO - ROUNDING, String.format("%.3f", c.hitRatio()))));

@@ -38,6 +38,7 @@ final class Cluster implements AutoCloseable {
         long loads = 0;
         long leaseWaits = 0;
         long l2Errors = 0;
+        long l1Flushes = 0;
         for (Shop node : nodes) {
             TieredCache<Long, ?> cache = node.caches().products().tiered();
             if (cache != null) {
@@ -48,9 +49,10 @@ final class Cluster implements AutoCloseable {
                 loads += s.loads();
                 leaseWaits += s.leaseWaits();
                 l2Errors += s.l2Errors();
+                l1Flushes += s.l1Flushes();
             }
         }
-        return new Counts(l1Hits, l1Misses, l2Hits, loads, leaseWaits, l2Errors, sqlStatements());
+        return new Counts(l1Hits, l1Misses, l2Hits, loads, leaseWaits, l2Errors, l1Flushes, sqlStatements());
     }
 
     /** SQL statements run for requests so far, summed over routes and nodes. */
@@ -69,10 +71,10 @@ final class Cluster implements AutoCloseable {
     }
 
     /** Cumulative counters at one moment; subtract two to get a window's. */
-    record Counts(long l1Hits, long l1Misses, long l2Hits, long loads, long leaseWaits, long l2Errors, long statements) {
+    record Counts(long l1Hits, long l1Misses, long l2Hits, long loads, long leaseWaits, long l2Errors, long l1Flushes, long statements) {
         Counts minus(Counts o) {
             return new Counts(l1Hits - o.l1Hits, l1Misses - o.l1Misses, l2Hits - o.l2Hits, loads - o.loads, leaseWaits - o.leaseWaits,
-                    l2Errors - o.l2Errors, statements - o.statements);
+                    l2Errors - o.l2Errors, l1Flushes - o.l1Flushes, statements - o.statements);
         }
 
         long reads() {

@@ -57,16 +57,7 @@ public final class OptimalHitRatio {
      *     trace element that is 0 or {@link Long#MIN_VALUE} (which name no positive key)
      */
     public static Result of(long[] trace, int capacity, int measureFrom) {
-        if (trace == null) {
-            throw new IllegalArgumentException("trace must not be null");
-        }
-        if (capacity < 1) {
-            throw new IllegalArgumentException("capacity must be at least 1, was " + capacity);
-        }
-        if (measureFrom < 0 || measureFrom > trace.length) {
-            throw new IllegalArgumentException(
-                    "measureFrom must be between 0 and the trace length " + trace.length + ", was " + measureFrom);
-        }
+        checkArguments(trace, capacity, measureFrom);
         int[] nextUse = nextUses(trace, measureFrom);
 
         // The cache is the set of trace indexes at which its entries will next be read: an entry is
@@ -120,6 +111,26 @@ public final class OptimalHitRatio {
         return new Result(reads, hits);
     }
 
+    /** The arguments every replay of a trace takes, checked before any work (see {@link #of(long[], int, int)}). */
+    static void checkArguments(long[] trace, int capacity, int measureFrom) {
+        if (trace == null) {
+            throw new IllegalArgumentException("trace must not be null");
+        }
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be at least 1, was " + capacity);
+        }
+        if (measureFrom < 0 || measureFrom > trace.length) {
+            throw new IllegalArgumentException(
+                    "measureFrom must be between 0 and the trace length " + trace.length + ", was " + measureFrom);
+        }
+        for (int t = 0; t < trace.length; t++) {
+            if (trace[t] == 0 || trace[t] == Long.MIN_VALUE) {
+                throw new IllegalArgumentException("trace[" + t + "] is " + trace[t]
+                        + ": a trace holds reads of keys (> 0) and writes of keys (< 0), and keys are positive");
+            }
+        }
+    }
+
     /**
      * For each read, the index of the next read of the same key, or NEVER if a write of it or the end
      * of the trace comes first.
@@ -136,10 +147,6 @@ public final class OptimalHitRatio {
         LongIntMap nextRead = new LongIntMap();
         for (int t = trace.length - 1; t >= 0; t--) {
             long v = trace[t];
-            if (v == 0 || v == Long.MIN_VALUE) {
-                throw new IllegalArgumentException("trace[" + t + "] is " + v
-                        + ": a trace holds reads of keys (> 0) and writes of keys (< 0), and keys are positive");
-            }
             if (v > 0) {
                 int next = nextRead.get(v, NEVER);
                 nextUse[t] = next < measureFrom ? NEVER : next;

@@ -7,8 +7,6 @@ import dev.headroom.lab.cachesim.OptimalHitRatio.Result;
 import dev.headroom.lab.keys.KeyDistribution;
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -146,7 +144,7 @@ class OptimalHitRatioTest {
             long[] trace = randomTrace(new SplittableRandom(seed), 60_000, zipf, writeShare);
             for (int capacity : new int[] {1, 50, 500}) {
                 for (int measureFrom : new int[] {0, trace.length / 2}) {
-                    Result lru = lru(trace, capacity, measureFrom);
+                    Result lru = PolicyReplay.lru(trace, capacity, measureFrom);
                     Result opt = OptimalHitRatio.of(trace, capacity, measureFrom);
                     assertThat(opt.reads()).isEqualTo(lru.reads());
                     assertThat(opt.hits())
@@ -225,35 +223,7 @@ class OptimalHitRatioTest {
         return result;
     }
 
-    /** Least recently used with admission on every miss; a write removes the key. */
-    private static Result lru(long[] trace, int capacity, int measureFrom) {
-        Map<Long, Boolean> cache = new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
-                return size() > capacity;
-            }
-        };
-        long reads = 0;
-        long hits = 0;
-        for (int t = 0; t < trace.length; t++) {
-            long v = trace[t];
-            if (v < 0) {
-                cache.remove(-v);
-                continue;
-            }
-            boolean hit = cache.get(v) != null;
-            if (!hit) {
-                cache.put(v, Boolean.TRUE);
-            }
-            if (t >= measureFrom) {
-                reads++;
-                hits += hit ? 1 : 0;
-            }
-        }
-        return new Result(reads, hits);
-    }
-
-    private static long[] randomTrace(SplittableRandom random, int length, KeyDistribution keys, double writeShare) {
+    static long[] randomTrace(SplittableRandom random, int length, KeyDistribution keys, double writeShare) {
         long[] trace = new long[length];
         for (int t = 0; t < length; t++) {
             long key = keys.next(random);
