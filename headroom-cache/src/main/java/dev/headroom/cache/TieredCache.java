@@ -1,5 +1,6 @@
 package dev.headroom.cache;
 
+import com.github.benmanes.caffeine.cache.Cache;
 import io.lettuce.core.RedisClient;
 import java.time.Duration;
 import java.util.Objects;
@@ -52,6 +53,11 @@ public final class TieredCache<K, V> implements AutoCloseable {
     private final String name;
     private final LocalTier<K> l1;
     /**
+     * The same L1 when it is Caffeine, for the hit path of {@link #get} alone: through {@link LocalTier} a hit
+     * pays one dependent load more, measured at 1.13x raw Caffeine's cost against 1.06x direct (bench/cache-l1.sh).
+     */
+    private final Cache<K, Object> caffeineL1;
+    /**
      * Keys known to be absent, for the negative TTL: a cache of its own, so that L1 holds values only and
      * a hit returns what it finds without looking at it (a type check would load each value's header, a
      * cache miss that raw Caffeine does not pay).
@@ -103,6 +109,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
         this.l2Ttl = b.l2Client == null ? null : Ttl.of(b.l2Ttl, b.jitter);
         this.l1 = b.l1Size == 0 ? null
                 : b.lruL1 ? LocalTier.lru(b.l1Size, b.l1Ttl) : LocalTier.caffeine(b.l1Size, b.l1Ttl, b.recordStats);
+        this.caffeineL1 = l1 instanceof LocalTier.OfCaffeine<K> c ? c.cache() : null;
         this.l1Absent = b.l1Size == 0 ? null : LocalTier.caffeine(b.l1Size, b.negativeTtl, false);
         this.l2 = b.l2Client == null ? null
                 : new RedisTier<>(b.l2Client, b.name, b.codec, b.l2Timeout.toNanos(), b.staleGrace.toNanos());
@@ -132,7 +139,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
     @SuppressWarnings("unchecked")
     public V get(K key, Function<? super K, ? extends V> loader) {
         if (l1 != null) {
-            Object v = l1.getIfPresent(key);
+            Object v = caffeineL1 != null ? caffeineL1.getIfPresent(key) : l1.getIfPresent(key);
             if (v != null) {
                 return (V) v;
             }
