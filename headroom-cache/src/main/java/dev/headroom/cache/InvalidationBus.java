@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 /**
@@ -46,7 +47,9 @@ final class InvalidationBus<K> implements AutoCloseable {
     private final StatefulRedisConnection<String, String> publisher;
     private final StatefulRedisPubSubConnection<String, String> subscriber;
     private final ScheduledFuture<?> heartbeat;
-    private final AtomicLong seq = new AtomicLong();
+    /** Guards {@link #seq} and the enqueueing of each message, so that messages leave in number order. */
+    private final ReentrantLock sending = new ReentrantLock();
+    private long seq;
     private final ConcurrentHashMap<String, Long> lastSeen = new ConcurrentHashMap<>();
     private final AtomicBoolean dropNext = new AtomicBoolean();
     private volatile boolean disconnected;
@@ -106,21 +109,29 @@ final class InvalidationBus<K> implements AutoCloseable {
      * Numbering and handing the message to the connection happen under one lock, so the messages reach
      * Redis in number order: a number that overtook its predecessor, or a heartbeat repeating a number
      * whose message was still on its way, would look like a loss to every receiver and flush their L1s.
-     * The lock covers only the enqueueing of an asynchronous command, not a round trip.
+     * Lettuce keeps the order of commands enqueued from threads other than the connection's event loop;
+     * a caller on that event loop itself (a Lettuce callback of the same client) could still jump the
+     * queue. The lock covers building and enqueueing one asynchronous command, not a round trip.
      */
     private void publish(String kind, String key) {
         sent.increment();
-        synchronized (seq) {
-            long n = seq.incrementAndGet(); // numbered even if the send fails: receivers then see the gap
+        sending.lock();
+        try {
+            long n = ++seq; // numbered even if the send fails: receivers then see the gap
             if (!dropNext.compareAndSet(true, false)) {
                 send(n, kind, key);
             }
+        } finally {
+            sending.unlock();
         }
     }
 
     private void beat() {
-        synchronized (seq) {
-            send(seq.get(), "h", "");
+        sending.lock();
+        try {
+            send(seq, "h", "");
+        } finally {
+            sending.unlock();
         }
     }
 

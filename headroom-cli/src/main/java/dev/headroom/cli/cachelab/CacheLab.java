@@ -15,6 +15,7 @@ import dev.headroom.shop.Profile;
 import dev.headroom.shop.Shop;
 import dev.headroom.shop.ShopConfig;
 import dev.headroom.shop.cache.CacheMode;
+import dev.headroom.shop.cache.ShopCaches;
 import dev.headroom.shop.seed.SeedSpec;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -115,6 +116,10 @@ public final class CacheLab {
             Shop.prepare(config(infra, CacheMode.NONE), new SeedSpec(Math.max(1000, plan.products() / 10), plan.products(),
                     Math.max(1000, plan.products() / 10), plan.seed()), line -> progress.accept("  " + line));
 
+            if (plan.warmup().plus(plan.duration()).compareTo(ShopCaches.L1_TTL) >= 0) {
+                progress.accept(String.format("note: warm-up + duration reach the L1 TTL (%d s): the L1s expire entries, which "
+                        + "'optimal' and 'policy' (replays of the trace without expiry) do not", ShopCaches.L1_TTL.toSeconds()));
+            }
             double maxRate = probe(infra);
             double offered = plan.loadShare() * maxRate;
             progress.accept(String.format("offered rate for every configuration: %.0f/s (%.0f%% of %.0f/s), %s warm-up + %s measured each",
@@ -343,11 +348,15 @@ public final class CacheLab {
                 ch.qos.logback.classic.Logger client = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.lettuce.core");
                 ch.qos.logback.classic.Level level = client.getLevel();
                 client.setLevel(ch.qos.logback.classic.Level.ERROR);
-                infra.killRedis();
-                long killed = System.nanoTime();
-                sleepUntil(start + plan.restartAt().toNanos());
-                infra.restartRedis();
-                client.setLevel(level);
+                long killed;
+                try {
+                    infra.killRedis();
+                    killed = System.nanoTime();
+                    sleepUntil(start + plan.restartAt().toNanos());
+                    infra.restartRedis();
+                } finally {
+                    client.setLevel(level);
+                }
                 progress.accept(String.format("  redis: down for %.1f s, started again", (System.nanoTime() - killed) / 1e9));
                 return cluster.products().l2Hits();
             }, TIMERS);
