@@ -7,6 +7,8 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -107,8 +109,8 @@ class CoherenceTest {
         int threads = 8;
         int perThread = 500;
         long flushesBefore = reader.stats().l1Flushes();
-        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(threads)) {
-            List<java.util.concurrent.Future<?>> writers = new ArrayList<>();
+        try (var pool = Executors.newFixedThreadPool(threads)) {
+            List<Future<?>> writers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 long first = 1_000L * (t + 1);
                 writers.add(pool.submit(() -> {
@@ -117,7 +119,7 @@ class CoherenceTest {
                     }
                 }));
             }
-            for (java.util.concurrent.Future<?> w : writers) {
+            for (Future<?> w : writers) {
                 w.get(); // a writer's failure fails the test here, not as a timeout below
             }
         }

@@ -1,5 +1,7 @@
 package dev.headroom.cli.cachelab;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import dev.headroom.infra.Infra;
 import dev.headroom.infra.PostgresNode;
 import dev.headroom.lab.cachesim.OptimalHitRatio;
@@ -43,6 +45,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.HdrHistogram.Histogram;
 import org.slf4j.LoggerFactory;
 
@@ -264,7 +267,7 @@ public final class CacheLab {
     }
 
     /** The hit ratio over all nodes' measured reads of one replay of each node's trace. */
-    private static double hitRatio(List<NodeTrace> traces, java.util.function.Function<NodeTrace, OptimalHitRatio.Result> replay) {
+    private static double hitRatio(List<NodeTrace> traces, Function<NodeTrace, OptimalHitRatio.Result> replay) {
         long reads = 0;
         long hits = 0;
         for (NodeTrace t : traces) {
@@ -345,9 +348,9 @@ public final class CacheLab {
                 sleepUntil(start + plan.killAt().toNanos());
                 // The kill is the experiment: the client's warning for each of its connections on every
                 // reconnect attempt would only bury the lab's own report of it.
-                ch.qos.logback.classic.Logger client = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.lettuce.core");
-                ch.qos.logback.classic.Level level = client.getLevel();
-                client.setLevel(ch.qos.logback.classic.Level.ERROR);
+                Logger client = (Logger) LoggerFactory.getLogger("io.lettuce.core");
+                Level level = client.getLevel();
+                client.setLevel(Level.ERROR);
                 long killed;
                 try {
                     infra.killRedis();

@@ -4,6 +4,8 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.LongConsumer;
+import java.util.function.LongPredicate;
 
 /**
  * An eviction policy replaying a request trace alone, outside any system: the hit ratio the policy
@@ -22,21 +24,13 @@ public final class PolicyReplay {
     public static OptimalHitRatio.Result caffeine(long[] trace, int capacity, int measureFrom) {
         OptimalHitRatio.checkArguments(trace, capacity, measureFrom);
         Cache<Long, Boolean> cache = Caffeine.newBuilder().maximumSize(capacity).executor(Runnable::run).build();
-        return replay(trace, measureFrom, new Policy() {
-            @Override
-            public boolean read(long key) {
-                if (cache.getIfPresent(key) != null) {
-                    return true;
-                }
-                cache.put(key, Boolean.TRUE);
-                return false;
+        return replay(trace, measureFrom, key -> {
+            if (cache.getIfPresent(key) != null) {
+                return true;
             }
-
-            @Override
-            public void write(long key) {
-                cache.invalidate(key);
-            }
-        });
+            cache.put(key, Boolean.TRUE);
+            return false;
+        }, cache::invalidate);
     }
 
     /** Least recently used, exactly, with {@code capacity} entries. */
@@ -48,39 +42,26 @@ public final class PolicyReplay {
                 return size() > capacity;
             }
         };
-        return replay(trace, measureFrom, new Policy() {
-            @Override
-            public boolean read(long key) {
-                return cache.putIfAbsent(key, Boolean.TRUE) != null;
-            }
-
-            @Override
-            public void write(long key) {
-                cache.remove(key);
-            }
-        });
+        return replay(trace, measureFrom, key -> cache.putIfAbsent(key, Boolean.TRUE) != null, cache::remove);
     }
 
-    private interface Policy {
-        /** Whether the key was cached; it is afterwards either way. */
-        boolean read(long key);
-
-        void write(long key);
-    }
-
-    private static OptimalHitRatio.Result replay(long[] trace, int measureFrom, Policy policy) {
+    /**
+     * @param read  whether the key was cached; it is afterwards either way
+     * @param write drops the key
+     */
+    private static OptimalHitRatio.Result replay(long[] trace, int measureFrom, LongPredicate read, LongConsumer write) {
         long reads = 0;
         long hits = 0;
         for (int i = 0; i < trace.length; i++) {
             long event = trace[i];
             if (event > 0) {
-                boolean hit = policy.read(event);
+                boolean hit = read.test(event);
                 if (i >= measureFrom) {
                     reads++;
                     hits += hit ? 1 : 0;
                 }
             } else {
-                policy.write(-event);
+                write.accept(-event);
             }
         }
         return new OptimalHitRatio.Result(reads, hits);
