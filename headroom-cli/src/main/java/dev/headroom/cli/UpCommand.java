@@ -1,6 +1,7 @@
 package dev.headroom.cli;
 
 import dev.headroom.infra.Infra;
+import dev.headroom.infra.NodeKind;
 import dev.headroom.infra.PostgresNode;
 import dev.headroom.infra.Topology;
 import dev.headroom.shop.Profile;
@@ -143,6 +144,9 @@ final class UpCommand implements Callable<Integer> {
             out.flush();
             stopped.countDown();
         }, "headroom-shutdown"));
+        infra.nodes().forEach(node -> out.println(node.announcement()));
+        // The shop serves from this JVM: its process is this one.
+        out.printf("%s node-1 %s pid %d%n", NodeKind.NODE.label(), shop.url().replaceFirst("^http://", ""), ProcessHandle.current().pid());
         out.printf("profile %s, pool %s, data %s%n", chosen.id(),
                 chosen == Profile.OPTIMIZED ? shop.config().poolSize() + " connections" : "none (a connection per request)",
                 dataDir.toAbsolutePath().normalize());

@@ -57,24 +57,30 @@ final class PostgresServer {
         return port;
     }
 
+    /** The postmaster; its children are the backends and background workers. */
+    ProcessHandle postmaster() {
+        return postmaster.orElseThrow();
+    }
+
     /** Fails if another live process holds zonky's lock on {@code dataDir}. */
-    static void claim(Path dataDir) {
+    static void claim(String label, Path dataDir) {
         Path lockFile = dataDir.resolve(LOCK_FILE);
         if (DataDirs.lockedByAnotherProcess(lockFile)) {
-            throw new InfraException(DataDirs.inUseMessage("postgres", dataDir, lockFile));
+            throw new InfraException(DataDirs.inUseMessage(label, dataDir, lockFile));
         }
     }
 
-    static void stopLeftOver(Path dataDir, Consumer<String> log) {
-        ServerProcesses.stopLeftOver("postgres", dataDir.resolve(PID_FILE), EXECUTABLE, dataDir, log);
+    static void stopLeftOver(String label, Path dataDir, Consumer<String> log) {
+        ServerProcesses.stopLeftOver(label, dataDir.resolve(PID_FILE), EXECUTABLE, dataDir, log);
     }
 
     /**
+     * @param label    how messages name the server: {@code postgres} for the primary, else the node's name
      * @param dataDir  absolute data directory
      * @param shown    the data directory as the user gave it, for messages
      * @param settings extra postgresql.conf settings; they win over the durability settings
      */
-    static PostgresServer start(Path dataDir, String shown, Path logFile, int port, boolean durable,
+    static PostgresServer start(String label, Path dataDir, String shown, Path logFile, int port, boolean durable,
                                 Map<String, String> settings, Consumer<String> log) {
         long started = System.nanoTime();
         long logStart;
@@ -82,12 +88,12 @@ final class PostgresServer {
             Files.createDirectories(logFile.getParent());
             logStart = Files.exists(logFile) ? Files.size(logFile) : 0;
         } catch (IOException e) {
-            throw new InfraException("postgres: could not create the log directory " + logFile.getParent() + ": " + e.getMessage(), e);
+            throw new InfraException(label + ": could not create the log directory " + logFile.getParent() + ": " + e.getMessage(), e);
         }
         if (!Files.exists(dataDir.resolve("postgresql.conf"))) {
-            log.accept("postgres: initializing a new data directory " + shown + " (initdb)");
+            log.accept(label + ": initializing a new data directory " + shown + " (initdb)");
         }
-        log.accept("postgres: starting on " + Ports.LOOPBACK.getHostAddress() + ":" + port + " (data " + shown + ")");
+        log.accept(label + ": starting on " + Ports.LOOPBACK.getHostAddress() + ":" + port + " (data " + shown + ")");
 
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(dataDir.toFile())
@@ -114,7 +120,7 @@ final class PostgresServer {
             watch.finish();
             watcher.interrupt();
             stopWhatStarted(dataDir);
-            throw new InfraException(LogTail.failureMessage("postgres", describe(e), logFile), e);
+            throw new InfraException(LogTail.failureMessage(label, describe(e), logFile), e);
         }
         boolean pgCtlFailed = watch.finish();
         watcher.interrupt();
@@ -123,9 +129,9 @@ final class PostgresServer {
             closeQuietly(postgres);
             stopWhatStarted(dataDir);
             String cause = pgCtlFailed ? "pg_ctl could not start the server" : "the server is not running after start";
-            throw new InfraException(LogTail.failureMessage("postgres", cause, logFile));
+            throw new InfraException(LogTail.failureMessage(label, cause, logFile));
         }
-        log.accept("postgres: ready on " + Ports.LOOPBACK.getHostAddress() + ":" + port + " (pid " + postmaster.get().pid() + ") in "
+        log.accept(label + ": ready on " + Ports.LOOPBACK.getHostAddress() + ":" + port + " (pid " + postmaster.get().pid() + ") in "
                 + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
         return new PostgresServer(postgres, postmaster, port);
     }
@@ -138,6 +144,14 @@ final class PostgresServer {
                 ServerProcesses.stop(process, Duration.ZERO);
             }
         });
+    }
+
+    /**
+     * After the postmaster was killed: lets go of zonky's lock on the data directory (its {@code pg_ctl stop}
+     * finds no server and returns), so that a restart in this JVM can take it again.
+     */
+    void releaseAfterKill() {
+        closeQuietly(postgres);
     }
 
     /** Quotes a setting value for the {@code /bin/sh} that pg_ctl runs postgres through. */

@@ -50,6 +50,10 @@ final class RedisProcess {
         return port;
     }
 
+    ProcessHandle handle() {
+        return process.toHandle();
+    }
+
     /** Takes the data directory's lock; the caller closes the returned channel when the server has stopped. */
     static FileChannel claim(Path dataDir) {
         Path lockFile = dataDir.resolve(LOCK_FILE);

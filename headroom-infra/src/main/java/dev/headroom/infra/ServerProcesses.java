@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -112,6 +114,44 @@ final class ServerProcesses {
         descendants.forEach(ProcessHandle::destroyForcibly);
         awaitExit(process, KILL_WAIT);
         return true;
+    }
+
+    /**
+     * SIGKILL for the process and every process it started (a postmaster's backends would otherwise keep its
+     * shared memory and block a restart), then waits until all are gone.
+     */
+    static void killTree(ProcessHandle process) {
+        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+        tree.add(0, process);
+        tree.forEach(ProcessHandle::destroyForcibly);
+        tree.forEach(p -> awaitExit(p, KILL_WAIT));
+    }
+
+    /**
+     * Sends {@code signal} ({@code STOP} or {@code CONT}) to the process and its descendants. Java has no API
+     * for either, so {@code kill(1)} does it. The parent goes first on STOP and last on CONT, so it cannot fork
+     * a child that misses the signal.
+     */
+    static void signalTree(ProcessHandle process, String signal) {
+        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+        tree.add(0, process);
+        if (signal.equals("CONT")) {
+            Collections.reverse(tree);
+        }
+        List<String> command = new ArrayList<>(List.of("kill", "-" + signal));
+        tree.forEach(p -> command.add(Long.toString(p.pid())));
+        try {
+            Process kill = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (kill.waitFor() != 0) {
+                throw new InfraException("kill -" + signal + " " + process.pid() + " failed: " + output);
+            }
+        } catch (IOException e) {
+            throw new InfraException("could not run kill -" + signal + " " + process.pid() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InfraException("interrupted while sending SIG" + signal + " to " + process.pid());
+        }
     }
 
     static boolean awaitExit(ProcessHandle process, Duration wait) {

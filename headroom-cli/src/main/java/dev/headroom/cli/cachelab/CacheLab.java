@@ -353,10 +353,10 @@ public final class CacheLab {
                 client.setLevel(Level.ERROR);
                 long killed;
                 try {
-                    infra.killRedis();
+                    infra.node("redis").kill();
                     killed = System.nanoTime();
                     sleepUntil(start + plan.restartAt().toNanos());
-                    infra.restartRedis();
+                    infra.node("redis").restart();
                 } finally {
                     client.setLevel(level);
                 }
