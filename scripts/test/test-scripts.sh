@@ -127,6 +127,7 @@ mkdir -p "$R/scripts" "$R/.ci" "$R/.mvn/wrapper" "$R/headroom-cli/src/main/java"
 cp "$src_root/headroom" "$R/headroom"
 cp "$src_root/scripts/find-jdk.sh" "$R/scripts/find-jdk.sh"
 cp "$src_root/.ci/run" "$R/.ci/run"
+cp "$src_root/scripts/run-tests.sh" "$R/scripts/run-tests.sh"
 echo '<project/>' >"$R/pom.xml"
 echo '<project/>' >"$R/headroom-cli/pom.xml"
 echo '<project/>' >"$R/headroom-infra/pom.xml"
@@ -309,8 +310,8 @@ touch -t 202001010000 "$R/headroom-cli/target/surefire-reports/TEST-Old.xml"
 rc=0; out=$(cd / && env -u JAVA_HOME FAKE_REPORTS="$REP" FAKE_VERIFY_RC=1 "$R/.ci/run" 2>&1) || rc=$?
 check "ci: Maven's exit code" "$rc" 1
 check "ci: Maven command line, from the repo root" "$(cut -d'|' -f1,3 "$FAKE_LOG")" "-B -ntp verify|pwd=$R"
-contains "ci: prints the JDK used" "$out" "ci: JAVA_HOME=$REAL_JDK"
-contains "ci: prints the java version" "$out" "ci: openjdk version"
+contains "ci: prints the JDK used" "$out" "test: JAVA_HOME=$REAL_JDK"
+contains "ci: prints the java version" "$out" "test: openjdk version"
 check "ci: summary is the last line (failed run; leftovers ignored)" "$(printf '%s\n' "$out" | tail -1)" "5 passed, 2 failed, 1 skipped"
 
 rm -f "$REP"/shop-b.xml "$REP"/infra-a.xml
@@ -323,13 +324,19 @@ check "ci: summary without skipped" "$(printf '%s\n' "$out" | tail -1)" "4 passe
 rm -rf "$R"/headroom-*/target/surefire-reports
 rc=0; out=$(env -u JAVA_HOME FAKE_VERIFY_RC=1 "$R/.ci/run" 2>&1) || rc=$?
 check "ci: no reports: exit code kept" "$rc" 1
-check "ci: no reports: says so" "$(printf '%s\n' "$out" | tail -1)" "ci: no test reports found (Maven exit code 1)"
+check "ci: no reports: says so" "$(printf '%s\n' "$out" | tail -1)" "test: no test reports found (Maven exit code 1)"
 
 : >"$FAKE_LOG"
 rc=0; out=$(env -u JAVA_HOME PATH="$NOJAVA" HOME="$T/home" HEADROOM_JDK_SEARCH_DIRS="$T/none" "$R/.ci/run" 2>&1) || rc=$?
 check "ci: no JDK: exit 1" "$rc" 1
 check "ci: no JDK: the one line only" "$out" "headroom: no JDK 21 or newer found (checked JAVA_HOME, PATH, $T/none); install one (e.g. Temurin 21+) or set JAVA_HOME"
 check "ci: no JDK: Maven not started" "$(mvn_calls)" 0
+
+# ./headroom test passes Maven arguments through, after verify
+: >"$FAKE_LOG"
+rc=0; out=$(env -u JAVA_HOME FAKE_REPORTS="$REP" "$R/headroom" test -pl headroom-cache -am 2>&1) || rc=$?
+check "test: Maven arguments after verify" "$(cut -d'|' -f1 "$FAKE_LOG")" "-B -ntp verify -pl headroom-cache -am"
+check "test: builds no jar of its own" "$(mvn_calls)" 1
 
 echo
 echo "$pass passed, $fail failed"

@@ -144,12 +144,12 @@ final class UpCommand implements Callable<Integer> {
             out.flush();
             stopped.countDown();
         }, "headroom-shutdown"));
-        infra.nodes().forEach(node -> out.println(node.announcement()));
-        // The shop serves from this JVM: its process is this one.
-        out.printf("%s node-1 %s pid %d%n", NodeKind.NODE.label(), shop.url().replaceFirst("^http://", ""), ProcessHandle.current().pid());
         out.printf("profile %s, pool %s, data %s%n", chosen.id(),
                 chosen == Profile.OPTIMIZED ? shop.config().poolSize() + " connections" : "none (a connection per request)",
                 dataDir.toAbsolutePath().normalize());
+        infra.nodes().forEach(node -> out.println(node.announcement()));
+        // The shop serves from this JVM: its process is this one.
+        out.printf("%s node-1 %s pid %d%n", NodeKind.NODE.label(), shop.url().replaceFirst("^http://", ""), ProcessHandle.current().pid());
         // Counted from the JVM's start, so the figure includes everything the user waited for but the build.
         long millis = System.currentTimeMillis() - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
         out.printf("ready %s (%d s)%n", shop.url(), Math.round(millis / 1000.0));

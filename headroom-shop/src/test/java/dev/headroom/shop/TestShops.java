@@ -4,14 +4,13 @@ import dev.headroom.infra.Infra;
 import dev.headroom.infra.PostgresNode;
 import dev.headroom.shop.cache.CacheMode;
 import dev.headroom.shop.seed.SeedSpec;
+import dev.headroom.testkit.TestServers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -21,16 +20,20 @@ import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * The test JVM's one embedded PostgreSQL and Redis, seeded once, and at most one shop at a time.
+ * The test JVM's one embedded PostgreSQL and Redis ({@link TestServers}), seeded once, and at most one shop at a time.
  * Asking for the other profile stops the running shop and switches the index set, as a restart with
  * another {@code --profile} would. 120K orders: enough for the planner's choices to mean something.
  */
 public final class TestShops {
     public static final SeedSpec SPEC = new SeedSpec(5_000, 1_000, 120_000, 7);
 
-    private static Infra infra;
     private static Shop current;
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    static {
+        // TestServers' own hook stops the servers; the shop goes first where the hooks' race allows.
+        Runtime.getRuntime().addShutdownHook(new Thread(TestShops::stop, "test-shop-stop"));
+    }
 
     private TestShops() {
     }
@@ -70,30 +73,8 @@ public final class TestShops {
         }
     }
 
-    public static synchronized Infra infra() {
-        if (infra == null) {
-            Path dir;
-            try {
-                dir = Files.createTempDirectory("headroom-shop-test");
-                infra = Infra.builder().dataDir(dir).postgresPort(0).redisPort(0).durable(false).stopOnShutdown(false).start();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                stop();
-                infra.close();
-                deleteRecursively(dir);
-            }));
-        }
-        return infra;
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a temp folder left behind is untidy, not wrong
-        }
+    public static Infra infra() {
+        return TestServers.postgresAndRedis();
     }
 
     public static DataSource database() {

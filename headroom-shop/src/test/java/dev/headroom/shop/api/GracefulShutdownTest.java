@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.headroom.shop.Profile;
 import dev.headroom.shop.Shop;
 import dev.headroom.shop.TestShops;
+import dev.headroom.testkit.Await;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -90,22 +91,17 @@ class GracefulShutdownTest {
 
     /** Waits until a backend of the shop is waiting for a lock (the PATCH is in flight, blocked on our row lock). */
     private static void awaitBlockedOnLock(Connection ours) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         try (Connection c = Api.connect(); PreparedStatement ps = c.prepareStatement(
                 "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'headroom-shop'"
                         + " AND wait_event_type = 'Lock' AND ? = ANY (pg_blocking_pids(pid))")) {
             ps.setInt(1, backendPid(ours));
-            while (System.nanoTime() < deadline) {
+            Await.until(Duration.ofSeconds(10), () -> {
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    if (rs.getLong(1) > 0) {
-                        return;
-                    }
+                    return rs.getLong(1);
                 }
-                Thread.sleep(20);
-            }
+            }, waiting -> waiting > 0);
         }
-        throw new AssertionError("the PATCH never waited for the test's row lock");
     }
 
     private static int backendPid(Connection c) throws Exception {
