@@ -35,29 +35,39 @@ class ProxyLatencyTest {
         echo.close();
     }
 
+    /**
+     * Three blocks of interleaved pairs; the block least disturbed by the machine decides. Noise from other
+     * builds on this machine only ever adds time, so the lowest block median is the best estimate of what the
+     * proxy itself adds; a proxy that delays too little still fails the lower bound.
+     */
     @Test
     void addsTheConfiguredRoundTrip() throws IOException {
-        int rounds = 1_000;
-        long[] direct = new long[rounds];
-        long[] proxied = new long[rounds];
+        int blocks = 3;
+        int pairs = 700;
+        long best = Long.MAX_VALUE;
+        StringBuilder report = new StringBuilder();
         try (TcpProxy proxy = echo.proxy().latency(Duration.ofMillis(2), Duration.of(500, ChronoUnit.MICROS)).start();
              Socket d = echo.connect(); Socket p = EchoServer.connect(proxy.port())) {
             for (int i = 0; i < 200; i++) { // warm-up: JIT, and TCP's delayed-ACK state on both paths
                 time(d, PING);
                 time(p, PING);
             }
-            for (int i = 0; i < rounds; i++) {
-                direct[i] = time(d, PING);
-                proxied[i] = time(p, PING);
+            for (int b = 0; b < blocks; b++) {
+                long[] direct = new long[pairs];
+                long[] proxied = new long[pairs];
+                for (int i = 0; i < pairs; i++) {
+                    direct[i] = time(d, PING);
+                    proxied[i] = time(p, PING);
+                }
+                long added = percentile(added(proxied, direct), 50);
+                best = Math.min(best, added);
+                report.append(b == 0 ? "" : ", ").append(micros(added));
+                // Jitter ±0.5 ms on the round trip: nothing may come back faster than 1.5 ms.
+                assertThat(percentile(proxied, 0)).isGreaterThanOrEqualTo(1_500_000L);
             }
         }
-        long added = percentile(added(proxied, direct), 50);
-        System.out.printf("latency 2 ms ± 0.5 ms: added p50 %s (direct p50 %s; proxied p1 %s, p50 %s, p99 %s)%n",
-                micros(added), micros(percentile(direct, 50)), micros(percentile(proxied, 1)),
-                micros(percentile(proxied, 50)), micros(percentile(proxied, 99)));
-        assertThat(added).isBetween(1_800_000L, 2_200_000L);
-        // Jitter ±0.5 ms on the round trip: nothing may come back faster than 1.5 ms.
-        assertThat(percentile(proxied, 0)).isGreaterThanOrEqualTo(1_500_000L);
+        System.out.printf("latency 2 ms ± 0.5 ms: added p50 %s (blocks of %d pairs: %s)%n", micros(best), pairs, report);
+        assertThat(best).isBetween(1_800_000L, 2_200_000L);
     }
 
     @Test
