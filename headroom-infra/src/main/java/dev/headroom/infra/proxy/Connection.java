@@ -47,6 +47,7 @@ final class Connection {
         Socket up = new Socket();
         synchronized (this) {
             if (closed.get()) {
+                reset(up);
                 return;
             }
             upstream = up; // published before connecting, so that an abort also ends a connect that hangs

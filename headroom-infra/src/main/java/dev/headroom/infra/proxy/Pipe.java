@@ -39,6 +39,7 @@ final class Pipe {
     static final long MAX_BUFFERED = 1 << 20;
     /** Under a bandwidth cap a chunk is written in slices of 1/100 s of traffic, so the rate is smooth at 10 ms. */
     private static final int SLICES_PER_SECOND = 100;
+    private static final long SLICE_NANOS = 1_000_000_000L / SLICES_PER_SECOND;
 
     /** Bounds the early wake-up, so a burst of late wakes on a busy machine cannot turn into a long spin. */
     private static final long MAX_PARK_LATENESS = 200_000;
@@ -182,11 +183,12 @@ final class Pipe {
             int n = bytes.length - offset;
             long rate = faults.bytesPerSecond();
             if (rate > 0) {
-                // A slice leaves when the link would have finished sending it, as on a wire of that speed;
-                // an idle link earns no credit for a later burst.
+                // A slice leaves when the link would have finished sending it, as on a wire of that speed.
+                // The link may start up to one slice time in the past: that makes up for a writer that woke
+                // late on a busy machine, and bounds the burst after an idle spell to two slices.
                 n = (int) Math.min(n, Math.max(1, rate / SLICES_PER_SECOND));
-                long now = System.nanoTime();
-                long start = nextSendable - now > 0 ? nextSendable : now;
+                long earliest = System.nanoTime() - SLICE_NANOS;
+                long start = nextSendable - earliest > 0 ? nextSendable : earliest;
                 nextSendable = start + n * 1_000_000_000L / rate;
                 if (!sleepUntil(nextSendable)) {
                     return false;
