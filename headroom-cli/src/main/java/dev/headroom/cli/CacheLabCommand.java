@@ -1,8 +1,8 @@
 package dev.headroom.cli;
 
-import dev.headroom.cli.cachelab.CacheLab;
-import dev.headroom.cli.cachelab.CacheLabReport;
-import dev.headroom.cli.cachelab.CacheLabResult;
+import dev.headroom.experiments.cache.CacheLab;
+import dev.headroom.experiments.cache.CacheLabReport;
+import dev.headroom.experiments.cache.CacheLabResult;
 import dev.headroom.lab.schedule.Durations;
 import dev.headroom.shop.cache.CacheMode;
 import java.io.PrintWriter;

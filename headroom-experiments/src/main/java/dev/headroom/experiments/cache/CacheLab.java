@@ -1,4 +1,4 @@
-package dev.headroom.cli.cachelab;
+package dev.headroom.experiments.cache;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;

@@ -1,4 +1,4 @@
-package dev.headroom.cli.cachelab;
+package dev.headroom.experiments.cache;
 
 import dev.headroom.cache.CacheStats;
 import dev.headroom.cache.TieredCache;

@@ -1,10 +1,10 @@
-package dev.headroom.cli.cachelab;
+package dev.headroom.experiments.cache;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.headroom.cli.cachelab.CacheLabResult.Check;
-import dev.headroom.cli.cachelab.CacheLabResult.Configuration;
+import dev.headroom.experiments.cache.CacheLabResult.Check;
+import dev.headroom.experiments.cache.CacheLabResult.Configuration;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
