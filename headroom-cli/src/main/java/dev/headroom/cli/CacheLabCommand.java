@@ -18,12 +18,14 @@ import picocli.CommandLine.Spec;
 @Command(name = "cache",
         mixinStandardHelpOptions = true,
         description = {
-                "Starts its own PostgreSQL and Redis (embedded, in a temporary folder) and two shop nodes, measures the",
-                "uncached maximum rate, then drives each cache configuration at the same offered rate (50%% of that",
-                "maximum) with Zipf-distributed product reads and price changes: hit ratio per tier, p50/p99, database",
-                "queries/s and heap, and for l1 and lru the best hit ratio any cache of that size could reach on the same",
-                "trace (Belady). Then a stampede (1,000 requests at once for one cold key) and an outage (Redis killed",
-                "under load). Prints a table and PASS/FAIL per check; exit code 0 when all pass, 1 otherwise.",
+                "Measures each cache configuration, a stampede and a Redis outage.",
+                "",
+                "Starts its own PostgreSQL and Redis (embedded, in a temporary folder) and two shop nodes, measures the "
+                        + "uncached maximum rate, then drives each cache configuration at the same offered rate (50%% of that "
+                        + "maximum) with Zipf-distributed product reads and price changes: hit ratio per tier, p50/p99, database "
+                        + "queries/s and heap, and for l1 and lru the best hit ratio any cache of that size could reach on the same "
+                        + "trace (Belady). Then a stampede (1,000 requests at once for one cold key) and an outage (Redis killed "
+                        + "under load). Prints a table and PASS/FAIL per check; exit code 0 when all pass, 1 otherwise.",
                 "Takes about 6 minutes with the defaults."},
         footer = {"", "Examples:",
                 "  headroom lab cache",
