@@ -1,17 +1,12 @@
 package dev.headroom.cli;
 
-import dev.headroom.cli.cachelab.CacheLab;
-import dev.headroom.cli.cachelab.CacheLabReport;
-import dev.headroom.cli.cachelab.CacheLabResult;
+import dev.headroom.experiments.cache.CacheLab;
+import dev.headroom.experiments.cache.CacheLabOptions;
 import dev.headroom.lab.schedule.Durations;
 import dev.headroom.shop.cache.CacheMode;
-import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,12 +18,14 @@ import picocli.CommandLine.Spec;
 @Command(name = "cache",
         mixinStandardHelpOptions = true,
         description = {
-                "Starts its own PostgreSQL and Redis (embedded, in a temporary folder) and two shop nodes, measures the",
-                "uncached maximum rate, then drives each cache configuration at the same offered rate (50%% of that",
-                "maximum) with Zipf-distributed product reads and price changes: hit ratio per tier, p50/p99, database",
-                "queries/s and heap, and for l1 and lru the best hit ratio any cache of that size could reach on the same",
-                "trace (Belady). Then a stampede (1,000 requests at once for one cold key) and an outage (Redis killed",
-                "under load). Prints a table and PASS/FAIL per check; exit code 0 when all pass, 1 otherwise.",
+                "Measures each cache configuration, a stampede and a Redis outage.",
+                "",
+                "Starts its own PostgreSQL and Redis (embedded, in a temporary folder) and two shop nodes, measures the "
+                        + "uncached maximum rate, then drives each cache configuration at the same offered rate (50%% of that "
+                        + "maximum) with Zipf-distributed product reads and price changes: hit ratio per tier, p50/p99, database "
+                        + "queries/s and heap, and for l1 and lru the best hit ratio any cache of that size could reach on the same "
+                        + "trace (Belady). Then a stampede (1,000 requests at once for one cold key) and an outage (Redis killed "
+                        + "under load). Prints a table and PASS/FAIL per check; exit code 0 when all pass, 1 otherwise.",
                 "Takes about 6 minutes with the defaults."},
         footer = {"", "Examples:",
                 "  headroom lab cache",
@@ -40,39 +37,39 @@ final class CacheLabCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--products", paramLabel = "N", description = "Products (the key space). Default: ${DEFAULT-VALUE}.")
-    long products = 100_000;
+    long products = CacheLabOptions.DEFAULT_PRODUCTS;
 
     @Option(names = "--zipf", paramLabel = "S", description = "Zipf exponent of the product ids asked for. Default: ${DEFAULT-VALUE}.")
-    double zipf = 0.99;
+    double zipf = CacheLabOptions.DEFAULT_ZIPF_EXPONENT;
 
     @Option(names = "--write-share", paramLabel = "X", description = "Share of requests that change a price (and invalidate it). Default: ${DEFAULT-VALUE}.")
-    double writeShare = 0.02;
+    double writeShare = CacheLabOptions.DEFAULT_WRITE_SHARE;
 
     @Option(names = "--l1-share", paramLabel = "X", description = "Each node's L1 size as a share of the products. Default: ${DEFAULT-VALUE}.")
-    double l1Share = 0.10;
+    double l1Share = CacheLabOptions.DEFAULT_L1_SHARE;
 
     @Option(names = "--load", paramLabel = "X", description = "Offered rate as a share of the uncached maximum. Default: ${DEFAULT-VALUE}.")
-    double load = 0.5;
+    double load = CacheLabOptions.DEFAULT_LOAD_SHARE;
 
     @Option(names = "--warmup", paramLabel = "DURATION", description = "Warm-up of each configuration, not measured. Default: ${DEFAULT-VALUE}.")
-    String warmup = "15s";
+    String warmup = CacheLabOptions.DEFAULT_WARMUP.toSeconds() + "s";
 
     @Option(names = "--duration", paramLabel = "DURATION", description = "Measured part of each configuration. Default: ${DEFAULT-VALUE}.")
-    String duration = "20s";
+    String duration = CacheLabOptions.DEFAULT_DURATION.toSeconds() + "s";
 
     @Option(names = "--configs", paramLabel = "LIST", description = "Configurations to run, comma-separated. Default: all (${DEFAULT-VALUE}).")
-    String configs = CacheMode.ids().replace(" ", "");
+    String configs = String.join(",", CacheLabOptions.DEFAULT_CONFIGURATIONS.stream().map(CacheMode::id).toList());
 
     @Option(names = "--rounds", paramLabel = "N", description = "Runs of each configuration, taken in turn (A B C A B C); "
             + "each is reported by its median-p99 round. Default: ${DEFAULT-VALUE}.")
-    int rounds = 1;
+    int rounds = CacheLabOptions.DEFAULT_ROUNDS;
 
     @Option(names = "--outage", paramLabel = "DURATION", description = "The outage run: Redis is killed a fifth of the way in "
             + "and started again three fifths in. Default: ${DEFAULT-VALUE}.")
-    String outage = "25s";
+    String outage = CacheLabOptions.DEFAULT_OUTAGE.toSeconds() + "s";
 
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the data and of the request traces. Default: ${DEFAULT-VALUE}.")
-    long seed = 42;
+    long seed = CacheLabOptions.DEFAULT_SEED;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the result as JSON.")
     Path json;
@@ -82,65 +79,16 @@ final class CacheLabCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        if (products < 1000 || products > 100_000_000) {
-            throw new IllegalArgumentException("--products must be between 1000 and 100000000, was " + products);
-        }
-        if (!(zipf > 0 && zipf <= 10)) {
-            throw new IllegalArgumentException("--zipf must be in (0, 10], was " + zipf);
-        }
-        share("--write-share", writeShare, true);
-        share("--l1-share", l1Share, false);
-        share("--load", load, false);
+        return CacheLab.run(options(), spec.commandLine().getOut()).passed() ? 0 : Headroom.FAILED;
+    }
+
+    /** The flags as the lab's options; every value checked, a bad one named. */
+    CacheLabOptions options() {
         Duration warm = Flags.check("--warmup", () -> Durations.parse(warmup));
         Duration measured = Flags.check("--duration", () -> Durations.parse(duration));
-        if (warm.toMillis() < 1000 || measured.toMillis() < 1000) {
-            throw new IllegalArgumentException("--warmup and --duration must be at least 1s, were " + warmup + " and " + duration);
-        }
         Duration outageRun = Flags.check("--outage", () -> Durations.parse(outage));
-        if (outageRun.toMillis() < 5000) {
-            throw new IllegalArgumentException("--outage must be at least 5s, was " + outage);
-        }
-        List<CacheMode> modes = new ArrayList<>(new LinkedHashSet<>(Arrays.stream(configs.split(","))
-                .map(c -> Flags.check("--configs", () -> CacheMode.parse(c))).toList()));
-        if (rounds < 1 || rounds > 9) {
-            throw new IllegalArgumentException("--rounds must be between 1 and 9, was " + rounds);
-        }
-        writable("--json", json);
-        writable("--html", html);
-
-        CacheLab.Plan plan = new CacheLab.Plan(products, zipf, writeShare, l1Share, load, warm, measured, modes, rounds, outageRun, seed);
-        CacheLabResult result = new CacheLab(plan, line -> {
-            out.println(line);
-            out.flush();
-        }).run();
-        CacheLabReport.console(result, out);
-        if (json != null) {
-            CacheLabReport.json(result, json);
-            out.println("wrote " + json);
-        }
-        if (html != null) {
-            CacheLabReport.html(result, html);
-            out.println("wrote " + html);
-        }
-        out.flush();
-        return result.passed() ? 0 : Headroom.FAILED;
-    }
-
-    private static void share(String flag, double value, boolean zeroAllowed) {
-        if (!(value >= 0 && value < 1) || (!zeroAllowed && value == 0)) {
-            throw new IllegalArgumentException(flag + " must be " + (zeroAllowed ? "at least 0" : "above 0") + " and below 1, was " + value);
-        }
-    }
-
-    /** Fails before the lab's minutes of work when a report could not be written. */
-    private static void writable(String flag, Path file) {
-        if (file == null) {
-            return;
-        }
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent == null || !Files.isDirectory(parent) || !Files.isWritable(parent) || Files.isDirectory(file)) {
-            throw new IllegalArgumentException(flag + ": cannot write " + file + " (the folder must exist and be writable)");
-        }
+        List<CacheMode> modes = Arrays.stream(configs.split(",")).map(c -> Flags.check("--configs", () -> CacheMode.parse(c)))
+                .distinct().toList();
+        return new CacheLabOptions(products, zipf, writeShare, l1Share, load, warm, measured, modes, rounds, outageRun, seed, json, html);
     }
 }

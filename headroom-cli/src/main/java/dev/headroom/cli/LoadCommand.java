@@ -38,15 +38,17 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         subcommands = SelfTestCommand.class,
         description = {
-                "Sends HTTP load at a planned rate (open model, the default) or with N connections each one request",
-                "in flight (closed model, --concurrency) and reports latency from each request's INTENDED send time,",
-                "so a stalled server cannot hide its stall (coordinated omission). Uncorrected latency is shown beside it.",
+                "Sends HTTP load and reports latency corrected for coordinated omission.",
                 "",
-                "Exit codes: 0 all SLOs pass; 1 an SLO failed; 3 the run is invalid (the generator could not deliver",
-                "the plan: see the reasons); 2 usage error. The JSON result is written in every case but 2."},
+                "Sends HTTP load at a planned rate (open model, the default) or with N connections each one request "
+                        + "in flight (closed model, --concurrency) and reports latency from each request's INTENDED send time, "
+                        + "so a stalled server cannot hide its stall (coordinated omission). Uncorrected latency is shown beside it.",
+                "",
+                "Exit codes: 0 all SLOs pass; 1 an SLO failed; 3 the run is invalid (the generator could not deliver "
+                        + "the plan: see the reasons); 2 usage error. The JSON result is written in every case but 2."},
         footer = {"", "Examples:",
                 "  headroom load --rate 2000 --duration 30s http://127.0.0.1:8080/products/7",
-                "  headroom load --rate 5000 --arrivals poisson --slo 'p99<10ms' --slo 'errors<0.1%' --html report.html URL",
+                "  headroom load --rate 5000 --arrivals poisson --slo 'p99<10ms' --slo 'errors<0.1%%' --html report.html URL",
                 "  headroom load --stages '0->5000/30s,5000/60s,20000/5s,5000/30s' --html report.html URL",
                 "  headroom load --concurrency 64 --duration 20s URL        (maximum throughput, closed model)",
                 "  headroom load --scenario shop.scenario --rate 500 --html report.html",

@@ -12,10 +12,12 @@ import picocli.CommandLine.Command;
 @Command(name = "selftest",
         mixinStandardHelpOptions = true,
         description = {
-                "Starts a local server that answers at once but freezes 200 ms at the start of every second, drives it",
-                "at 1000 req/s for 10 s, and checks that the corrected percentiles show the freeze where theory puts",
-                "them (p90 ~100 ms, p99 ~190 ms) while latency from the actual send would have hidden it.",
-                "Prints the expected and observed figures and PASS or FAIL; exit code 0 or 1."})
+                "Checks the generator against theory on a server that freezes.",
+                "",
+                "Starts a local server that answers at once but freezes 200 ms at the start of every second, drives it "
+                        + "at 1000 req/s for 10 s, and checks that the corrected percentiles show the freeze where theory puts "
+                        + "them (p90 ~100 ms, p99 ~190 ms) while latency from the actual send would have hidden it. "
+                        + "Prints the expected and observed figures and PASS or FAIL; exit code 0 or 1."})
 final class SelfTestCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {

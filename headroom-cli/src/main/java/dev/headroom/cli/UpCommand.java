@@ -23,9 +23,11 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "up",
         mixinStandardHelpOptions = true,
         description = {
-                "Starts PostgreSQL and Redis (embedded, from Maven artifacts, unless --pg-url/--redis-url point elsewhere),",
-                "seeds the shop's data on first start (reused on the next), and serves the shop's HTTP API until Ctrl-C.",
-                "Prints 'ready http://127.0.0.1:PORT (N s)' when it accepts traffic."},
+                "Serves the shop's HTTP API, with seeded data, until Ctrl-C.",
+                "",
+                "Starts PostgreSQL and Redis (embedded, from Maven artifacts, unless --pg-url/--redis-url point elsewhere), "
+                        + "seeds the shop's data on first start (reused on the next), and serves the shop's HTTP API until Ctrl-C. "
+                        + "Prints 'ready http://127.0.0.1:PORT (N s)' when it accepts traffic."},
         footer = {"", "Examples:",
                 "  headroom up",
                 "  headroom up --profile baseline --port 9090",

@@ -1,4 +1,4 @@
-package dev.headroom.cli.cachelab;
+package dev.headroom.experiments.cache;
 
 import java.util.List;
 

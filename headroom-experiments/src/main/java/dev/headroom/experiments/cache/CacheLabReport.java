@@ -1,25 +1,19 @@
-package dev.headroom.cli.cachelab;
+package dev.headroom.experiments.cache;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.headroom.cli.cachelab.CacheLabResult.Check;
-import dev.headroom.cli.cachelab.CacheLabResult.Configuration;
+import dev.headroom.experiments.ReportFiles;
+import dev.headroom.experiments.cache.CacheLabResult.Check;
+import dev.headroom.experiments.cache.CacheLabResult.Configuration;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The cache lab's result as a console table, JSON (snake case) and a self-contained HTML page. */
-public final class CacheLabReport {
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(SerializationFeature.INDENT_OUTPUT);
-
+final class CacheLabReport {
     private CacheLabReport() {
     }
 
-    public static void console(CacheLabResult r, PrintWriter out) {
+    static void console(CacheLabResult r, PrintWriter out) {
         CacheLabResult.Settings s = r.settings();
         out.println();
         out.printf("cache lab: %,d products, Zipf %.2f, %.0f%% writes, L1 %,d entries per node, 2 nodes, %.0f/s offered (%.0f%% of the uncached max %.0f/s)%s%n",
@@ -48,11 +42,11 @@ public final class CacheLabReport {
         out.flush();
     }
 
-    public static void json(CacheLabResult r, Path file) throws IOException {
-        JSON.writeValue(file.toFile(), r);
+    static void json(CacheLabResult r, Path file) throws IOException {
+        ReportFiles.json(r, file);
     }
 
-    public static void html(CacheLabResult r, Path file) throws IOException {
+    static void html(CacheLabResult r, Path file) throws IOException {
         StringBuilder h = new StringBuilder();
         CacheLabResult.Settings s = r.settings();
         h.append("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Headroom cache lab</title>\n<style>")

@@ -1,4 +1,4 @@
-package dev.headroom.cli.cachelab;
+package dev.headroom.experiments.cache;
 
 import dev.headroom.lab.keys.KeyDistribution;
 import dev.headroom.lab.run.RequestSpec;

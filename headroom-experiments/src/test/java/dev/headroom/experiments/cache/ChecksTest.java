@@ -1,9 +1,9 @@
-package dev.headroom.cli.cachelab;
+package dev.headroom.experiments.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.headroom.cli.cachelab.CacheLabResult.Check;
-import dev.headroom.cli.cachelab.CacheLabResult.Configuration;
+import dev.headroom.experiments.cache.CacheLabResult.Check;
+import dev.headroom.experiments.cache.CacheLabResult.Configuration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
-package dev.headroom.cli.cachelab;
+package dev.headroom.experiments.cache;
 
-import dev.headroom.cli.cachelab.CacheLabResult.Check;
-import dev.headroom.cli.cachelab.CacheLabResult.Configuration;
+import dev.headroom.experiments.cache.CacheLabResult.Check;
+import dev.headroom.experiments.cache.CacheLabResult.Configuration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -1,0 +1,43 @@
+package dev.headroom.experiments.cache;
+
+import dev.headroom.experiments.ProgressLog;
+import dev.headroom.experiments.ScratchInfra;
+import dev.headroom.experiments.ShopNodes;
+import dev.headroom.lab.keys.KeyDistribution;
+import dev.headroom.shop.Profile;
+import dev.headroom.shop.ShopConfig;
+import dev.headroom.shop.cache.CacheMode;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.time.Duration;
+
+/**
+ * What every phase of the lab works with: its servers, a client to flush Redis between runs, the options and
+ * the progress log. Each phase starts its own {@value #NODES} shop nodes on the servers and closes them.
+ */
+record Rig(ScratchInfra servers, RedisClient redis, CacheLabOptions options, ProgressLog progress) {
+    static final int NODES = 2;
+
+    /** The optimized shop reading through {@code mode}, with L1s of {@link CacheLabOptions#l1Entries()}. */
+    ShopConfig config(CacheMode mode) {
+        return servers.shopConfig().profile(Profile.OPTIMIZED).cache(mode).l1Entries(options.l1Entries())
+                .shutdownGrace(Duration.ofSeconds(2)).build();
+    }
+
+    ShopNodes start(CacheMode mode) throws Exception {
+        return ShopNodes.start(config(mode), NODES);
+    }
+
+    /** Empties Redis, so that a run starts with a cold L2 (the nodes' L1s start empty anyway). */
+    void flushRedis() {
+        try (StatefulRedisConnection<String, String> c = redis.connect()) {
+            c.sync().flushall();
+        }
+    }
+
+    /** Node {@code node}'s traffic: the same for every configuration, different for each node. */
+    TraceWorkload workload(int node) {
+        return new TraceWorkload(KeyDistribution.zipf(1, options.products(), options.zipfExponent()), options.writeShare(),
+                options.seed() * 31 + node);
+    }
+}
