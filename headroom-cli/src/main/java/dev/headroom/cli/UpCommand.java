@@ -1,6 +1,7 @@
 package dev.headroom.cli;
 
 import dev.headroom.infra.Infra;
+import dev.headroom.infra.InfraBuilder;
 import dev.headroom.infra.NodeKind;
 import dev.headroom.infra.PostgresNode;
 import dev.headroom.infra.Topology;
@@ -104,7 +105,7 @@ final class UpCommand implements Callable<Integer> {
             Flags.check("--cache", () -> shopConfig.cache(ShopConfig.checkCache(chosen, mode)));
         }
         Flags.check("--shutdown-grace", () -> shopConfig.shutdownGrace(Duration.ofSeconds(shutdownGrace)));
-        Infra.Builder infraConfig = Infra.builder().dataDir(dataDir).stopOnShutdown(false).log(line -> {
+        InfraBuilder infraConfig = Infra.builder().dataDir(dataDir).stopOnShutdown(false).log(line -> {
             out.println(line);
             out.flush();
         });

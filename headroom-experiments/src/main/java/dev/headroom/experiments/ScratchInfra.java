@@ -18,7 +18,7 @@ public final class ScratchInfra implements AutoCloseable {
     }
 
     /**
-     * @param durable {@link Infra.Builder#durable}: {@code false} for zonky's fast settings, when no write's
+     * @param durable {@link dev.headroom.infra.InfraBuilder#durable}: {@code false} for zonky's fast settings, when no write's
      *                durability is measured or claimed
      * @param progress where the servers' start and stop lines go
      */

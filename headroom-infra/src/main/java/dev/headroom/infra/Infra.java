@@ -10,14 +10,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -58,7 +53,7 @@ public final class Infra implements AutoCloseable {
     /** More PostgreSQL servers than this on one machine is a typo, not a topology. */
     static final int MAX_PRIMARIES = 64;
 
-    private static final Logger LOG = LoggerFactory.getLogger(Infra.class);
+    static final Logger LOG = LoggerFactory.getLogger(Infra.class);
 
     private final Consumer<String> log;
     /** Absolute data directory registered in this JVM, or null when every server is external. */
@@ -76,14 +71,14 @@ public final class Infra implements AutoCloseable {
 
     private volatile Topology topology;
 
-    private Infra(Consumer<String> log, Path claimedDir, boolean temporary) {
+    Infra(Consumer<String> log, Path claimedDir, boolean temporary) {
         this.log = log;
         this.claimedDir = claimedDir;
         this.temporary = temporary;
     }
 
-    public static Builder builder() {
-        return new Builder();
+    public static InfraBuilder builder() {
+        return new InfraBuilder();
     }
 
     /** What runs where. */
@@ -151,7 +146,7 @@ public final class Infra implements AutoCloseable {
 
     /**
      * Stops every node this Infra started, in the reverse order of their start; waits up to 30 s for each, then
-     * kills it. Deletes a {@link Builder#temporaryDataDir() temporary} data directory. Idempotent; never throws,
+     * kills it. Deletes a {@link InfraBuilder#temporaryDataDir() temporary} data directory. Idempotent; never throws,
      * also not for a server that already died.
      */
     @Override
@@ -190,7 +185,7 @@ public final class Infra implements AutoCloseable {
         }
     }
 
-    private void start(Builder config) {
+    void start(InfraBuilder config) {
         Path dir = config.dataDir();
         Path absolute = dataRoot();
         Path logs = absolute.resolve("logs");
@@ -327,7 +322,7 @@ public final class Infra implements AutoCloseable {
         }
     }
 
-    private static void deleteTree(Path dir) {
+    static void deleteTree(Path dir) {
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException e) {
@@ -335,275 +330,11 @@ public final class Infra implements AutoCloseable {
         }
     }
 
-    private void addShutdownHook() {
+    void addShutdownHook() {
         Thread hook = new Thread(this::close, "headroom-infra-shutdown");
         synchronized (stateLock) {
             shutdownHook = hook;
         }
         Runtime.getRuntime().addShutdownHook(hook);
-    }
-
-    /**
-     * Configures and starts an {@link Infra}. Each setter may be called once (postgresSetting once per key) and
-     * checks its argument at once; rules that involve several settings are checked by {@link #start()}.
-     * Not thread-safe.
-     */
-    public static final class Builder {
-
-        private static final Pattern SETTING_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
-        /** Settings Infra owns: the port, the loopback-only listener and the data directory layout. */
-        private static final Map<String, String> MANAGED_SETTINGS = Map.of(
-                "port", "use postgresPort",
-                "listen_addresses", "Infra listens on 127.0.0.1 only",
-                "data_directory", "use dataDir",
-                "config_file", "use dataDir",
-                "hba_file", "use dataDir",
-                "ident_file", "use dataDir");
-
-        private Path dataDir;
-        private Integer postgresPort;
-        private Integer redisPort;
-        private String postgresUrl;
-        private Urls.PostgresTarget postgresTarget;
-        private String redisUrl;
-        private Urls.RedisTarget redisTarget;
-        private Boolean durable;
-        private final Map<String, String> postgresSettings = new LinkedHashMap<>();
-        private Boolean stopOnShutdown;
-        private Consumer<String> log;
-        private Integer primaries;
-        private Boolean redis;
-        private boolean temporary;
-
-        private Builder() {
-        }
-
-        /**
-         * Where the servers keep their data and logs: {@code <dir>/postgres}, {@code <dir>/redis},
-         * {@code <dir>/logs}. Default: {@code .headroom}, relative to the working directory.
-         */
-        public Builder dataDir(Path dir) {
-            Objects.requireNonNull(dir, "dataDir must not be null");
-            requireUnset("dataDir", dataDir);
-            dataDir = dir;
-            return this;
-        }
-
-        /**
-         * A data directory made for this Infra alone (under {@code java.io.tmpdir}) and deleted by {@link #close()}:
-         * for tests and experiments. Instead of {@link #dataDir}.
-         */
-        public Builder temporaryDataDir() {
-            requireUnset("dataDir", dataDir);
-            try {
-                dataDir = Files.createTempDirectory("headroom-");
-            } catch (IOException e) {
-                throw new InfraException("could not create a temporary data directory: " + e.getMessage(), e);
-            }
-            temporary = true;
-            return this;
-        }
-
-        /**
-         * How many embedded PostgreSQL primaries to start: 1 (named {@code primary}), several (shards named
-         * {@code shard-1..n}, on consecutive ports from {@link #postgresPort}), or 0 for none. Default: 1.
-         */
-        public Builder postgresPrimaries(int count) {
-            if (count < 0 || count > MAX_PRIMARIES) {
-                throw new IllegalArgumentException("postgresPrimaries must be between 0 and " + MAX_PRIMARIES + ", was " + count);
-            }
-            requireUnset("postgresPrimaries", primaries);
-            primaries = count;
-            return this;
-        }
-
-        /** {@code false}: start no Redis (the topology has none). Default: true. */
-        public Builder redis(boolean on) {
-            requireUnset("redis", redis);
-            redis = on;
-            return this;
-        }
-
-        /**
-         * Port of the embedded PostgreSQL on 127.0.0.1; if taken, the next free one of the 100 above it; 0 for any
-         * free port. Default: 15432.
-         */
-        public Builder postgresPort(int port) {
-            requirePort("postgresPort", port);
-            requireUnset("postgresPort", postgresPort);
-            postgresPort = port;
-            return this;
-        }
-
-        /** Port of the embedded Redis on 127.0.0.1; same rules as {@link #postgresPort}. Default: 16379. */
-        public Builder redisPort(int port) {
-            requirePort("redisPort", port);
-            requireUnset("redisPort", redisPort);
-            redisPort = port;
-            return this;
-        }
-
-        /**
-         * Use this PostgreSQL server instead of the embedded one:
-         * {@code jdbc:postgresql://host:port/database?user=..&password=..} (port defaults to 5432; user and
-         * password are optional, no other parameters are accepted). Checked with {@code SELECT 1} at start.
-         * Default: none (embedded).
-         */
-        public Builder postgresUrl(String jdbcUrl) {
-            Urls.PostgresTarget target = Urls.parsePostgres(jdbcUrl);
-            requireUnset("postgresUrl", postgresUrl == null ? null : Urls.mask(postgresUrl));
-            postgresUrl = jdbcUrl;
-            postgresTarget = target;
-            return this;
-        }
-
-        /** Use this Redis server instead of the embedded one: {@code redis://host:port} (port defaults to 6379). Checked with PING at start. Default: none (embedded). */
-        public Builder redisUrl(String uri) {
-            Urls.RedisTarget target = Urls.parseRedis(uri);
-            requireUnset("redisUrl", redisUrl);
-            redisUrl = uri;
-            redisTarget = target;
-            return this;
-        }
-
-        /**
-         * {@code true}: PostgreSQL with {@code fsync}, {@code synchronous_commit} and {@code full_page_writes} on
-         * (zonky turns the first two off), Redis with {@code appendonly yes} and {@code appendfsync everysec}.
-         * {@code false}: zonky's fast settings, and Redis without any persistence. Applies to embedded servers
-         * only. Default: true.
-         */
-        public Builder durable(boolean on) {
-            requireUnset("durable", durable);
-            durable = on;
-            return this;
-        }
-
-        /**
-         * An extra postgresql.conf setting for the embedded server, passed as {@code -c key=value}, e.g.
-         * {@code shared_buffers=256MB}. Wins over the {@link #durable} settings. {@code port},
-         * {@code listen_addresses} and the file locations are managed by Infra and refused.
-         */
-        public Builder postgresSetting(String key, String value) {
-            Objects.requireNonNull(key, "postgresSetting key must not be null");
-            Objects.requireNonNull(value, "postgresSetting value must not be null");
-            if (!SETTING_KEY.matcher(key).matches()) {
-                throw new IllegalArgumentException("postgresSetting key must be a parameter name (letters, digits, _ and .), was \"" + key + "\"");
-            }
-            String managed = MANAGED_SETTINGS.get(key.toLowerCase(Locale.ROOT));
-            if (managed != null) {
-                throw new IllegalArgumentException("postgresSetting key must not be " + key + " (" + managed + ")");
-            }
-            if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0 || value.indexOf('\0') >= 0) {
-                throw new IllegalArgumentException("postgresSetting " + key + " must not contain line breaks or NUL, was \""
-                        + value.replace("\n", "\\n").replace("\r", "\\r").replace("\0", "\\0") + "\"");
-            }
-            String previous = postgresSettings.get(key);
-            if (previous != null) {
-                throw new IllegalStateException("postgresSetting " + key + " was already set to " + previous);
-            }
-            postgresSettings.put(key, value);
-            return this;
-        }
-
-        /** {@code true}: a JVM shutdown hook (SIGTERM, Ctrl-C, normal exit) closes the Infra. Default: true. */
-        public Builder stopOnShutdown(boolean on) {
-            requireUnset("stopOnShutdown", stopOnShutdown);
-            stopOnShutdown = on;
-            return this;
-        }
-
-        /**
-         * Receives one-line progress messages such as
-         * {@code postgres: starting on 127.0.0.1:15432 (data .headroom/postgres)}. Called from the starting thread
-         * and from whichever thread closes. Default: SLF4J at info level, logger {@code dev.headroom.infra.Infra}.
-         */
-        public Builder log(Consumer<String> progress) {
-            Objects.requireNonNull(progress, "log must not be null");
-            requireUnset("log", log);
-            log = progress;
-            return this;
-        }
-
-        /**
-         * Starts PostgreSQL, then Redis (or checks the external ones), and returns when both answer.
-         *
-         * @throws IllegalStateException if settings contradict each other (e.g. postgresPort with postgresUrl)
-         * @throws InfraException        if a server cannot be claimed, started or reached; what was started is
-         *                               stopped again
-         */
-        public Infra start() {
-            if (postgresTarget != null && postgresPort != null) {
-                throw new IllegalStateException("postgresPort must not be set together with postgresUrl (the external server has its own port)");
-            }
-            if (postgresTarget != null && !postgresSettings.isEmpty()) {
-                throw new IllegalStateException("postgresSetting must not be used with postgresUrl (settings apply to the embedded server only), was "
-                        + postgresSettings.keySet());
-            }
-            if (postgresTarget != null && primaries != null && primaries != 1) {
-                throw new IllegalStateException("postgresPrimaries must be 1 with postgresUrl (the external server is one primary), was " + primaries);
-            }
-            if (redisTarget != null && redis != null && !redis) {
-                throw new IllegalStateException("redis(false) must not be set together with redisUrl");
-            }
-            if (redisTarget != null && redisPort != null) {
-                throw new IllegalStateException("redisPort must not be set together with redisUrl (the external server has its own port)");
-            }
-            Consumer<String> progress = log != null ? log : LOG::info;
-            boolean anyEmbedded = (postgresTarget == null && primariesOrDefault() > 0) || (redisTarget == null && redisOrDefault());
-            Path claimed = anyEmbedded ? dataDir().toAbsolutePath().normalize() : null;
-            if (claimed != null && !DataDirs.claimInJvm(claimed)) {
-                throw new InfraException("data directory " + claimed + " is in use by another Infra in this JVM; close that one first or use another dataDir");
-            }
-            if (temporary && claimed == null) {
-                deleteTree(dataDir); // every server is external: nothing will use it
-            }
-            Infra infra = new Infra(progress, claimed, temporary && claimed != null);
-            if (stopOnShutdown == null || stopOnShutdown) {
-                infra.addShutdownHook();
-            }
-            try {
-                infra.start(this);
-            } catch (RuntimeException | Error e) {
-                infra.close();
-                throw e;
-            }
-            return infra;
-        }
-
-        Path dataDir() {
-            return dataDir != null ? dataDir : DEFAULT_DATA_DIR;
-        }
-
-        int postgresPortOrDefault() {
-            return postgresPort != null ? postgresPort : DEFAULT_POSTGRES_PORT;
-        }
-
-        int redisPortOrDefault() {
-            return redisPort != null ? redisPort : DEFAULT_REDIS_PORT;
-        }
-
-        int primariesOrDefault() {
-            return primaries != null ? primaries : 1;
-        }
-
-        boolean redisOrDefault() {
-            return redis == null || redis;
-        }
-
-        boolean durableOrDefault() {
-            return durable == null || durable;
-        }
-
-        private static void requirePort(String setting, int port) {
-            if (port < 0 || port > 65535) {
-                throw new IllegalArgumentException(setting + " must be between 0 and 65535, was " + port);
-            }
-        }
-
-        private static void requireUnset(String setting, Object current) {
-            if (current != null) {
-                throw new IllegalStateException(setting + " was already set to " + current);
-            }
-        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.headroom.testkit;
 
 import dev.headroom.infra.Infra;
+import dev.headroom.infra.InfraBuilder;
 import dev.headroom.infra.PostgresNode;
 import dev.headroom.infra.RedisNode;
 
@@ -52,7 +53,7 @@ public final class TestServers {
         return postgresOnly.topology().primary();
     }
 
-    private static Infra start(Infra.Builder builder) {
+    private static Infra start(InfraBuilder builder) {
         // Infra's own shutdown hook stops the servers and deletes the temporary directory.
         return builder.temporaryDataDir().postgresPort(0).redisPort(0).durable(false).log(line -> { }).start();
     }
