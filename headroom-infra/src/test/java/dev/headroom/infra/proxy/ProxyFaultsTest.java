@@ -72,6 +72,8 @@ class ProxyFaultsTest {
     void stallHoldsEverythingUntilReleasedThenDeliversInOrder() throws Exception {
         try (TcpProxy proxy = echo.proxy().start(); Socket existing = EchoServer.connect(proxy.port())) {
             time(existing, PING);
+            // The echo can answer before the pipe has counted what it wrote.
+            awaitTrue(() -> proxy.bytesToUpstream() == PING.length, "the ping counted");
             long before = proxy.bytesToUpstream();
             proxy.stall(true);
             try (Socket arrivedDuringStall = EchoServer.connect(proxy.port())) {
