@@ -1,26 +1,9 @@
 package dev.headroom.lab.run;
 
 import dev.headroom.lab.schedule.Schedule;
-import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import java.io.ByteArrayOutputStream;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,12 +25,16 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Timeouts are swept every 10 ms: an answered-too-late request, or one that waited longer than the
  * timeout for a connection, is recorded as a timeout with its full latency, never dropped.
+ *
+ * <p>Around that loop, on the same thread and off the send/receive path: {@link Connector} makes the
+ * connections, {@link IntervalRecorder} closes an interval each second, and {@link SelfCheck} watches
+ * the loop's own CPU use. What the hot path reads (idle and waiting queues, the clock bounds, the
+ * counters) stays in fields of this class, one load away as before.
  */
 final class Engine {
     private static final long SWEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
     private static final long RECONNECT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-    private static final double SATURATED = 0.9;
     private static final long FORGET_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     private static final long PACE_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
 
@@ -64,18 +51,16 @@ final class Engine {
     private final Measurements warmup;
     private final Measurements[] sinks;
     private final RequestEncoder encoder;
-    private final MultiThreadIoEventLoopGroup group;
+    private final Connector connector;
     private final EventLoop loop;
-    private final Bootstrap bootstrap;
     private final ArrayDeque<Conn> idle = new ArrayDeque<>();
     private final ArrayDeque<Job> waiting = new ArrayDeque<>();
     private final List<Conn> conns = new ArrayList<>();
     private final CompletableFuture<Void> finished = new CompletableFuture<>();
-    /**
-     * Looked up before the run: the first lookup loads the JMX machinery, which took long enough on a busy
-     * core (up to a second) to stall the event loop and leave a backlog when it happened at the warm-up's end.
-     */
-    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    private final LoopCpuClock cpuClock = new LoopCpuClock();
+    private final SelfCheck selfCheck;
+    /** Made when the run begins (it needs the start time); null before. */
+    private IntervalRecorder intervals;
 
     private long start;
     private long measureFrom;
@@ -87,69 +72,7 @@ final class Engine {
     private int live;
     private boolean lastConnectFailed;
     private int inFlight;
-    private long tick;
-    private long cpuAtMeasureStart = -1;
-    private long cpuAtMeasureEnd = -1;
-    private long loopThreadId;
     private boolean aborted;
-    private long cpuAtLastSecond = -1;
-    private long lastSecondAt;
-    private String saturated;
-
-    /** One arrival's current step. */
-    private static final class Job {
-        final Work work;
-        RequestSpec spec;
-        long intended;
-        boolean firstStep = true;
-        /** The run's measurements, or the warm-up's: chosen once per arrival by its intended time. */
-        final Measurements sink;
-
-        Job(Work work, RequestSpec spec, long intended, Measurements sink) {
-            this.work = work;
-            this.spec = spec;
-            this.intended = intended;
-            this.sink = sink;
-        }
-    }
-
-    /** A connection and the one request it carries at a time. */
-    private final class Conn extends ChannelInboundHandlerAdapter implements ResponseParser.Listener {
-        Channel channel;
-        Job job;
-        long sent;
-        ByteArrayOutputStream body;
-
-        @Override
-        public boolean headRequest() {
-            return job != null && "HEAD".equals(job.spec.method());
-        }
-
-        @Override
-        public boolean wantsBody() {
-            return body != null;
-        }
-
-        @Override
-        public void body(ByteBuf bytes) {
-            body.writeBytes(ByteBufUtil.getBytes(bytes));
-        }
-
-        @Override
-        public void response(int status, boolean keepAlive) {
-            answered(this, status, keepAlive);
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            lost(this, "io");
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
-        }
-    }
 
     Engine(LoadRun.Config config, Schedule schedule, Workload workload, Measurements measurements) {
         this.config = config;
@@ -160,26 +83,20 @@ final class Engine {
         this.sinks = new Measurements[] {m, warmup};
         this.encoder = new RequestEncoder(config.host(), config.port(), config.defaultPort(),
                 workload instanceof Workload.Fixed f ? f.request() : null);
-        boolean epoll = Epoll.isAvailable();
-        this.group = new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        this.loop = group.next();
-        this.bootstrap = new Bootstrap().group(group).channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.timeoutNanos() / 1_000_000));
+        this.connector = new Connector(config.host(), config.port(), config.timeoutNanos());
+        this.loop = connector.loop();
+        this.selfCheck = new SelfCheck(schedule != null, cpuClock);
     }
 
     /** Runs the whole test; returns when every measured request is answered, failed or timed out. */
     void run() throws InterruptedException {
         try {
-            loop.submit(() -> {
-                loopThreadId = Thread.currentThread().threadId();
-                cpu();
-            }).sync();
+            loop.submit(cpuClock::bindToCurrentThread).sync();
             connectAll();
             loop.execute(this::begin);
             finished.join();
         } finally {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+            connector.shutdown();
         }
     }
 
@@ -199,18 +116,15 @@ final class Engine {
         return aborted;
     }
 
-    /** Fraction of one core the event loop used during the measured part. */
-    double cpuFraction() {
-        if (cpuAtMeasureStart < 0 || cpuAtMeasureEnd < 0 || measureTo <= measureFrom) {
-            return 0;
-        }
-        return (double) (cpuAtMeasureEnd - cpuAtMeasureStart) / (measureTo - measureFrom);
+    /** The generator's checks on itself: its CPU share, saturation and verdicts. Read after {@link #run}. */
+    SelfCheck selfCheck() {
+        return selfCheck;
     }
 
     private void connectAll() throws InterruptedException {
         List<ChannelFuture> futures = new ArrayList<>();
         for (int i = 0; i < config.connections(); i++) {
-            Conn conn = new Conn();
+            Conn conn = new Conn(this);
             futures.add(connect(conn));
         }
         for (ChannelFuture f : futures) {
@@ -219,12 +133,7 @@ final class Engine {
     }
 
     private ChannelFuture connect(Conn conn) {
-        ChannelFuture f = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel ch) {
-                ch.pipeline().addLast(new ResponseParser(conn), conn);
-            }
-        }).connect(config.host(), config.port());
+        ChannelFuture f = connector.connect(conn);
         f.addListener(done -> {
             if (done.isSuccess()) {
                 conn.channel = f.channel();
@@ -252,7 +161,7 @@ final class Engine {
         start = System.nanoTime();
         measureFrom = start + config.warmupNanos();
         measureTo = schedule != null ? start + (long) (schedule.durationSeconds() * SECOND) : measureFrom + config.durationNanos();
-        tick = measureFrom;
+        intervals = new IntervalRecorder(config, schedule, m, warmup, start, measureFrom);
         if (schedule != null) {
             nextOffset = schedule.offsetNanos(0);
             pace();
@@ -263,7 +172,7 @@ final class Engine {
             }
         }
         loop.schedule(this::sweep, SWEEP_NANOS, TimeUnit.NANOSECONDS);
-        loop.schedule(this::second, Math.max(0, Math.min(start, tick) + SECOND - System.nanoTime()), TimeUnit.NANOSECONDS);
+        loop.schedule(this::second, Math.max(0, start + SECOND - System.nanoTime()), TimeUnit.NANOSECONDS);
         if (measureFrom > start) {
             loop.schedule(this::forgetWarmup, FORGET_NANOS, TimeUnit.NANOSECONDS);
         }
@@ -291,9 +200,7 @@ final class Engine {
     }
 
     private void startMeasuring() {
-        cpuAtMeasureStart = cpu();
-        cpuAtLastSecond = cpuAtMeasureStart;
-        lastSecondAt = System.nanoTime();
+        selfCheck.measureStarted(System.nanoTime());
     }
 
     private Job newJob(long intended) {
@@ -345,7 +252,7 @@ final class Engine {
         conn.channel.writeAndFlush(encoder.encode(job.spec, conn.channel.alloc()), conn.channel.voidPromise());
     }
 
-    private void answered(Conn conn, int status, boolean keepAlive) {
+    void answered(Conn conn, int status, boolean keepAlive) {
         Job job = conn.job;
         if (job == null) {
             return; // answer to a request already counted as a timeout
@@ -394,7 +301,7 @@ final class Engine {
         }
     }
 
-    private void lost(Conn conn, String kind) {
+    void lost(Conn conn, String kind) {
         if (conn.channel == null || !conns.remove(conn)) {
             return;
         }
@@ -406,7 +313,7 @@ final class Engine {
             conn.job = null;
         }
         if (!finished.isDone() && !(stopped() && inFlight == 0 && waiting.isEmpty())) {
-            connect(new Conn());
+            connect(new Conn(this));
         }
         maybeFinish();
     }
@@ -451,7 +358,7 @@ final class Engine {
                 live--;
                 conn.channel.close();
                 if (!stopped()) {
-                    connect(new Conn());
+                    connect(new Conn(this));
                 }
             }
         }
@@ -465,76 +372,24 @@ final class Engine {
     }
 
     /**
-     * Once a second after warm-up: close the interval, report progress, check the abort rule. The last
-     * interval is left open for {@link #maybeFinish}, so answers still arriving after the measured
-     * part's end land in it rather than in no interval at all.
+     * Once a second: the self-check's sample, then the interval, progress and abort rule, then (at the
+     * measured part's end) the closing CPU sample. The last interval is left open for {@link #maybeFinish},
+     * so answers still arriving after the measured part's end land in it rather than in no interval at all.
      */
     private void second() {
         long now = System.nanoTime();
-        checkSaturation(now);
-        boolean last = tick + SECOND >= measureTo;
-        if (now >= tick + SECOND && !last) {
-            Interval interval = closeTick(1);
-            if (config.progress() != null) {
-                config.progress().accept(new Progress(interval.startSeconds() + 1, interval, m.requests(), m.errorCount(),
-                        m.corrected.getTotalCount() == 0 ? 0 : m.corrected.getValueAtPercentile(99) / 1000.0, inFlight, waiting.size()));
-            }
-            if (config.abort() != null && config.abort().test(m.intervals())) {
-                aborted = true;
-                measureTo = Math.min(measureTo, now);
-            }
-        } else if (now < measureFrom) {
-            // the same bookkeeping on the warm-up's measurements, so that none of it runs for the first time,
-            // slowly, in the measured part
-            warmup.closeInterval(0, 1, Double.NaN);
-            if (config.progress() != null) {
-                config.progress().accept(new Progress((now - measureFrom) / (double) SECOND, null, 0, 0, 0, inFlight, waiting.size()));
-            }
+        selfCheck.second(now, measureFrom, waiting.size());
+        if (intervals.second(now, measureTo, inFlight, waiting.size())) {
+            aborted = true;
+            measureTo = Math.min(measureTo, now);
         }
-        if (now >= measureTo && cpuAtMeasureEnd < 0) {
-            cpuAtMeasureEnd = cpu();
+        if (now >= measureTo) {
+            selfCheck.measureEnded();
         }
         maybeFinish();
         if (!finished.isDone()) {
-            long nextTick = now < measureFrom ? Math.min(measureFrom, now + SECOND)
-                    : tick + SECOND < measureTo ? tick + SECOND
-                    : now < measureTo ? measureTo : now + SECOND; // wake at the end to read the CPU clock, then idle
-            loop.schedule(this::second, Math.max(0, nextTick - System.nanoTime()), TimeUnit.NANOSECONDS);
+            loop.schedule(this::second, Math.max(0, intervals.nextWake(now, measureTo) - System.nanoTime()), TimeUnit.NANOSECONDS);
         }
-    }
-
-    /**
-     * A saturated event loop reads answers late, so its connections look busy and arrivals queue for
-     * them: its own slowness would pass for the server's. Noted when, in a measured second, the loop
-     * used {@value #SATURATED} of a core or more while requests were queued.
-     */
-    private void checkSaturation(long now) {
-        long cpu = cpu();
-        if (cpuAtLastSecond >= 0 && now > measureFrom && now - lastSecondAt > 0 && saturated == null && schedule != null) {
-            double share = (double) (cpu - cpuAtLastSecond) / (now - lastSecondAt);
-            if (share >= SATURATED && !waiting.isEmpty()) {
-                saturated = String.format("at %.0f s the generator's event loop used %.0f%% of a core while %d requests waited"
-                        + " for a connection: the wait may be its own, not the server's (use a lower --rate, a longer --warmup"
-                        + " for the JIT, or run the generator on a core of its own)",
-                        (now - measureFrom) / (double) SECOND, 100 * share, waiting.size());
-            }
-        }
-        cpuAtLastSecond = cpu;
-        lastSecondAt = now;
-    }
-
-    /** Why the generator itself may have delayed requests, or null. */
-    String saturation() {
-        return saturated;
-    }
-
-    /** Closes the interval starting at {@code tick}, {@code seconds} long (1 but for the last), and moves on. */
-    private Interval closeTick(double seconds) {
-        double from = (tick - measureFrom) / (double) SECOND;
-        double planFrom = (tick - start) / (double) SECOND;
-        double target = schedule == null ? Double.NaN : schedule.expectedArrivals(planFrom, planFrom + seconds) / seconds;
-        tick += SECOND;
-        return m.closeInterval(from, seconds, target);
     }
 
     private boolean stopped() {
@@ -549,22 +404,12 @@ final class Engine {
             return;
         }
         long now = System.nanoTime();
-        if (cpuAtMeasureEnd < 0) {
-            cpuAtMeasureEnd = cpu();
-        }
-        // close the last, partial interval(s) up to the end of the measured part
-        while (tick < measureTo && now >= measureFrom) {
-            closeTick(Math.min(1, (measureTo - tick) / (double) SECOND));
-        }
+        selfCheck.measureEnded();
+        intervals.closeRest(measureTo, now); // the last, partial interval(s) up to the end of the measured part
         for (Conn conn : conns) {
             conn.channel.close();
         }
         finished.complete(null);
-    }
-
-    private long cpu() {
-        long t = threads.getThreadCpuTime(loopThreadId);
-        return t < 0 ? 0 : t;
     }
 
     long startNanos() {

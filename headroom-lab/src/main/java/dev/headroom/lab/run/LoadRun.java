@@ -150,7 +150,8 @@ public final class LoadRun {
             double achieved = measuredSeconds > 0 ? m.arrivals() / measuredSeconds : 0;
             List<String> invalid = new ArrayList<>();
             double lagP99 = m.scheduleLag.getTotalCount() == 0 ? 0 : m.scheduleLag.getValueAtPercentile(99) / 1000.0;
-            double cpu = engine.cpuFraction();
+            SelfCheck self = engine.selfCheck();
+            double cpu = self.cpuFraction(engine.measuredNanos());
             if (engine.opened() < connections) {
                 invalid.add(String.format("only %d of %d connections could be opened to %s", engine.opened(), connections, base));
             }
@@ -163,15 +164,7 @@ public final class LoadRun {
                                     + " (use more --connections, or a lower --rate)",
                             sent, planned, 100 * sent / planned, 100 * MIN_SEND_RATIO, connections));
                 }
-                if (cpu >= MAX_GENERATOR_CPU) {
-                    invalid.add(String.format("the generator's event loop used %.0f%% of a core: it may have delayed requests itself", 100 * cpu));
-                }
-                if (engine.saturation() != null) {
-                    invalid.add(engine.saturation());
-                }
-                if (lagP99 > MAX_SCHEDULE_LAG_P99_MS) {
-                    invalid.add(String.format("schedule lag p99 %.1f ms exceeds %.1f ms: the generator fell behind its own plan", lagP99, MAX_SCHEDULE_LAG_P99_MS));
-                }
+                invalid.addAll(self.invalidReasons(cpu, lagP99));
             }
             return new RunResult(base.toString(), schedule == null ? "closed" : "open", targetRate,
                     connections, measuredSeconds, warmupSeconds, m.requests(), m.arrivals(), achieved, m.errors(), m.statuses(),

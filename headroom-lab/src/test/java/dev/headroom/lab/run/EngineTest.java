@@ -72,7 +72,8 @@ class EngineTest {
                     .connections(4).timeout(Duration.ofMillis(300)).run();
             assertThat(r.requests()).isEqualTo(20);
             assertThat(r.errors()).containsEntry("timeout", 20L);
-            assertThat(Latency.at(r.corrected(), 0)).isGreaterThanOrEqualTo(300.0);
+            // at 3 significant digits 300 ms shares a 256 µs bucket with 299.776 ms, the value percentile 0 reports
+            assertThat(Latency.at(r.corrected(), 0)).isGreaterThanOrEqualTo(r.corrected().lowestEquivalentValue(300_000) / 1000.0);
         }
     }
 
