@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The load generator's engine: one Netty event loop (one core) owning every connection, the arrival
  * pacer, the histograms and the clock. Everything below runs on that one thread, so there are no locks
- * and the hot path (pace, write a pre-encoded request, decode a response, record three values) does
- * not allocate beyond Netty's own decoding.
+ * and the hot path (pace, write a pre-encoded request, parse a response with {@link ResponseParser}, record
+ * three values) does not allocate.
  *
  * <p>Open model: the pacer wakes, dispatches every arrival whose intended time has come (late wakes
  * are recorded as schedule lag, the generator's own fault), and each request goes to an idle
@@ -410,10 +410,6 @@ final class Engine {
             conn.channel.close();
         }
         finished.complete(null);
-    }
-
-    long startNanos() {
-        return start;
     }
 
     long measuredNanos() {
