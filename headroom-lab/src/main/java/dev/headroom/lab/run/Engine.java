@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * The load generator's engine: one Netty event loop (one core) owning every connection, the arrival
  * pacer, the histograms and the clock. Everything below runs on that one thread, so there are no locks
  * and the hot path (pace, write a pre-encoded request, parse a response with {@link ResponseParser}, record
- * three values) does not allocate.
+ * three values) allocates nothing of its own (the cumulation buffer of Netty's decoder base aside).
  *
  * <p>Open model: the pacer wakes, dispatches every arrival whose intended time has come (late wakes
  * are recorded as schedule lag, the generator's own fault), and each request goes to an idle
