@@ -2,6 +2,7 @@ package dev.headroom.cli;
 
 import dev.headroom.infra.Infra;
 import dev.headroom.infra.InfraBuilder;
+import dev.headroom.infra.JvmNodeSpec;
 import dev.headroom.infra.NodeKind;
 import dev.headroom.infra.PostgresNode;
 import dev.headroom.infra.Topology;
@@ -11,8 +12,12 @@ import dev.headroom.shop.cache.CacheMode;
 import dev.headroom.shop.ShopConfig;
 import dev.headroom.shop.seed.SeedSpec;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -80,8 +85,15 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--pool-size", paramLabel = "N", description = "Connections in the optimized profile's pool. Default: cores * 2 + 1 (= ${sys:headroom.formulaPool}).")
     int poolSize;
 
+    @Option(names = "--nodes", paramLabel = "N", description = "Shop nodes: 1 serves from this process; more start each "
+            + "in a JVM of its own on consecutive ports (node-1 on --port), all on the same servers. Default: ${DEFAULT-VALUE}.")
+    int nodes = 1;
+
     @Option(names = "--shutdown-grace", paramLabel = "SECONDS", description = "How long in-flight requests may finish on Ctrl-C. Default: ${DEFAULT-VALUE}.")
     int shutdownGrace = (int) ShopConfig.DEFAULT_SHUTDOWN_GRACE.toSeconds();
+
+    /** More shop JVMs than this on one machine is a typo. */
+    static final int MAX_NODES = 16;
 
     static {
         System.setProperty("headroom.formulaPool",
@@ -105,10 +117,7 @@ final class UpCommand implements Callable<Integer> {
             Flags.check("--cache", () -> shopConfig.cache(ShopConfig.checkCache(chosen, mode)));
         }
         Flags.check("--shutdown-grace", () -> shopConfig.shutdownGrace(Duration.ofSeconds(shutdownGrace)));
-        InfraBuilder infraConfig = Infra.builder().dataDir(dataDir).stopOnShutdown(false).log(line -> {
-            out.println(line);
-            out.flush();
-        });
+        InfraBuilder infraConfig = Infra.builder().dataDir(dataDir).stopOnShutdown(false).log(progress(out));
         if (pgUrl != null) {
             Flags.check("--pg-url", () -> infraConfig.postgresUrl(pgUrl));
         }
@@ -116,48 +125,99 @@ final class UpCommand implements Callable<Integer> {
             Flags.check("--redis-url", () -> infraConfig.redisUrl(redisUrl));
         }
 
+        if (nodes < 1 || nodes > MAX_NODES) {
+            throw new IllegalArgumentException("--nodes must be between 1 and " + MAX_NODES + ", was " + nodes);
+        }
         Infra infra = infraConfig.start();
-        Shop shop;
+        Shop shop = null;
+        String url;
         try {
             Topology topology = infra.topology();
             PostgresNode pg = topology.primary();
             shopConfig.database(pg.jdbcUrl(), pg.user(), pg.password()).redis(topology.redis().uri());
-            shop = Shop.start(shopConfig.build(), seedSpec, line -> {
-                out.println(line);
-                out.flush();
-            });
-            if (warm) {
-                shop.warmCaches(line -> {
-                    out.println(line);
-                    out.flush();
-                });
+            if (nodes == 1) {
+                shop = Shop.start(shopConfig.build(), seedSpec, progress(out));
+                if (warm) {
+                    shop.warmCaches(progress(out));
+                }
+                url = shop.url();
+            } else {
+                // Seeded once here, so that the nodes find the data ready instead of racing to seed it.
+                Shop.prepare(shopConfig.build(), seedSpec, progress(out));
+                url = "http://" + infra.startNodes(nodeSpecs(topology)).getFirst().address();
             }
         } catch (Exception e) {
             infra.close();
             throw e;
         }
 
+        Shop inProcess = shop;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             out.println("stopping: finishing in-flight requests (up to " + shutdownGrace + " s)");
             out.flush();
-            shop.close();
+            if (inProcess != null) {
+                inProcess.close();
+            }
             infra.close();
             out.println("stopped");
             out.flush();
             stopped.countDown();
         }, "headroom-shutdown"));
         out.printf("profile %s, pool %s, data %s%n", chosen.id(),
-                chosen == Profile.OPTIMIZED ? shop.config().poolSize() + " connections" : "none (a connection per request)",
+                chosen == Profile.OPTIMIZED ? shopConfig.build().poolSize() + " connections" : "none (a connection per request)",
                 dataDir.toAbsolutePath().normalize());
         infra.nodes().forEach(node -> out.println(node.announcement()));
-        // The shop serves from this JVM: its process is this one.
-        out.printf("%s node-1 %s pid %d%n", NodeKind.NODE.label(), shop.url().replaceFirst("^http://", ""), ProcessHandle.current().pid());
+        if (inProcess != null) {
+            // The shop serves from this JVM: its process is this one.
+            out.printf("%s node-1 %s pid %d%n", NodeKind.NODE.label(), url.replaceFirst("^http://", ""), ProcessHandle.current().pid());
+        }
         // Counted from the JVM's start, so the figure includes everything the user waited for but the build.
-        long millis = System.currentTimeMillis() - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
-        out.printf("ready %s (%d s)%n", shop.url(), Math.round(millis / 1000.0));
+        long millis = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+        out.printf("ready %s (%d s)%n", url, Math.round(millis / 1000.0));
         out.flush();
         stopped.await();
         return 0;
+    }
+
+    /**
+     * Each node runs this command again in its own JVM, as one shop on the servers this one started: the same
+     * flags, the servers as URLs, and its own port.
+     */
+    private List<JvmNodeSpec> nodeSpecs(Topology topology) {
+        PostgresNode pg = topology.primary();
+        List<String> args = new ArrayList<>(List.of("up", "--nodes", "1", "--port", "{port}", "--host", host,
+                "--pg-url", pg.jdbcUrl() + "?user=" + pg.user(), "--redis-url", topology.redis().uri(),
+                "--profile", profile, "--l1-entries", Long.toString(l1Entries), "--users", Long.toString(users),
+                "--products", Long.toString(products), "--orders", Long.toString(orders), "--seed", Long.toString(seed),
+                "--shutdown-grace", Integer.toString(shutdownGrace)));
+        if (cache != null) {
+            args.addAll(List.of("--cache", cache));
+        }
+        if (poolSize != 0) {
+            args.addAll(List.of("--pool-size", Integer.toString(poolSize)));
+        }
+        // This JVM's options (HEADROOM_JAVA_OPTS), and what the jar's manifest grants but -cp does not: Netty's epoll.
+        List<String> jvmOptions = new ArrayList<>(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        if (jvmOptions.stream().noneMatch(option -> option.startsWith("--enable-native-access"))) {
+            jvmOptions.add("--enable-native-access=ALL-UNNAMED");
+        }
+        List<JvmNodeSpec> specs = new ArrayList<>();
+        for (int i = 1; i <= nodes; i++) {
+            List<String> own = new ArrayList<>(args);
+            if (warm && i == 1) {
+                own.add("--warm"); // the cache (L2) is shared: one node warms it for all
+            }
+            specs.add(JvmNodeSpec.builder("node-" + i, Headroom.class.getName()).port(port == 0 ? 0 : port + i - 1)
+                    .jvmOptions(jvmOptions).args(own).build());
+        }
+        return specs;
+    }
+
+    private static Consumer<String> progress(PrintWriter out) {
+        return line -> {
+            out.println(line);
+            out.flush();
+        };
     }
 }
