@@ -240,7 +240,7 @@ public final class WriteBehind<K, V> implements AutoCloseable {
         private Duration poll = Duration.ofMillis(100);
 
         private Builder(String name, RedisClient client, Codec<V> codec, Function<String, K> parseKey, Sink<K, V> sink) {
-            this.name = Checks.name("write-behind", "", name);
+            this.name = Checks.name(" (it names the Redis Stream)", name);
             this.client = Objects.requireNonNull(client, "Redis client");
             this.codec = Objects.requireNonNull(codec, "codec");
             this.parseKey = Objects.requireNonNull(parseKey, "parseKey");
@@ -270,10 +270,7 @@ public final class WriteBehind<K, V> implements AutoCloseable {
          * a batch takes to apply, or a slow flusher's batch is applied twice. Default 30 s.
          */
         public Builder<K, V> claimAfter(Duration idle) {
-            if (idle == null || idle.isNegative()) {
-                throw new IllegalArgumentException("claimAfter must not be negative, was " + idle);
-            }
-            this.claimAfter = idle;
+            this.claimAfter = Checks.notNegative("claimAfter", idle);
             return this;
         }
 

@@ -96,6 +96,6 @@ class WriteBehindTest {
         assertThatThrownBy(() -> builder(info, this::upsert).batchSize(0)).hasMessage("batch size must be at least 1, was 0");
         assertThatThrownBy(() -> builder(info, this::upsert).maxBacklog(0)).hasMessage("max backlog must be at least 1, was 0");
         assertThatThrownBy(() -> WriteBehind.builder("a b", TestRedis.client(), Codec.utf8(), Long::valueOf, this::upsert))
-                .hasMessageContaining("write-behind name must be");
+                .hasMessage("name must be letters, digits, '_', '.' or '-' (it names the Redis Stream), was 'a b'");
     }
 }

@@ -379,7 +379,7 @@ public final class CacheLab {
             }
             long requests = runs.stream().mapToLong(RunResult::requests).sum();
             long errors = runs.stream().mapToLong(RunResult::errorCount).sum();
-            String breaker = cluster.nodes().getFirst().caches().products().tiered().stats().l2Breaker();
+            String breaker = cluster.nodes().getFirst().caches().products().tiered().stats().l2Breaker().name();
             CacheLabResult.Outage o = new CacheLabResult.Outage(requests, errors, all.p99(), Latency.of(down).p99(), all.max(),
                     plan.restartAt().minus(plan.killAt()).toMillis() / 1000.0, l2HitsAfter, breaker);
             progress.accept(String.format("  %,d requests, %d errors, p99 %.2f ms (%.2f ms while Redis was down), %,d L2 hits after the restart, breaker %s",
