@@ -46,8 +46,10 @@ final class Leases<K> {
         static final Lease NONE = new Lease(State.NOT_TAKEN, null);
     }
 
-    /** What waiting on another instance's lease came to: its value, or else the lease to load under. */
-    record Awaited(Object value, Lease lease) {
+    /** What claiming a key came to: a value to answer with, or else (value null) the lease to load under. */
+    record Claim(Object value, Lease lease) {
+        /** Leases are off or L2 is: load, and write L2 without a lease. */
+        static final Claim LOAD_WITHOUT_LEASE = new Claim(null, Lease.NONE);
     }
 
     /** How a write-back under a lease ended. */
@@ -91,32 +93,32 @@ final class Leases<K> {
      * waiting out {@code leaseWait} for a value that is not coming. With a ticker that does not advance,
      * the wait lasts until the value lands or the lease ends (in Redis time).
      */
-    Awaited await(K key) {
+    Claim await(K key) {
         long deadline = time.nanos() + waitNanos;
         long pause = POLL_FIRST_NANOS;
         while (time.nanos() < deadline) {
             LockSupport.parkNanos(Math.min(pause, Math.max(0, deadline - time.nanos())));
             if (Thread.interrupted()) {
                 Thread.currentThread().interrupt();
-                return new Awaited(null, Lease.HELD);
+                return new Claim(null, Lease.HELD);
             }
             pause = Math.min(2 * pause, POLL_MAX_NANOS);
             Object v = tiers.l2Fresh(key);
             if (v != null) {
-                return new Awaited(v, Lease.HELD);
+                return new Claim(v, Lease.HELD);
             }
             Lease ours = take(key);
             if (ours.state() != Lease.State.HELD_ELSEWHERE) {
                 Object landed = tiers.l2Fresh(key); // the holder's value may have landed between the two commands
                 if (landed != null) {
                     release(key, ours);
-                    return new Awaited(landed, Lease.HELD);
+                    return new Claim(landed, Lease.HELD);
                 }
                 counters.leaseTakeovers.increment();
-                return new Awaited(null, ours);
+                return new Claim(null, ours);
             }
         }
-        return new Awaited(null, Lease.HELD); // the holder is slow: load without writing L2 (the lease is not ours)
+        return new Claim(null, Lease.HELD); // the holder is slow: load without writing L2 (the lease is not ours)
     }
 
     /** Gives back a lease of ours if it still stands; nothing for any other outcome. */

@@ -12,7 +12,7 @@ import java.util.function.Function;
  *
  * <p>Single flight: the first miss on a key in this instance registers a {@link Load}; concurrent misses
  * on the key wait for its result (or, with coalescing off, load alongside without storing). The
- * registered miss then runs four steps, each a method below:
+ * registered miss then runs four steps, each a method below ({@link #registeredMiss} strings them together):
  * <ol>
  *   <li>{@link #lookUp}: L2. A fresh value answers. One past its expiry (kept for the stale grace) or one
  *       that XFetch picks for an early refresh is handed to this instance's waiters at once, and reloaded.</li>
@@ -103,14 +103,13 @@ final class ReadThrough<K, V> {
     }
 
     private Object registeredMiss(K key, Function<? super K, ? extends V> loader, Load mine) {
-        // 1. L2
         RedisTier.Hit hit = tiers.l2Hit(key);
         Found found = lookUp(hit);
         if (found == Found.FRESH) {
             keepInL1(key, hit.value(), mine);
             return hit.value();
         }
-        Object current = null;
+        Object current = null; // a value being reloaded: what this reader answers with if another instance reloads it
         if (found == Found.EXPIRED || found == Found.REFRESH_AHEAD) {
             if (found == Found.REFRESH_AHEAD) {
                 counters.earlyRefreshes.increment();
@@ -118,28 +117,58 @@ final class ReadThrough<K, V> {
             mine.complete(hit.value()); // readers waiting on this reload get the current value now
             current = hit.value();
         }
-        // 2. the lease
-        Leases.Lease lease = Leases.Lease.NONE;
-        if (leases != null && coalescing) {
-            lease = leases.take(key);
-            if (lease.state() == Leases.Lease.State.HELD_ELSEWHERE) {
-                if (current != null) {
-                    // another instance is reloading it already; (it stays out of L1: it may be expired)
-                    if (tiers.expired(hit)) {
-                        counters.staleServes.increment();
-                    }
-                    return current;
-                }
-                counters.leaseWaits.increment();
-                Leases.Awaited awaited = leases.await(key); // another instance is loading it: its value is on the way
-                if (awaited.value() != null) {
-                    keepInL1(key, awaited.value(), mine);
-                    return awaited.value();
-                }
-                lease = awaited.lease();
-            }
+        Leases.Claim claim = lease(key, hit, current, mine);
+        if (claim.value() != null) {
+            return claim.value();
         }
-        // 3. and 4. load, and store unless voided
+        return loadAndStore(key, loader, mine, claim.lease(), current);
+    }
+
+    /** Step 1: classifies what L2 holds for the key. */
+    private Found lookUp(RedisTier.Hit hit) {
+        if (hit == null || hit.value() == null) {
+            return Found.NOTHING;
+        }
+        if (tiers.expired(hit)) {
+            return Found.EXPIRED;
+        }
+        return refreshBeta > 0 && refreshNow(hit) ? Found.REFRESH_AHEAD : Found.FRESH;
+    }
+
+    /**
+     * Step 2: the key's lease, the cluster-wide single flight. Ours (or none to be had): the caller loads.
+     * Held by another instance that is loading the key: this reader waits for that value, or, when it
+     * found a value being reloaded, answers with that at once. The claim holds the answer, or the lease
+     * to load under.
+     */
+    private Leases.Claim lease(K key, RedisTier.Hit hit, Object current, Load mine) {
+        if (leases == null || !coalescing) {
+            return Leases.Claim.LOAD_WITHOUT_LEASE;
+        }
+        Leases.Lease lease = leases.take(key);
+        if (lease.state() != Leases.Lease.State.HELD_ELSEWHERE) {
+            return new Leases.Claim(null, lease);
+        }
+        if (current != null) {
+            // another instance is reloading it already; (it stays out of L1: it may be expired)
+            if (tiers.expired(hit)) {
+                counters.staleServes.increment();
+            }
+            return new Leases.Claim(current, Leases.Lease.HELD);
+        }
+        counters.leaseWaits.increment();
+        Leases.Claim awaited = leases.await(key); // another instance is loading it: its value is on the way
+        if (awaited.value() != null) {
+            keepInL1(key, awaited.value(), mine);
+        }
+        return awaited;
+    }
+
+    /**
+     * Steps 3 and 4: {@link #load} the value, then {@link #storeLoaded store} it unless an invalidation
+     * voided this miss meanwhile. A load that fails while reloading {@code current} answers with it.
+     */
+    private Object loadAndStore(K key, Function<? super K, ? extends V> loader, Load mine, Leases.Lease lease, Object current) {
         counters.loads.increment();
         long started = time.nanos();
         V loaded;
@@ -162,17 +191,6 @@ final class ReadThrough<K, V> {
             undoIfVoided(key, mine);
         }
         return value;
-    }
-
-    /** Step 1: classifies what L2 holds for the key. */
-    private Found lookUp(RedisTier.Hit hit) {
-        if (hit == null || hit.value() == null) {
-            return Found.NOTHING;
-        }
-        if (tiers.expired(hit)) {
-            return Found.EXPIRED;
-        }
-        return refreshBeta > 0 && refreshNow(hit) ? Found.REFRESH_AHEAD : Found.FRESH;
     }
 
     /**
