@@ -18,7 +18,7 @@ done
 HEADROOM_JDK_NEED=build . "$root/scripts/find-jdk.sh"
 jar="$root/headroom-benchmarks/target/benchmarks.jar"
 if [ ! -f "$jar" ]; then
-  (cd "$root" && ./mvnw -q -B install -DskipTests -pl headroom-benchmarks -am)
+  (cd "$root" && ./mvnw -q -B package -DskipTests -pl headroom-benchmarks -am) # package, not install: ~/.m2 is shared
 fi
 out=$(mktemp -d)
 score() { # benchmark name -> ns/op

@@ -18,6 +18,10 @@ import java.util.function.ToDoubleFunction;
  * {@code headroom_cache_invalidation_gaps_total}, {@code headroom_cache_l1_flushes_total},
  * {@code headroom_cache_lease_waits_total}, {@code headroom_cache_leases_lost_total}, gauges
  * {@code headroom_cache_invalidation_lag_max_ms} and {@code headroom_cache_l2_breaker_open} (1 when open).
+ *
+ * <p>The only class of the library that uses Micrometer, which headroom-cache declares {@code optional}:
+ * an application that never calls {@link #bind} needs no Micrometer on its class path, and the cache's
+ * other classes never load it.
  */
 public final class CacheMetrics {
     private CacheMetrics() {
@@ -39,7 +43,7 @@ public final class CacheMetrics {
         counter(registry, "headroom.cache.leases.lost", tags, cache, s -> s.leasesLost());
         counter(registry, "headroom.cache.leases.takeovers", tags, cache, s -> s.leaseTakeovers());
         Gauge.builder("headroom.cache.invalidation.lag.max.ms", cache, c -> c.stats().invalidationLagMaxMs()).tags(tags).register(registry);
-        Gauge.builder("headroom.cache.l2.breaker.open", cache, c -> "OPEN".equals(c.stats().l2Breaker()) ? 1 : 0).tags(tags).register(registry);
+        Gauge.builder("headroom.cache.l2.breaker.open", cache, c -> c.stats().l2Breaker() == CacheStats.BreakerState.OPEN ? 1 : 0).tags(tags).register(registry);
     }
 
     private static void counter(MeterRegistry registry, String name, Tags tags, TieredCache<?, ?> cache,

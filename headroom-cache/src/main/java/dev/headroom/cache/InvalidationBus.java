@@ -12,8 +12,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
@@ -30,7 +28,10 @@ import java.util.function.Function;
  * running cluster flushes its young L1 once per peer, in its first heartbeat period.
  *
  * <p>Messages: {@code ID SEQ KIND SENT_MILLIS [KEY]}, KIND {@code k} (one key), {@code a} (all keys) or
- * {@code h} (heartbeat, no new invalidation).
+ * {@code h} (heartbeat, no new invalidation). SENT_MILLIS is the cache's {@link Time#epochMillis()}.
+ *
+ * <p>Threads: the heartbeat runs on the Redis client's own event executors (its {@code ClientResources},
+ * which the caller owns), and messages arrive on its event loop; the bus starts no thread. Thread-safe.
  */
 final class InvalidationBus<K> implements AutoCloseable {
     /** What the bus does to this instance's L1. */
@@ -53,14 +54,13 @@ final class InvalidationBus<K> implements AutoCloseable {
     private final ConcurrentHashMap<String, Long> lastSeen = new ConcurrentHashMap<>();
     private final AtomicBoolean dropNext = new AtomicBoolean();
     private volatile boolean disconnected;
+    private final Counters counters;
+    private final Time time;
 
-    final LongAdder sent = new LongAdder();
-    final LongAdder received = new LongAdder();
-    final LongAdder gaps = new LongAdder();
-    final LongAdder flushes = new LongAdder();
-    final AtomicLong maxLagMillis = new AtomicLong();
-
-    InvalidationBus(RedisClient client, String cacheName, Function<String, K> parseKey, Target<K> target, long heartbeatNanos) {
+    InvalidationBus(RedisClient client, String cacheName, Function<String, K> parseKey, Target<K> target, long heartbeatNanos,
+                    Counters counters, Time time) {
+        this.counters = counters;
+        this.time = time;
         this.channel = "headroom-cache:" + cacheName + ":invalidations";
         this.parseKey = parseKey;
         this.target = target;
@@ -114,7 +114,7 @@ final class InvalidationBus<K> implements AutoCloseable {
      * queue. The lock covers building and enqueueing one asynchronous command, not a round trip.
      */
     private void publish(String kind, String key) {
-        sent.increment();
+        counters.invalidationsSent.increment();
         sending.lock();
         try {
             long n = ++seq; // numbered even if the send fails: receivers then see the gap
@@ -136,7 +136,7 @@ final class InvalidationBus<K> implements AutoCloseable {
     }
 
     private void send(long n, String kind, String key) {
-        String message = id + ' ' + n + ' ' + kind + ' ' + System.currentTimeMillis() + (key.isEmpty() ? "" : " " + key);
+        String message = id + ' ' + n + ' ' + kind + ' ' + time.epochMillis() + (key.isEmpty() ? "" : " " + key);
         publisher.async().publish(channel, message); // fire and forget: a lost send is a gap, handled above
     }
 
@@ -160,7 +160,7 @@ final class InvalidationBus<K> implements AutoCloseable {
         // only its very first number (0 for a heartbeat, 1 for an invalidation) proves it did not.
         long known = last != null ? last : 0;
         if (n > (heartbeat ? known : known + 1)) {
-            gaps.increment();
+            counters.invalidationGaps.increment();
             flush();
         }
         if (last == null || n > last) {
@@ -169,8 +169,8 @@ final class InvalidationBus<K> implements AutoCloseable {
         if (kind.equals("h")) {
             return;
         }
-        received.increment();
-        maxLagMillis.accumulateAndGet(Math.max(0, System.currentTimeMillis() - sentAt), Math::max);
+        counters.invalidationsReceived.increment();
+        counters.invalidationLagMaxMs.accumulateAndGet(Math.max(0, time.epochMillis() - sentAt), Math::max);
         if (kind.equals("a")) {
             flush();
         } else if (kind.equals("k") && parts.length == 5) {
@@ -186,7 +186,7 @@ final class InvalidationBus<K> implements AutoCloseable {
     }
 
     private void flush() {
-        flushes.increment();
+        counters.l1Flushes.increment();
         target.flushLocally();
     }
 

@@ -5,10 +5,12 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Executor;
 
 /**
  * The in-process tier: Caffeine (W-TinyLFU admission and eviction) normally, or a plain LRU for
- * comparing the two on the same workload. Values only; the caller keeps "absent" elsewhere.
+ * comparing the two on the same workload. Values only; the caller keeps "absent" elsewhere. Both read
+ * time from the cache's {@link Time}. Thread-safe.
  */
 sealed interface LocalTier<K> permits LocalTier.OfCaffeine, LocalTier.Lru {
     Object getIfPresent(K key);
@@ -22,16 +24,18 @@ sealed interface LocalTier<K> permits LocalTier.OfCaffeine, LocalTier.Lru {
     /** Reads answered here; -1 when not counted. */
     long hits();
 
-    static <K> LocalTier<K> caffeine(long maxEntries, Duration ttl, boolean recordStats) {
-        Caffeine<Object, Object> caffeine = Caffeine.newBuilder().maximumSize(maxEntries).expireAfterWrite(ttl);
+    /** Caffeine reading the cache's time, its upkeep (buffer drains, eviction) run by {@code executor}. */
+    static <K> LocalTier<K> caffeine(long maxEntries, Duration ttl, boolean recordStats, Time time, Executor executor) {
+        Caffeine<Object, Object> caffeine = Caffeine.newBuilder().maximumSize(maxEntries).expireAfterWrite(ttl)
+                .ticker(time.forCaffeine()).executor(executor);
         if (recordStats) {
             caffeine.recordStats();
         }
         return new OfCaffeine<>(caffeine.build(), recordStats);
     }
 
-    static <K> LocalTier<K> lru(long maxEntries, Duration ttl) {
-        return new Lru<>((int) Math.min(maxEntries, Integer.MAX_VALUE), ttl.toNanos());
+    static <K> LocalTier<K> lru(long maxEntries, Duration ttl, Time time) {
+        return new Lru<>((int) Math.min(maxEntries, Integer.MAX_VALUE), ttl.toNanos(), time);
     }
 
     record OfCaffeine<K>(Cache<K, Object> cache, boolean recordStats) implements LocalTier<K> {
@@ -70,11 +74,13 @@ sealed interface LocalTier<K> permits LocalTier.OfCaffeine, LocalTier.Lru {
         }
 
         private final long ttlNanos;
+        private final Time time;
         private final LinkedHashMap<K, Timed> map;
         private long hits;
 
-        Lru(int maxEntries, long ttlNanos) {
+        Lru(int maxEntries, long ttlNanos, Time time) {
             this.ttlNanos = ttlNanos;
+            this.time = time;
             this.map = new LinkedHashMap<>(16, 0.75f, true) {
                 @Override
                 protected boolean removeEldestEntry(Map.Entry<K, Timed> eldest) {
@@ -89,7 +95,7 @@ sealed interface LocalTier<K> permits LocalTier.OfCaffeine, LocalTier.Lru {
             if (e == null) {
                 return null;
             }
-            if (System.nanoTime() - e.expiresAt >= 0) {
+            if (time.nanos() - e.expiresAt >= 0) {
                 map.remove(key);
                 return null;
             }
@@ -99,7 +105,7 @@ sealed interface LocalTier<K> permits LocalTier.OfCaffeine, LocalTier.Lru {
 
         @Override
         public synchronized void put(K key, Object value) {
-            map.put(key, new Timed(value, System.nanoTime() + ttlNanos));
+            map.put(key, new Timed(value, time.nanos() + ttlNanos));
         }
 
         @Override

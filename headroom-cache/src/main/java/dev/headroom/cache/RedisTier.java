@@ -23,9 +23,11 @@ import java.util.concurrent.TimeoutException;
  * The L2 tier: one Redis connection of the cache's own, keys under {@code NAME:}. A stored value
  * starts with a tag byte, so "known to be absent" (negative caching) survives the trip through Redis.
  * Every command waits at most the tier's timeout; a failure is an {@link L2Failure} for the cache to
- * count and route around, never a failed read. A circuit breaker (Resilience4j) stops asking a Redis
- * that keeps failing: while it is open, commands fail at once instead of each costing the timeout, and
- * a few trial commands after {@link #OPEN_FOR} find out whether Redis is back.
+ * count and route around, never a failed read. A circuit breaker (Resilience4j, configured by the
+ * builder's {@code l2Breaker}) stops asking a Redis that keeps failing: while it is open, commands fail
+ * at once instead of each costing the timeout, and a few trial commands after its wait in the open
+ * state find out whether Redis is back. The breaker reads the cache's {@link Time}; command timeouts
+ * are real time (a fake ticker cannot make Redis answer sooner). Thread-safe.
  */
 final class RedisTier<V> implements AutoCloseable {
     private static final byte VALUE = 'v';
@@ -42,30 +44,39 @@ final class RedisTier<V> implements AutoCloseable {
     /** How long a value stays in Redis after its (logical) expiry, to be served stale while it reloads. */
     private final long staleGraceNanos;
     private final CircuitBreaker breaker;
-    static final java.time.Duration OPEN_FOR = java.time.Duration.ofSeconds(2);
+    private final Time time;
 
-    RedisTier(RedisClient client, String name, Codec<V> codec, long timeoutNanos, long staleGraceNanos) {
+    /**
+     * @param breakerConfig the builder's; the cache adds what it must decide itself: the breaker counts
+     *                      {@link L2Failure}s (the only failure a command reports) and reads {@code time}
+     */
+    RedisTier(RedisClient client, String name, Codec<V> codec, long timeoutNanos, long staleGraceNanos,
+              CircuitBreakerConfig breakerConfig, Time time) {
         this.staleGraceNanos = staleGraceNanos;
+        this.time = time;
         this.connection = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
         this.redis = connection.async();
         this.prefix = name + ":";
         this.leasePrefix = "lease:" + name + ":";
         this.codec = codec;
         this.timeoutNanos = timeoutNanos;
-        this.breaker = CircuitBreaker.of("headroom-cache-" + name, CircuitBreakerConfig.custom()
-                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-                .slidingWindowSize(20)
-                .minimumNumberOfCalls(10)
-                .failureRateThreshold(50)
-                .waitDurationInOpenState(OPEN_FOR)
-                .permittedNumberOfCallsInHalfOpenState(3)
+        this.breaker = CircuitBreaker.of("headroom-cache-" + name, CircuitBreakerConfig.from(breakerConfig)
                 .recordExceptions(L2Failure.class)
+                .clock(time.clock())
                 .build());
     }
 
-    /** CLOSED (asking Redis), OPEN (not asking) or HALF_OPEN (trying again). */
-    String breakerState() {
-        return breaker.getState().name();
+    /**
+     * The breaker's state as the cache reports it: whether Redis is asked. Resilience4j's manual states
+     * (which nothing in the cache enters) map to what they do: FORCED_OPEN asks nothing, DISABLED and
+     * METRICS_ONLY ask always.
+     */
+    CacheStats.BreakerState breakerState() {
+        return switch (breaker.getState()) {
+            case CLOSED, DISABLED, METRICS_ONLY -> CacheStats.BreakerState.CLOSED;
+            case OPEN, FORCED_OPEN -> CacheStats.BreakerState.OPEN;
+            case HALF_OPEN -> CacheStats.BreakerState.HALF_OPEN;
+        };
     }
 
     /** Thrown when Redis did not answer in time or answered with an error. */
@@ -131,13 +142,14 @@ final class RedisTier<V> implements AutoCloseable {
         if (!breaker.tryAcquirePermission()) {
             throw new L2Failure("warming not started: the circuit breaker is open", null);
         }
-        long start = System.nanoTime();
+        long start = time.nanos();
+        long budgetStart = System.nanoTime(); // a bound on blocking, so real time (not the ticker)
         java.util.List<RedisFuture<String>> sets = new java.util.ArrayList<>(values.size());
         values.forEach((key, value) -> {
             long ttl = ttlNanos.getAsLong();
             sets.add(redis.set(key, encode(value, ttl, 0), SetArgs.Builder.nx().px(millis(kept(value, ttl)))));
         });
-        long deadline = start + Math.max(timeoutNanos, TimeUnit.SECONDS.toNanos(5));
+        long deadline = budgetStart + Math.max(timeoutNanos, TimeUnit.SECONDS.toNanos(5));
         int stored = 0;
         try {
             for (RedisFuture<String> set : sets) {
@@ -151,7 +163,7 @@ final class RedisTier<V> implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw failed(new L2Failure("warming interrupted", e), start);
         }
-        breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        breaker.onSuccess(time.nanos() - start, TimeUnit.NANOSECONDS);
         return stored;
     }
 
@@ -206,7 +218,7 @@ final class RedisTier<V> implements AutoCloseable {
         }
         byte[] payload = codec.encode((V) value);
         ByteBuffer bytes = ByteBuffer.allocate(HEADER + payload.length);
-        bytes.put(VALUE).putLong(System.currentTimeMillis() + millis(ttlNanos)).putInt((int) Math.min(Integer.MAX_VALUE, loadMillis));
+        bytes.put(VALUE).putLong(time.epochMillis() + millis(ttlNanos)).putInt((int) Math.min(Integer.MAX_VALUE, loadMillis));
         bytes.put(payload);
         return bytes.array();
     }
@@ -248,12 +260,12 @@ final class RedisTier<V> implements AutoCloseable {
         if (!breaker.tryAcquirePermission()) {
             throw new L2Failure(name + " not sent: the circuit breaker is open", null);
         }
-        long start = System.nanoTime();
+        long start = time.nanos();
         RedisFuture<T> future = null;
         try {
             future = command.get();
             T result = future.get(timeoutNanos, TimeUnit.NANOSECONDS);
-            breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            breaker.onSuccess(time.nanos() - start, TimeUnit.NANOSECONDS);
             return result;
         } catch (TimeoutException e) {
             future.cancel(false);
@@ -269,7 +281,7 @@ final class RedisTier<V> implements AutoCloseable {
     }
 
     private L2Failure failed(L2Failure failure, long start) {
-        breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, failure);
+        breaker.onError(time.nanos() - start, TimeUnit.NANOSECONDS, failure);
         return failure;
     }
 

@@ -6,9 +6,9 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * A time to live with jitter: each entry lives {@code base × (1 ± jitter)}, uniformly. Without jitter,
  * entries written together (a warm-up, a bulk load) expire together, and their reloads arrive at the
- * database as one burst.
+ * database as one burst. Built from values the cache's builder has checked (a positive TTL, jitter
+ * in [0, 1)). Immutable; {@link #nextNanos} draws from {@link ThreadLocalRandom}, so it is thread-safe.
  */
-/** Built from values the cache's builder has checked (a positive TTL, jitter in [0, 1)). */
 record Ttl(long baseNanos, double jitter) {
 
     static Ttl of(Duration base, double jitter) {

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -43,8 +44,22 @@ import java.util.function.Function;
  *       caller writes through instead. The count is this instance's view; entries another instance
  *       claimed are not subtracted until they are applied here.</li>
  * </ul>
+ *
+ * <p>Threads: one flusher thread per instance, made by the builder's {@linkplain Builder#threadFactory
+ * thread factory} and running until {@link #close()}. Time: none is read here; how long the flusher
+ * waits is Redis's ({@code XREADGROUP BLOCK}, {@code XAUTOCLAIM} idle times), so there is no ticker.
+ * Thread-safe: {@link #write} may be called from any thread.
  */
 public final class WriteBehind<K, V> implements AutoCloseable {
+    /** {@link Builder#batchSize}: 500 entries. */
+    public static final int DEFAULT_BATCH_SIZE = 500;
+    /** {@link Builder#maxBacklog}: 100,000 writes. */
+    public static final long DEFAULT_MAX_BACKLOG = 100_000;
+    /** {@link Builder#claimAfter}: 30 s. */
+    public static final Duration DEFAULT_CLAIM_AFTER = Duration.ofSeconds(30);
+    /** {@link Builder#poll}: 100 ms. */
+    public static final Duration DEFAULT_POLL = Duration.ofMillis(100);
+
     /** Applies one batch to the system of record, e.g. one multi-row upsert. Must be idempotent. */
     @FunctionalInterface
     public interface Sink<K, V> {
@@ -94,7 +109,14 @@ public final class WriteBehind<K, V> implements AutoCloseable {
         } catch (RedisBusyException e) {
             // the group exists: another instance, or an earlier run, created it
         }
-        this.flusher = Thread.ofPlatform().daemon().name("write-behind-" + b.name).start(this::flushLoop);
+        ThreadFactory threads = b.threadFactory != null ? b.threadFactory : Thread.ofPlatform().daemon().name("write-behind-" + b.name).factory();
+        this.flusher = threads.newThread(this::flushLoop);
+        if (flusher == null) {
+            writer.close();
+            reader.close();
+            throw new IllegalStateException("threadFactory returned no thread for write-behind '" + b.name + "'");
+        }
+        flusher.start();
     }
 
     public static <K, V> Builder<K, V> builder(String name, RedisClient client, Codec<V> codec, Function<String, K> parseKey,
@@ -227,59 +249,60 @@ public final class WriteBehind<K, V> implements AutoCloseable {
         }
     }
 
-    /** Configuration, checked by {@link #build()}. */
+    /** Configuration: each setter checks its value and names its property in the message. Not thread-safe. */
     public static final class Builder<K, V> {
         private final String name;
         private final RedisClient client;
         private final Codec<V> codec;
         private final Function<String, K> parseKey;
         private final Sink<K, V> sink;
-        private int batchSize = 500;
-        private long maxBacklog = 100_000;
-        private Duration claimAfter = Duration.ofSeconds(30);
-        private Duration poll = Duration.ofMillis(100);
+        private int batchSize = DEFAULT_BATCH_SIZE;
+        private long maxBacklog = DEFAULT_MAX_BACKLOG;
+        private Duration claimAfter = DEFAULT_CLAIM_AFTER;
+        private Duration poll = DEFAULT_POLL;
+        private ThreadFactory threadFactory;
 
         private Builder(String name, RedisClient client, Codec<V> codec, Function<String, K> parseKey, Sink<K, V> sink) {
-            this.name = Checks.name("write-behind", "", name);
-            this.client = Objects.requireNonNull(client, "Redis client");
-            this.codec = Objects.requireNonNull(codec, "codec");
-            this.parseKey = Objects.requireNonNull(parseKey, "parseKey");
-            this.sink = Objects.requireNonNull(sink, "sink");
+            this.name = Checks.name(" (it names the Redis Stream)", name);
+            this.client = Checks.notNull("client", client);
+            this.codec = Checks.notNull("codec", codec);
+            this.parseKey = Checks.notNull("parseKey", parseKey);
+            this.sink = Checks.notNull("sink", sink);
         }
 
-        /** Entries per batch handed to the sink. Default 500. */
+        /** Entries per batch handed to the sink. Default {@link #DEFAULT_BATCH_SIZE}. */
         public Builder<K, V> batchSize(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("batch size must be at least 1, was " + n);
-            }
-            this.batchSize = n;
+            this.batchSize = (int) Checks.atLeast("batchSize", 1, n);
             return this;
         }
 
-        /** Writes of this instance that may wait before {@link #write} refuses more. Default 100,000. */
+        /** Writes of this instance that may wait before {@link #write} refuses more. Default {@link #DEFAULT_MAX_BACKLOG}. */
         public Builder<K, V> maxBacklog(long n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("max backlog must be at least 1, was " + n);
-            }
-            this.maxBacklog = n;
+            this.maxBacklog = Checks.atLeast("maxBacklog", 1, n);
             return this;
         }
 
         /**
          * How long an entry must stay unacknowledged before another flusher takes it over: longer than
-         * a batch takes to apply, or a slow flusher's batch is applied twice. Default 30 s.
+         * a batch takes to apply, or a slow flusher's batch is applied twice. Default {@link #DEFAULT_CLAIM_AFTER}.
          */
         public Builder<K, V> claimAfter(Duration idle) {
-            if (idle == null || idle.isNegative()) {
-                throw new IllegalArgumentException("claimAfter must not be negative, was " + idle);
-            }
-            this.claimAfter = idle;
+            this.claimAfter = Checks.notNegative("claimAfter", idle);
             return this;
         }
 
-        /** How long the flusher waits for new entries per read. Default 100 ms. */
+        /** How long the flusher waits for new entries per read. Default {@link #DEFAULT_POLL}. */
         public Builder<K, V> poll(Duration every) {
             this.poll = Checks.positive("poll", every);
+            return this;
+        }
+
+        /**
+         * Makes the flusher's thread (one, running until {@code close()}: not a pooled executor's). Default: a
+         * daemon platform thread named {@code write-behind-NAME}.
+         */
+        public Builder<K, V> threadFactory(ThreadFactory factory) {
+            this.threadFactory = Checks.notNull("threadFactory", factory);
             return this;
         }
 

@@ -74,7 +74,7 @@ class NearExpiryTest {
 
     /** L2 entries live 300 ms, then 10 s more as stale; with an L1 whose TTL (10 min) outlives both. */
     private static TieredCache<Long, String> staleServing(String name, boolean withL1) {
-        TieredCache.Builder<Long, String> b = TieredCache.<Long, String>builder(name, Codec.utf8())
+        TieredCacheBuilder<Long, String> b = TieredCache.<Long, String>builder(name, Codec.utf8())
                 .l2(TestRedis.client(), Duration.ofMillis(300)).ttlJitter(0).serveStale(Duration.ofSeconds(10));
         if (withL1) {
             b.l1(100, Duration.ofMinutes(10)).invalidations(Long::valueOf);
@@ -139,7 +139,7 @@ class NearExpiryTest {
     void refreshAheadNeedsL2() {
         assertThatThrownBy(() -> TieredCache.<Long, String>builder("x", Codec.utf8()).l1(1, Duration.ofSeconds(1))
                 .refreshAhead(1).build()).hasMessageContaining("refreshAhead(...) refreshes L2 entries");
-        assertThatThrownBy(() -> TieredCache.builder("x", Codec.utf8()).refreshAhead(0)).hasMessageContaining("beta must be in (0, 100]");
+        assertThatThrownBy(() -> TieredCache.builder("x", Codec.utf8()).refreshAhead(0)).hasMessage("refreshAhead must be in (0, 100], was 0.0");
         assertThatThrownBy(() -> TieredCache.<Long, String>builder("x", Codec.utf8()).l1(1, Duration.ofSeconds(1))
                 .serveStale(Duration.ofSeconds(1)).build()).hasMessageContaining("serveStale(...) keeps L2 entries past expiry");
     }

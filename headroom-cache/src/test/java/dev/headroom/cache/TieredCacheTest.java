@@ -34,11 +34,11 @@ class TieredCacheTest {
         opened.forEach(TieredCache::close);
     }
 
-    private TieredCache.Builder<Long, String> builder() {
+    private TieredCacheBuilder<Long, String> builder() {
         return TieredCache.<Long, String>builder(name, Codec.utf8());
     }
 
-    private TieredCache<Long, String> open(TieredCache.Builder<Long, String> b) {
+    private TieredCache<Long, String> open(TieredCacheBuilder<Long, String> b) {
         TieredCache<Long, String> c = b.build();
         opened.add(c);
         return c;
@@ -291,17 +291,17 @@ class TieredCacheTest {
         }
         assertThat(peak).hasValue(4);
         assertThat(cache.stats().loadsQueued()).isPositive();
-        assertThatThrownBy(() -> builder().maxConcurrentLoads(0)).hasMessage("max concurrent loads must be at least 1, was 0");
+        assertThatThrownBy(() -> builder().maxConcurrentLoads(0)).hasMessage("maxConcurrentLoads must be at least 1, was 0");
     }
 
     @Test
     void badConfigurationSaysWhatToChange() {
-        assertThatThrownBy(() -> TieredCache.builder("a b", Codec.utf8())).hasMessageContaining("cache name must be");
+        assertThatThrownBy(() -> TieredCache.builder("a b", Codec.utf8())).hasMessage("name must be letters, digits, '_', '.' or '-' (it prefixes Redis keys), was 'a b'");
         assertThatThrownBy(() -> TieredCache.builder("x", Codec.utf8()).build()).hasMessage("cache 'x' has no tier: call l1(...), l2(...) or both");
-        assertThatThrownBy(() -> TieredCache.builder("x", Codec.utf8()).l1(0, Duration.ofSeconds(1))).hasMessage("L1 size must be at least 1 entry, was 0");
-        assertThatThrownBy(() -> TieredCache.builder("x", Codec.utf8()).l1(1, Duration.ZERO)).hasMessage("L1 TTL must be positive, was PT0S");
-        assertThatThrownBy(() -> TieredCache.builder("x", Codec.utf8()).ttlJitter(1)).hasMessage("TTL jitter must be at least 0 and below 1, was 1.0");
-        assertThatThrownBy(() -> TieredCache.builder("x", Codec.utf8()).negativeTtl(Duration.ofSeconds(-1))).hasMessageContaining("negative TTL must be positive");
+        assertThatThrownBy(() -> TieredCache.builder("x", Codec.utf8()).l1(0, Duration.ofSeconds(1))).hasMessage("l1MaxEntries must be at least 1, was 0");
+        assertThatThrownBy(() -> TieredCache.builder("x", Codec.utf8()).l1(1, Duration.ZERO)).hasMessage("l1Ttl must be positive, was 0 ms");
+        assertThatThrownBy(() -> TieredCache.builder("x", Codec.utf8()).ttlJitter(1)).hasMessage("ttlJitter must be at least 0 and below 1, was 1.0");
+        assertThatThrownBy(() -> TieredCache.builder("x", Codec.utf8()).negativeTtl(Duration.ofSeconds(-1))).hasMessage("negativeTtl must be positive, was -1000 ms");
         assertThatThrownBy(() -> bothTiers().put(1L, null)).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> TieredCache.<Long, String>builder("x", Codec.utf8()).l1(1, Duration.ofSeconds(1))
                 .l2(TestRedis.client(), Duration.ofSeconds(1)).build()).hasMessageStartingWith("cache 'x' has L1 and L2: call invalidations(parseKey)");

@@ -93,9 +93,33 @@ class WriteBehindTest {
 
     @Test
     void badConfigurationSaysWhatToChange(TestInfo info) {
-        assertThatThrownBy(() -> builder(info, this::upsert).batchSize(0)).hasMessage("batch size must be at least 1, was 0");
-        assertThatThrownBy(() -> builder(info, this::upsert).maxBacklog(0)).hasMessage("max backlog must be at least 1, was 0");
+        assertThatThrownBy(() -> builder(info, this::upsert).batchSize(0)).hasMessage("batchSize must be at least 1, was 0");
+        assertThatThrownBy(() -> builder(info, this::upsert).maxBacklog(0)).hasMessage("maxBacklog must be at least 1, was 0");
         assertThatThrownBy(() -> WriteBehind.builder("a b", TestRedis.client(), Codec.utf8(), Long::valueOf, this::upsert))
-                .hasMessageContaining("write-behind name must be");
+                .hasMessage("name must be letters, digits, '_', '.' or '-' (it names the Redis Stream), was 'a b'");
+        assertThatThrownBy(() -> builder(info, this::upsert).claimAfter(Duration.ofMillis(-1))).hasMessage("claimAfter must not be negative, was -1 ms");
+        assertThatThrownBy(() -> builder(info, this::upsert).poll(Duration.ZERO)).hasMessage("poll must be positive, was 0 ms");
+        assertThatThrownBy(() -> builder(info, this::upsert).threadFactory(null)).hasMessage("threadFactory must not be null");
+    }
+
+    @Test
+    void theFlusherRunsOnAThreadOfTheGivenFactory(TestInfo info) {
+        List<Thread> made = new CopyOnWriteArrayList<>();
+        List<Thread> ranOn = new CopyOnWriteArrayList<>();
+        java.util.concurrent.ThreadFactory factory = task -> {
+            Thread t = Thread.ofPlatform().daemon().name("test-flusher").unstarted(task);
+            made.add(t);
+            return t;
+        };
+        try (WriteBehind<Long, String> wb = builder(info, batch -> {
+            ranOn.add(Thread.currentThread());
+            upsert(batch);
+        }).threadFactory(factory).build()) {
+            wb.write(1L, "a");
+            eventually(() -> wb.backlog() == 0);
+        }
+        assertThat(made).hasSize(1);
+        assertThat(ranOn).isNotEmpty().allMatch(t -> t == made.getFirst());
+        assertThat(database).containsEntry(1L, "a");
     }
 }

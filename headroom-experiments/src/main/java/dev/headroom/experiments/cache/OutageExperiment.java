@@ -72,7 +72,7 @@ final class OutageExperiment {
             }
             long requests = runs.stream().mapToLong(RunResult::requests).sum();
             long errors = runs.stream().mapToLong(RunResult::errorCount).sum();
-            String breaker = cluster.first().caches().products().tiered().stats().l2Breaker();
+            String breaker = cluster.first().caches().products().tiered().stats().l2Breaker().name();
             CacheLabResult.Outage outage = new CacheLabResult.Outage(requests, errors, all.p99(), Latency.of(down).p99(), all.max(),
                     restartAt.minus(killAt).toMillis() / 1000.0, l2HitsAfter, breaker);
             rig.progress().indented().line(String.format("%,d requests, %d errors, p99 %.2f ms (%.2f ms while Redis was down), %,d L2 hits after the restart, breaker %s",

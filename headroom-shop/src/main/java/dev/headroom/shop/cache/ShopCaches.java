@@ -3,6 +3,7 @@ package dev.headroom.shop.cache;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headroom.cache.CacheMetrics;
 import dev.headroom.cache.TieredCache;
+import dev.headroom.cache.TieredCacheBuilder;
 import dev.headroom.shop.db.Sql;
 import dev.headroom.shop.http.Page;
 import dev.headroom.shop.orders.OrderView;
@@ -65,7 +66,7 @@ public final class ShopCaches implements AutoCloseable {
 
     private static <V> EntityCache<V> entity(String name, Class<V> type, CacheMode mode, long l1Entries, int maxLoads,
                                              RedisClient redis, ObjectMapper json, MeterRegistry registry) {
-        TieredCache.Builder<Long, V> b = TieredCache.<Long, V>builder(name, new JsonCodec<>(json, type))
+        TieredCacheBuilder<Long, V> b = TieredCache.<Long, V>builder(name, new JsonCodec<>(json, type))
                 .negativeTtl(NEGATIVE_TTL)
                 .maxConcurrentLoads(maxLoads)
                 .recordStats();
