@@ -1,5 +1,7 @@
 package dev.headroom.cache;
 
+import dev.headroom.testkit.Await;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -152,7 +154,7 @@ class ConventionsTest {
             for (int i = 0; i < threads; i++) {
                 sleepers.add(pool.submit(() -> {
                     busy.countDown();
-                    Waits.await(release);             // what a timer sleeping on the common pool does to it
+                    Await.await(release);             // what a timer sleeping on the common pool does to it
                 }));
             }
             assertThat(busy.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();

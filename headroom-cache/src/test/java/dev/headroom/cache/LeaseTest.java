@@ -1,8 +1,8 @@
 package dev.headroom.cache;
 
-import static dev.headroom.cache.Waits.await;
-import static dev.headroom.cache.Waits.eventually;
-import static dev.headroom.cache.Waits.sleep;
+import static dev.headroom.testkit.Await.await;
+import static dev.headroom.testkit.Await.eventually;
+import static dev.headroom.testkit.Await.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

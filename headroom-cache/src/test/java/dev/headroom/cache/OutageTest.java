@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.headroom.infra.Infra;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,8 +21,7 @@ class OutageTest {
 
     @Test
     void redisDyingUnderLoadFailsNoRead() throws Exception {
-        try (Infra own = Infra.builder().dataDir(Files.createTempDirectory("headroom-cache-outage"))
-                .postgresPort(0).redisPort(0).durable(false).stopOnShutdown(false).start()) {
+        try (Infra own = Infra.builder().temporaryDataDir().postgresPrimaries(0).redisPort(0).durable(false).stopOnShutdown(false).start()) {
             RedisClient client = RedisClient.create(own.topology().redis().uri());
             try (TieredCache<Long, String> cache = TieredCache.<Long, String>builder("outage", Codec.utf8())
                     .l1(200, Duration.ofMinutes(1))              // small: most reads miss L1 and need L2 or the loader

@@ -1,14 +1,10 @@
 package dev.headroom.cache;
 
-import dev.headroom.infra.Infra;
+import dev.headroom.testkit.TestServers;
 import io.lettuce.core.RedisClient;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 
-/** One embedded Redis (with its PostgreSQL, as the infra starts both) per test JVM, and a client for it. */
+/** A client for the test JVM's one embedded Redis ({@link TestServers#redis()}: no PostgreSQL is started). */
 final class TestRedis {
-    private static Infra infra;
     private static RedisClient client;
 
     private TestRedis() {
@@ -16,17 +12,8 @@ final class TestRedis {
 
     static synchronized RedisClient client() {
         if (client == null) {
-            try {
-                infra = Infra.builder().dataDir(Files.createTempDirectory("headroom-cache-test"))
-                        .postgresPort(0).redisPort(0).durable(false).stopOnShutdown(false).start();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            client = RedisClient.create(infra.topology().redis().uri());
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                client.shutdown();
-                infra.close();
-            }));
+            client = RedisClient.create(TestServers.redis().uri());
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> client.shutdown()));
         }
         return client;
     }

@@ -1,7 +1,9 @@
 package dev.headroom.cache;
 
-import static dev.headroom.cache.Waits.await;
-import static dev.headroom.cache.Waits.eventually;
+import dev.headroom.testkit.FakeClock;
+
+import static dev.headroom.testkit.Await.await;
+import static dev.headroom.testkit.Await.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -14,7 +16,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,20 +28,7 @@ import org.junit.jupiter.api.TestInfo;
  */
 class TickerTest {
     /** Time that moves only when told to. */
-    private static final class FakeTicker implements Ticker {
-        private final AtomicLong nanos = new AtomicLong();
-
-        @Override
-        public long read() {
-            return nanos.get();
-        }
-
-        void advance(Duration d) {
-            nanos.addAndGet(d.toNanos());
-        }
-    }
-
-    private final FakeTicker ticker = new FakeTicker();
+    private final FakeClock ticker = new FakeClock(Duration.ZERO);
     private final List<TieredCache<?, ?>> opened = new ArrayList<>();
     private String name;
 
@@ -55,7 +43,7 @@ class TickerTest {
     }
 
     private TieredCache<Long, String> open(TieredCacheBuilder<Long, String> b) {
-        TieredCache<Long, String> c = b.ticker(ticker).build();
+        TieredCache<Long, String> c = b.ticker(ticker::read).build();
         opened.add(c);
         return c;
     }

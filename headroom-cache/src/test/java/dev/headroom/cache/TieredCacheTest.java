@@ -1,6 +1,8 @@
 package dev.headroom.cache;
 
-import static dev.headroom.cache.Waits.await;
+import dev.headroom.testkit.Await;
+
+import static dev.headroom.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -366,7 +368,7 @@ class TieredCacheTest {
         TieredCache<Long, String> b = open(builder().l1(100, Duration.ofMinutes(1)).invalidations(TestRedis.client(), Long::valueOf));
         assertThat(b.get(1L, k -> "old")).isEqualTo("old");
         a.invalidate(1L);
-        Waits.eventually(() -> "new".equals(b.get(1L, k -> "new")));
+        Await.eventually(() -> "new".equals(b.get(1L, k -> "new")));
         assertThat(b.stats().invalidationsReceived()).isPositive();
     }
 
@@ -378,7 +380,7 @@ class TieredCacheTest {
         AtomicInteger calls = new AtomicInteger();
         Function<Long, String> slow = key -> {
             calls.incrementAndGet();
-            Waits.await(release);
+            Await.await(release);
             return "v" + key;
         };
         try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
@@ -386,7 +388,7 @@ class TieredCacheTest {
             for (int i = 0; i < 8; i++) {
                 answers.add(pool.submit(() -> cache.get(7L, slow)));
             }
-            Waits.eventually(() -> calls.get() == 8);
+            Await.eventually(() -> calls.get() == 8);
             release.countDown();
             for (Future<String> f : answers) {
                 assertThat(f.get(5, TimeUnit.SECONDS)).isEqualTo("v7");

@@ -1,6 +1,6 @@
 package dev.headroom.cache;
 
-import static dev.headroom.cache.Waits.eventually;
+import static dev.headroom.testkit.Await.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
