@@ -20,11 +20,13 @@ public final class ScratchInfra implements AutoCloseable {
     /**
      * @param durable {@link dev.headroom.infra.InfraBuilder#durable}: {@code false} for zonky's fast settings, when no write's
      *                durability is measured or claimed
-     * @param progress where the servers' start and stop lines go
+     * @param progress where the servers' start and stop lines go (indented), and their {@code KIND NAME ADDRESS pid
+     *                PID} lines (not indented: scripts read them)
      */
     public static ScratchInfra start(boolean durable, ProgressLog progress) {
+        ProgressLog detail = progress.indented();
         Infra infra = Infra.builder().temporaryDataDir().postgresPort(0).redisPort(0).durable(durable)
-                .stopOnShutdown(true).log(progress::line).start();
+                .stopOnShutdown(true).log(detail::line).start();
         infra.nodes().forEach(node -> progress.line(node.announcement()));
         return new ScratchInfra(infra);
     }

@@ -52,7 +52,7 @@ public final class CacheLab {
         long started = System.nanoTime();
         keepHeapSizeAcrossFullGcs();
         RedisClient redis = null;
-        try (ScratchInfra servers = ScratchInfra.start(false, progress.indented())) {
+        try (ScratchInfra servers = ScratchInfra.start(false, progress)) {
             redis = RedisClient.create(servers.infra().topology().redis().uri());
             Rig rig = new Rig(servers, redis, o, progress);
             progress.line(String.format("data: %,d products (Zipf %.2f over all of them, %.0f%% writes)",

@@ -29,6 +29,9 @@ class CacheLabTest {
                 List.of(CacheMode.NONE, CacheMode.L1, CacheMode.L1_L2), 1, Duration.ofSeconds(5), CacheLabOptions.DEFAULT_SEED, json, html);
         StringWriter printed = new StringWriter();
         CacheLabResult result = CacheLab.run(options, new PrintWriter(printed));
+        // One line per server process, as every command that starts servers prints them.
+        assertThat(printed.toString().lines().filter(line -> line.matches("(primary primary|redis redis) 127\\.0\\.0\\.1:\\d+ pid \\d+")))
+                .hasSize(2);
         // latency checks may go either way on a busy CI machine: passed() is not asserted
         assertThat(printed.toString()).contains("probe: ").contains("config l1+l2:").contains("stampede").contains("outage: ")
                 .contains("PASS").contains("wrote " + json).contains("wrote " + html);
