@@ -43,7 +43,6 @@ import java.util.function.Function;
  *   Leases       the lease protocol across instances
  *   Tiers        L1 values + absent markers, L2 with its failures counted
  *   Counters     every count, and the CacheStats built from them
- *   UpkeepExecutor  the default executor of L1 upkeep (common pool while free, else the caller)
  *   InvalidationBus, RedisTier, LocalTier, Time  as their names say
  *
  * Hit path: get() reads a Caffeine L1 through its own field (caffeineL1), not through LocalTier: one

@@ -1,6 +1,5 @@
 package dev.headroom.cache;
 
-import dev.headroom.testkit.Await;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -128,7 +127,7 @@ class ConventionsTest {
         assertThat(referring).allMatch(n -> n.startsWith("CacheMetrics")).isNotEmpty();
     }
 
-    /** The common pool only through the documented default executor, which never waits behind the pool's other work. */
+    /** The common pool only through the documented default executor, named in the builder; no hidden async work. */
     @Test
     void noClassStartsWorkOnTheCommonPoolButTheDocumentedDefault() {
         for (Map.Entry<String, String> c : mainClasses().entrySet()) {
@@ -136,41 +135,11 @@ class ConventionsTest {
                     "thenComposeAsync", "whenCompleteAsync", "handleAsync", "parallelStream")) {
                 assertThat(c.getValue()).as(c.getKey() + " refers to " + hidden).doesNotContain(hidden);
             }
-            if (!c.getKey().equals("UpkeepExecutor.class")) {
+            if (!c.getKey().equals("TieredCacheBuilder.class")) {
                 assertThat(c.getValue()).as(c.getKey() + " refers to the common pool").doesNotContain("ForkJoinPool");
             }
         }
-        assertThat(TieredCacheBuilder.DEFAULT_EXECUTOR).isSameAs(UpkeepExecutor.INSTANCE);
-    }
-
-    @Test
-    void theDefaultExecutorRunsUpkeepOnTheCallerWhileEveryCommonPoolThreadIsBusy() throws Exception {
-        java.util.concurrent.ForkJoinPool pool = java.util.concurrent.ForkJoinPool.commonPool();
-        int threads = java.util.concurrent.ForkJoinPool.getCommonPoolParallelism();
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(threads);
-        List<java.util.concurrent.Future<?>> sleepers = new java.util.ArrayList<>();
-        try {
-            for (int i = 0; i < threads; i++) {
-                sleepers.add(pool.submit(() -> {
-                    busy.countDown();
-                    Await.await(release);             // what a timer sleeping on the common pool does to it
-                }));
-            }
-            assertThat(busy.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-            LocalTier.OfCaffeine<Long> l1 = (LocalTier.OfCaffeine<Long>) LocalTier.<Long>caffeine(10, Duration.ofMinutes(1), false,
-                    new Time(Ticker.system()), TieredCacheBuilder.DEFAULT_EXECUTOR);
-            for (long k = 0; k < 100; k++) {
-                l1.put(k, "v" + k);
-            }
-            // evicted at once, by the writer: queued behind the sleepers, the 100 entries would all still be there
-            assertThat(l1.cache().estimatedSize()).isLessThanOrEqualTo(10);
-        } finally {
-            release.countDown();
-        }
-        for (java.util.concurrent.Future<?> f : sleepers) {
-            f.get(10, java.util.concurrent.TimeUnit.SECONDS);
-        }
+        assertThat(TieredCacheBuilder.DEFAULT_EXECUTOR).isSameAs(java.util.concurrent.ForkJoinPool.commonPool());
     }
 
     /** Loads the library's own classes itself, and has no Micrometer to give them. */
