@@ -1,13 +1,8 @@
 package dev.headroom.infra;
 
 import java.io.IOException;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.Properties;
 import java.util.function.Consumer;
 
 /** Checks that external servers ({@code postgresUrl}, {@code redisUrl}) answer before the topology names them. */
@@ -23,19 +18,8 @@ final class ExternalServers {
         PostgresNode node = new PostgresNode("primary", target.host(), target.port(), target.database(),
                 target.user(), target.password(), false);
         String as = target.user() == null ? "" : " as " + target.user();
-        Properties properties = new Properties();
-        if (target.user() != null) {
-            properties.setProperty("user", target.user());
-        }
-        if (target.password() != null) {
-            properties.setProperty("password", target.password());
-        }
-        properties.setProperty("connectTimeout", Long.toString(CONNECT_TIMEOUT.toSeconds()));
-        properties.setProperty("loginTimeout", Long.toString(CONNECT_TIMEOUT.toSeconds()));
-        try (Connection connection = DriverManager.getConnection(node.jdbcUrl(), properties);
-             Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT 1")) {
-            rs.next();
+        try {
+            Probes.selectOne(node, CONNECT_TIMEOUT);
         } catch (SQLException e) {
             throw new InfraException("postgres: cannot connect to the external server " + node.jdbcUrl() + as + ": "
                     + firstLine(e.getMessage()), e);

@@ -17,8 +17,21 @@ final class Probes {
     private Probes() {
     }
 
-    /** Connects and runs {@code SELECT 1}. pgjdbc takes its timeouts in whole seconds, so they round up. */
+    /** Connects and runs {@code SELECT 1}; false on any failure. */
     static boolean postgres(PostgresNode node, Duration timeout) {
+        try {
+            selectOne(node, timeout);
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Connects as {@code node}'s user and runs {@code SELECT 1}, each step bounded by {@code timeout}; pgjdbc
+     * takes its timeouts in whole seconds, so they round up.
+     */
+    static void selectOne(PostgresNode node, Duration timeout) throws SQLException {
         String seconds = Long.toString(Math.max(1, (timeout.toMillis() + 999) / 1000));
         Properties properties = new Properties();
         if (node.user() != null) {
@@ -33,9 +46,7 @@ final class Probes {
         try (Connection connection = DriverManager.getConnection(node.jdbcUrl(), properties);
              Statement statement = connection.createStatement();
              ResultSet rs = statement.executeQuery("SELECT 1")) {
-            return rs.next();
-        } catch (SQLException e) {
-            return false;
+            rs.next();
         }
     }
 

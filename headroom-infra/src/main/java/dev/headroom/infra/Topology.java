@@ -1,5 +1,6 @@
 package dev.headroom.infra;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -50,7 +51,7 @@ public record Topology(List<PostgresNode> primaries, List<PostgresNode> replicas
     /** A copy with one more service node. */
     Topology with(ServiceNode service) {
         Objects.requireNonNull(service);
-        List<ServiceNode> more = new java.util.ArrayList<>(services);
+        List<ServiceNode> more = new ArrayList<>(services);
         more.add(service);
         return new Topology(primaries, replicas, redis, more);
     }

@@ -3,21 +3,31 @@ package dev.headroom.infra.proxy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** Writes back whatever each connection sends, and closes its side after the client's FIN. */
-final class EchoServer implements AutoCloseable {
+/**
+ * Writes back whatever each connection sends, and closes its side after the client's FIN. As a field with
+ * {@code @RegisterExtension}, each test gets its own, closed after the test.
+ */
+final class EchoServer implements AutoCloseable, AfterEachCallback {
 
     private final ServerSocket server;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
 
-    EchoServer() throws IOException {
-        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    EchoServer() {
+        try {
+            server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen for the echo server", e);
+        }
         Thread.ofPlatform().daemon().name("echo accept").start(this::accept);
     }
 
@@ -70,6 +80,11 @@ final class EchoServer implements AutoCloseable {
         } finally {
             sockets.remove(s);
         }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws IOException {
+        close();
     }
 
     @Override

@@ -1,8 +1,7 @@
 package dev.headroom.infra.proxy;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -16,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import static dev.headroom.infra.proxy.RoundTrips.readFully;
+import static dev.headroom.infra.proxy.RoundTrips.PING;
 import static dev.headroom.infra.proxy.RoundTrips.time;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -23,19 +23,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Cut, refuse-new, stall and the bandwidth cap, each as the client on a real socket sees it. */
 class ProxyFaultsTest {
 
-    private static final byte[] PING = new byte[32];
-
-    private EchoServer echo;
-
-    @BeforeEach
-    void startEcho() throws IOException {
-        echo = new EchoServer();
-    }
-
-    @AfterEach
-    void stopEcho() throws IOException {
-        echo.close();
-    }
+    @RegisterExtension
+    final EchoServer echo = new EchoServer();
 
     @Test
     void cutResetsCurrentConnectionsOnly() throws Exception {

@@ -1,8 +1,7 @@
 package dev.headroom.infra.proxy;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -27,17 +26,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Without faults the proxy is a wire: bytes intact both ways, half-close passed on, counted, shut down cleanly. */
 class ProxyForwardingTest {
 
-    private EchoServer echo;
-
-    @BeforeEach
-    void startEcho() throws IOException {
-        echo = new EchoServer();
-    }
-
-    @AfterEach
-    void stopEcho() throws IOException {
-        echo.close();
-    }
+    @RegisterExtension
+    final EchoServer echo = new EchoServer();
 
     @Test
     void forwardsAndCountsBytesBothWays() throws Exception {

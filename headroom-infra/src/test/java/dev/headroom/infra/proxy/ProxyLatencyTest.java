@@ -1,8 +1,7 @@
 package dev.headroom.infra.proxy;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -15,25 +14,15 @@ import java.util.concurrent.CompletableFuture;
 import static dev.headroom.infra.proxy.RoundTrips.added;
 import static dev.headroom.infra.proxy.RoundTrips.micros;
 import static dev.headroom.infra.proxy.RoundTrips.percentile;
+import static dev.headroom.infra.proxy.RoundTrips.PING;
 import static dev.headroom.infra.proxy.RoundTrips.time;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Latency as a client sees it: the round trip it adds, live changes, and that jitter never reorders bytes. */
 class ProxyLatencyTest {
 
-    private static final byte[] PING = new byte[32];
-
-    private EchoServer echo;
-
-    @BeforeEach
-    void startEcho() throws IOException {
-        echo = new EchoServer();
-    }
-
-    @AfterEach
-    void stopEcho() throws IOException {
-        echo.close();
-    }
+    @RegisterExtension
+    final EchoServer echo = new EchoServer();
 
     /**
      * Three blocks of interleaved pairs; the block least disturbed by the machine decides. Noise from other

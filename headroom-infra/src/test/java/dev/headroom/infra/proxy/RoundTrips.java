@@ -9,6 +9,9 @@ import java.util.Arrays;
 /** Request/response timing over an echo connection, and percentiles of sorted samples. */
 final class RoundTrips {
 
+    /** The request of a round trip: small enough for one segment each way. */
+    static final byte[] PING = new byte[32];
+
     private RoundTrips() {
     }
 
