@@ -10,6 +10,8 @@ import dev.headroom.shop.Profile;
 import dev.headroom.shop.Shop;
 import dev.headroom.shop.cache.CacheMode;
 import dev.headroom.shop.ShopConfig;
+import dev.headroom.shop.Switch;
+import dev.headroom.shop.Switches;
 import dev.headroom.shop.seed.SeedSpec;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
@@ -37,6 +39,7 @@ import picocli.CommandLine.Model.CommandSpec;
         footer = {"", "Examples:",
                 "  headroom up",
                 "  headroom up --profile baseline --port 9090",
+                "  headroom up --optimize indexes,single-query,pool",
                 "  headroom up --users 10000 --products 1000 --orders 100000 --data-dir /tmp/small"})
 final class UpCommand implements Callable<Integer> {
     @Spec
@@ -48,11 +51,16 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--host", paramLabel = "ADDR", description = "Address to bind. Default: ${DEFAULT-VALUE} (local only).")
     String host = ShopConfig.DEFAULT_HOST;
 
-    @Option(names = "--profile", paramLabel = "NAME", description = "baseline (naive: no indexes, N+1, a connection per request) or optimized. Default: ${DEFAULT-VALUE}.")
-    String profile = "optimized";
+    @Option(names = "--profile", paramLabel = "NAME", description = "A named set of optimizations: baseline (none: no indexes, "
+            + "N+1, a connection per request, no HTTP validators or compression, no cache) or optimized (all). Default: optimized.")
+    String profile;
 
-    @Option(names = "--cache", paramLabel = "MODE", description = "What reads go through in the optimized profile: "
-            + "l1+l2 (Caffeine, then Redis; the default), l1, l2, lru, l1+l2-no-coalescing, or none. The baseline is always uncached.")
+    @Option(names = "--optimize", paramLabel = "LIST", description = "Any set of optimizations instead of a profile, comma-separated: "
+            + "indexes, single-query, pool, http, cache=MODE; none for the baseline. E.g. indexes,single-query,pool.")
+    String optimize;
+
+    @Option(names = "--cache", paramLabel = "MODE", description = "What reads go through, whatever the profile says: "
+            + "l1+l2 (Caffeine, then Redis; optimized's), l1, l2, lru, l1+l2-no-coalescing, or none (baseline's).")
     String cache;
 
     @Option(names = "--warm", description = "Cache warming: load every product into the cache (Redis) before announcing ready.")
@@ -105,16 +113,19 @@ final class UpCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         // Validate every flag before starting anything; a bad one is named in the message.
-        Profile chosen = Flags.check("--profile", () -> Profile.parse(profile));
+        if (profile != null && optimize != null) {
+            throw new IllegalArgumentException("--profile and --optimize both choose the optimizations: give one of them");
+        }
+        Switches chosen = optimize != null ? Flags.check("--optimize", () -> Switches.parse(optimize))
+                : Flags.check("--profile", () -> Profile.parse(profile == null ? "optimized" : profile)).switches();
         SeedSpec seedSpec = Flags.check("--users/--products/--orders", () -> new SeedSpec(users, products, orders, seed));
-        ShopConfig.Builder shopConfig = ShopConfig.builder().profile(chosen);
+        ShopConfig.Builder shopConfig = ShopConfig.builder().switches(chosen); // --cache below may change its cache
         Flags.check("--host", () -> shopConfig.host(host));
         Flags.check("--port", () -> shopConfig.port(port));
         Flags.check("--pool-size", () -> shopConfig.poolSize(poolSize));
         Flags.check("--l1-entries", () -> shopConfig.l1Entries(l1Entries));
         if (cache != null) {
-            CacheMode mode = Flags.check("--cache", () -> CacheMode.parse(cache));
-            Flags.check("--cache", () -> shopConfig.cache(ShopConfig.checkCache(chosen, mode)));
+            shopConfig.switches(chosen.withCache(Flags.check("--cache", () -> CacheMode.parse(cache))));
         }
         Flags.check("--shutdown-grace", () -> shopConfig.shutdownGrace(Duration.ofSeconds(shutdownGrace)));
         InfraBuilder infraConfig = Infra.builder().dataDir(dataDir).stopOnShutdown(false).log(progress(out));
@@ -144,7 +155,7 @@ final class UpCommand implements Callable<Integer> {
             } else {
                 // Seeded once here, so that the nodes find the data ready instead of racing to seed it.
                 Shop.prepare(shopConfig.build(), seedSpec, progress(out));
-                url = "http://" + infra.startNodes(nodeSpecs(topology)).getFirst().address();
+                url = "http://" + infra.startNodes(nodeSpecs(topology, shopConfig.build().switches())).getFirst().address();
             }
         } catch (Exception e) {
             infra.close();
@@ -164,8 +175,9 @@ final class UpCommand implements Callable<Integer> {
             out.flush();
             stopped.countDown();
         }, "headroom-shutdown"));
-        out.printf("profile %s, pool %s, data %s%n", chosen.id(),
-                chosen == Profile.OPTIMIZED ? shopConfig.build().poolSize() + " connections" : "none (a connection per request)",
+        ShopConfig started = shopConfig.build();
+        out.printf("optimizations %s, pool %s, data %s%n", started.switches().id(),
+                started.has(Switch.POOL) ? started.poolSize() + " connections" : "none (a connection per request)",
                 dataDir.toAbsolutePath().normalize());
         infra.nodes().forEach(node -> out.println(node.announcement()));
         if (inProcess != null) {
@@ -184,16 +196,13 @@ final class UpCommand implements Callable<Integer> {
      * Each node runs this command again in its own JVM, as one shop on the servers this one started: the same
      * flags, the servers as URLs, and its own port.
      */
-    private List<JvmNodeSpec> nodeSpecs(Topology topology) {
+    private List<JvmNodeSpec> nodeSpecs(Topology topology, Switches switches) {
         PostgresNode pg = topology.primary();
         List<String> args = new ArrayList<>(List.of("up", "--nodes", "1", "--port", "{port}", "--host", host,
                 "--pg-url", pg.jdbcUrl() + "?user=" + pg.user(), "--redis-url", topology.redis().uri(),
-                "--profile", profile, "--l1-entries", Long.toString(l1Entries), "--users", Long.toString(users),
+                "--optimize", switches.id(), "--l1-entries", Long.toString(l1Entries), "--users", Long.toString(users),
                 "--products", Long.toString(products), "--orders", Long.toString(orders), "--seed", Long.toString(seed),
                 "--shutdown-grace", Integer.toString(shutdownGrace)));
-        if (cache != null) {
-            args.addAll(List.of("--cache", cache));
-        }
         if (poolSize != 0) {
             args.addAll(List.of("--pool-size", Integer.toString(poolSize)));
         }

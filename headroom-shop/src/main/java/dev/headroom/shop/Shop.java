@@ -80,7 +80,7 @@ public final class Shop implements AutoCloseable {
 
     /**
      * Migrates the schema, seeds {@code seed} unless the database already holds exactly that data
-     * ({@code null}: never seed), and brings the indexes to the profile's set.
+     * ({@code null}: never seed), and builds or drops the indexes as the {@code indexes} switch says.
      */
     public static void prepare(ShopConfig config, SeedSpec seed, Consumer<String> progress) throws SQLException {
         var admin = Database.adminDataSource(config);
@@ -92,12 +92,12 @@ public final class Shop implements AutoCloseable {
             } else {
                 progress.accept("data: seeding " + describe(seed));
                 // COPY into tables without secondary indexes, then build them once: far cheaper than maintaining them row by row
-                IndexSet.apply(admin, Profile.BASELINE, progress);
+                IndexSet.apply(admin, false, progress);
                 seeder.seed(seed, new ProgressLine(progress));
                 clearCaches(config);
             }
         }
-        IndexSet.apply(admin, config.profile(), progress);
+        IndexSet.apply(admin, config.has(Switch.INDEXES), progress);
     }
 
     /** What Redis cached describes the data just replaced. */
@@ -139,16 +139,17 @@ public final class Shop implements AutoCloseable {
         List<ShopVerticle> servers = new CopyOnWriteArrayList<>();
         try {
             int port = config.portFallback() ? freePort(config.host(), config.port()) : config.port();
-            Endpoints endpoints = new Endpoints(database, executor, config.maxInFlight(), config.profile() == Profile.OPTIMIZED);
+            Endpoints endpoints = new Endpoints(database, executor, config.maxInFlight(), config.has(Switch.HTTP));
             RequestMetrics metrics = new RequestMetrics(registry);
-            UserQueries users = new UserQueries(config.profile());
-            OrderReads orders = OrderReads.of(config.profile());
+            boolean singleQuery = config.has(Switch.SINGLE_QUERY);
+            UserQueries users = new UserQueries(singleQuery);
+            OrderReads orders = OrderReads.of(singleQuery);
             UserRoutes userRoutes = new UserRoutes(users, caches.users());
-            ProductRoutes productRoutes = new ProductRoutes(new ProductQueries(config.profile()), caches.products());
+            ProductRoutes productRoutes = new ProductRoutes(new ProductQueries(singleQuery), caches.products());
             OrderRoutes orderRoutes = new OrderRoutes(orders, users, caches.orders(), caches.users());
             PlaceOrder placeOrder = new PlaceOrder(orders, caches.orders());
             Future<String> deployed = vertx.deployVerticle(() -> {
-                ShopVerticle v = new ShopVerticle(config.host(), port, vx -> {
+                ShopVerticle v = new ShopVerticle(config.host(), port, config.has(Switch.HTTP), vx -> {
                     Router router = Router.router(vx);
                     router.route().handler(metrics.handler());
                     new Routes(router)
@@ -222,7 +223,7 @@ public final class Shop implements AutoCloseable {
     public void warmCaches(Consumer<String> progress) throws SQLException {
         long start = System.nanoTime();
         try (var sql = database.sql()) {
-            long stored = caches.warmProducts(sql, new ProductQueries(config.profile()));
+            long stored = caches.warmProducts(sql, new ProductQueries(config.has(Switch.SINGLE_QUERY)));
             progress.accept(String.format("cache: warmed %,d products in %.1f s", stored, (System.nanoTime() - start) / 1e9));
         }
     }

@@ -14,11 +14,16 @@ public final class ShopConfig {
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
     public static final int DEFAULT_MAX_IN_FLIGHT = 1024;
     public static final long DEFAULT_L1_ENTRIES = 10_000;
+    /**
+     * With the {@code http} switch, smaller bodies go out uncompressed: they fit one TCP segment either way, and the
+     * encoder's CPU and the {@code Content-Encoding} header would cost more than the bytes saved.
+     */
+    public static final int COMPRESSION_MIN_BYTES = 1024;
 
     private final String host;
     private final int port;
     private final boolean portFallback;
-    private final Profile profile;
+    private final Switches switches;
     private final String jdbcUrl;
     private final String dbUser;
     private final String dbPassword;
@@ -26,14 +31,13 @@ public final class ShopConfig {
     private final int poolSize;
     private final Duration shutdownGrace;
     private final int maxInFlight;
-    private final CacheMode cache;
     private final long l1Entries;
 
     private ShopConfig(Builder b) {
         this.host = b.host;
         this.port = b.port;
         this.portFallback = b.portFallback;
-        this.profile = b.profile;
+        this.switches = b.cache == null ? b.switches : b.switches.withCache(b.cache);
         this.jdbcUrl = b.jdbcUrl;
         this.dbUser = b.dbUser;
         this.dbPassword = b.dbPassword;
@@ -41,7 +45,6 @@ public final class ShopConfig {
         this.poolSize = b.poolSize > 0 ? b.poolSize : formulaPoolSize(Runtime.getRuntime().availableProcessors(), 1);
         this.shutdownGrace = b.shutdownGrace;
         this.maxInFlight = b.maxInFlight;
-        this.cache = b.cache != null ? b.cache : b.profile == Profile.OPTIMIZED ? CacheMode.L1_L2 : CacheMode.NONE;
         this.l1Entries = b.l1Entries;
     }
 
@@ -53,15 +56,6 @@ public final class ShopConfig {
         return cores * 2 + spindles;
     }
 
-    /** The baseline stays the uncached reference; returns {@code cache} when the pair is allowed. */
-    public static CacheMode checkCache(Profile profile, CacheMode cache) {
-        if (profile == Profile.BASELINE && cache != CacheMode.NONE) {
-            throw new IllegalArgumentException("the baseline profile is the uncached reference: use cache none with it,"
-                    + " or the optimized profile to cache (" + cache.id() + ")");
-        }
-        return cache;
-    }
-
     public static Builder builder() {
         return new Builder();
     }
@@ -70,7 +64,9 @@ public final class ShopConfig {
     public int port() { return port; }
     /** When the port is taken, try the next ones instead of failing. */
     public boolean portFallback() { return portFallback; }
-    public Profile profile() { return profile; }
+    /** The optimizations this shop runs with. */
+    public Switches switches() { return switches; }
+    public boolean has(Switch s) { return switches.has(s); }
     public String jdbcUrl() { return jdbcUrl; }
     public String dbUser() { return dbUser; }
     public String dbPassword() { return dbPassword; }
@@ -79,7 +75,7 @@ public final class ShopConfig {
     public Duration shutdownGrace() { return shutdownGrace; }
     public int maxInFlight() { return maxInFlight; }
     /** What reads go through: {@code l1+l2} by default in the optimized profile, nothing in the baseline. */
-    public CacheMode cache() { return cache; }
+    public CacheMode cache() { return switches.cache(); }
     /** Each L1's size, per cached entity and node. */
     public long l1Entries() { return l1Entries; }
 
@@ -87,7 +83,7 @@ public final class ShopConfig {
         private String host = DEFAULT_HOST;
         private int port = DEFAULT_PORT;
         private boolean portFallback = true;
-        private Profile profile = Profile.OPTIMIZED;
+        private Switches switches = Profile.OPTIMIZED.switches();
         private String jdbcUrl;
         private String dbUser = "postgres";
         private String dbPassword = "";
@@ -120,8 +116,14 @@ public final class ShopConfig {
             return this;
         }
 
+        /** A named set of switches (the default: optimized). */
         public Builder profile(Profile profile) {
-            this.profile = Objects.requireNonNull(profile, "profile");
+            return switches(Objects.requireNonNull(profile, "profile").switches());
+        }
+
+        /** Any set of optimizations; {@link #cache} given before or after overrides its cache mode. */
+        public Builder switches(Switches switches) {
+            this.switches = Objects.requireNonNull(switches, "switches");
             return this;
         }
 
@@ -169,7 +171,7 @@ public final class ShopConfig {
             return this;
         }
 
-        /** Which caches reads go through (default: {@code l1+l2} when optimized, none in the baseline). */
+        /** Which caches reads go through, whatever the switches say (default: theirs). */
         public Builder cache(CacheMode mode) {
             this.cache = Objects.requireNonNull(mode, "cache mode");
             return this;
@@ -184,9 +186,6 @@ public final class ShopConfig {
         }
 
         public ShopConfig build() {
-            if (cache != null) {
-                checkCache(profile, cache);
-            }
             if (jdbcUrl == null) {
                 throw new IllegalStateException("database(url, user, password) must be set");
             }

@@ -1,6 +1,10 @@
 package dev.headroom.shop;
 
 import dev.headroom.shop.http.Problems;
+import io.netty.handler.codec.compression.Brotli;
+import io.netty.handler.codec.compression.BrotliMode;
+import io.netty.handler.codec.compression.CompressionOptions;
+import io.netty.handler.codec.compression.StandardCompressionOptions;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -10,6 +14,8 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -19,29 +25,52 @@ final class ShopVerticle extends VerticleBase {
     static final int MAX_INITIAL_LINE = 8 * 1024;
     /** Largest header block; larger is a 431. */
     static final int MAX_HEADER_BYTES = 16 * 1024;
+    /** gzip's middle level: most of level 9's saving at a fraction of its CPU. */
+    static final int GZIP_LEVEL = 6;
+    /** Brotli's quality 4 compresses about like gzip 6, faster; the high qualities are for static assets built once. */
+    static final int BROTLI_QUALITY = 4;
 
     private final String host;
     private final int port;
+    private final boolean compress;
     private final Function<io.vertx.core.Vertx, Router> routerFactory;
     private HttpServer server;
 
-    ShopVerticle(String host, int port, Function<io.vertx.core.Vertx, Router> routerFactory) {
+    /** @param compress the {@code http} switch: gzip, and Brotli where its native encoder loads, by {@code Accept-Encoding} */
+    ShopVerticle(String host, int port, boolean compress, Function<io.vertx.core.Vertx, Router> routerFactory) {
         this.host = host;
         this.port = port;
+        this.compress = compress;
         this.routerFactory = routerFactory;
     }
 
     @Override
     public Future<?> start() {
-        server = vertx.createHttpServer(new HttpServerOptions()
-                        .setMaxInitialLineLength(MAX_INITIAL_LINE)
-                        .setMaxHeaderSize(MAX_HEADER_BYTES)
-                        .setIdleTimeout(60)
-                        .setIdleTimeoutUnit(TimeUnit.SECONDS)
-                        .setTcpNoDelay(true))
+        HttpServerOptions options = new HttpServerOptions()
+                .setMaxInitialLineLength(MAX_INITIAL_LINE)
+                .setMaxHeaderSize(MAX_HEADER_BYTES)
+                .setIdleTimeout(60)
+                .setIdleTimeoutUnit(TimeUnit.SECONDS)
+                .setTcpNoDelay(true);
+        if (compress) {
+            options.setCompressionSupported(true)
+                    .setCompressionContentSizeThreshold(ShopConfig.COMPRESSION_MIN_BYTES)
+                    .setCompressors(compressors());
+        }
+        server = vertx.createHttpServer(options)
                 .requestHandler(routerFactory.apply(vertx))
                 .invalidRequestHandler(ShopVerticle::invalidRequest);
         return server.listen(port, host);
+    }
+
+    /** The encoders offered, preferred first when a client accepts several equally. */
+    static List<CompressionOptions> compressors() {
+        List<CompressionOptions> encoders = new ArrayList<>(2);
+        if (Brotli.isAvailable()) {
+            encoders.add(StandardCompressionOptions.brotli(BROTLI_QUALITY, 22, BrotliMode.TEXT)); // window 2^22, Brotli's default
+        }
+        encoders.add(StandardCompressionOptions.gzip(GZIP_LEVEL, 15, 8)); // zlib's default window and memory
+        return encoders;
     }
 
     /** Stops accepting, lets in-flight requests finish (up to {@code grace}), then closes connections. */

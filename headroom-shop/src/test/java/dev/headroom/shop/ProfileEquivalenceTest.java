@@ -18,23 +18,38 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Both profiles answer every read endpoint identically (status and body, byte for byte) over a seeded
- * sample of requests, including follow-up pages reached through the cursors. And the lesson is visible
- * in the metrics: the baseline loads an order in 3 + N statements, the optimized profile in one.
+ * Every set of switches the demo walks through answers every read endpoint identically (status and body, byte
+ * for byte) over a seeded sample of requests, including follow-up pages reached through the cursors. And the
+ * lesson is visible in the metrics: without {@code single-query} an order loads in 3 + N statements, with it in one.
  */
 class ProfileEquivalenceTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Test
-    void baselineAndOptimizedReturnIdenticalResponses() throws Exception {
-        List<String> sample = sampleRequests();
-        Map<String, String> optimized = responses(Profile.OPTIMIZED, sample);
-        Map<String, String> baseline = responses(Profile.BASELINE, sample);
+    /** The demo's steps, each one switch more than the last: baseline, indexes, single-query, pool, http, l1, l2. */
+    static List<Switches> demoSets() {
+        List<Switches> sets = new ArrayList<>(List.of(Switches.NONE));
+        for (Switch s : Switch.values()) {
+            sets.add(sets.getLast().with(s));
+        }
+        sets.add(sets.getLast().withCache(CacheMode.L1));
+        sets.add(sets.getLast().withCache(CacheMode.L1_L2));
+        return sets;
+    }
 
+    @Test
+    void everySetOfTheDemoReturnsTheBaselinesResponses() throws Exception {
+        List<String> sample = sampleRequests();
+        List<Switches> sets = demoSets();
+        Map<String, String> baseline = responses(sets.getFirst(), sample);
+
+        assertThat(sets).hasSize(7).last().isEqualTo(Profile.OPTIMIZED.switches());
         assertThat(sample).hasSizeGreaterThan(150);
-        assertThat(optimized.values()).filteredOn(r -> r.startsWith("200 ")).hasSizeGreaterThan(sample.size() * 3 / 4);
-        for (String path : sample) {
-            assertThat(baseline.get(path)).as("GET %s", path).isEqualTo(optimized.get(path));
+        assertThat(baseline.values()).filteredOn(r -> r.startsWith("200 ")).hasSizeGreaterThan(sample.size() * 3 / 4);
+        for (Switches set : sets.subList(1, sets.size())) {
+            Map<String, String> answers = responses(set, sample);
+            for (String path : sample) {
+                assertThat(answers.get(path)).as("GET %s with %s", path, set).isEqualTo(baseline.get(path));
+            }
         }
     }
 
@@ -77,8 +92,8 @@ class ProfileEquivalenceTest {
     }
 
     /** Responses keyed by request; each page's {@code next} cursor is followed once more, so paging is compared too. */
-    private static Map<String, String> responses(Profile profile, List<String> sample) throws Exception {
-        Shop shop = TestShops.shop(profile);
+    private static Map<String, String> responses(Switches switches, List<String> sample) throws Exception {
+        Shop shop = TestShops.shop(switches);
         Map<String, String> out = new LinkedHashMap<>();
         for (String path : sample) {
             HttpResponse<String> r = TestShops.get(shop, path);

@@ -3,19 +3,21 @@ package dev.headroom.shop.db;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
-import dev.headroom.shop.Profile;
+import dev.headroom.shop.Switch;
 import dev.headroom.shop.ShopConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * Where requests get their connections. {@code optimized} borrows from a HikariCP pool sized by the
- * formula; {@code baseline} opens a new connection for every request, as the naive systems in the guides
- * do (a TCP handshake, authentication and a backend fork each time).
+ * Where requests get their connections. With the {@code pool} switch they borrow from a HikariCP pool sized by
+ * the formula; without it each request opens a new connection, as the naive systems in the guides do (a TCP
+ * handshake, authentication and a backend fork each time).
  */
 public final class Database implements AutoCloseable {
     /** A statement that runs longer is cancelled, so a stuck query cannot hold a request forever. */
@@ -26,13 +28,17 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource pool;
     private final PGSimpleDataSource direct;
     private final Counter opened;
+    private final Timer acquire;
 
     private Database(ShopConfig config, MeterRegistry registry) {
         this.direct = directDataSource(config);
         this.opened = Counter.builder("shop.db.connections.opened")
                 .description("Connections opened for requests (baseline opens one per request)")
                 .register(registry);
-        if (config.profile() == Profile.OPTIMIZED) {
+        this.acquire = Timer.builder("shop.db.connection.acquire")
+                .description("Time a request waited for its connection: borrowed from the pool, or opened (no pool)")
+                .register(registry);
+        if (config.has(Switch.POOL)) {
             HikariConfig hc = new HikariConfig();
             hc.setPoolName("shop");
             hc.setDataSource(direct);
@@ -57,7 +63,12 @@ public final class Database implements AutoCloseable {
         if (pool == null) {
             opened.increment();
         }
-        return requests.getConnection();
+        long start = System.nanoTime();
+        try {
+            return requests.getConnection();
+        } finally {
+            acquire.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
     }
 
     /** A request's statements, counted. Close it to give the connection back. */

@@ -1,6 +1,5 @@
 package dev.headroom.shop.orders;
 
-import dev.headroom.shop.Profile;
 import dev.headroom.shop.db.Sql;
 import dev.headroom.shop.http.Page;
 import dev.headroom.shop.http.Params;
@@ -13,14 +12,15 @@ import java.time.ZoneOffset;
 import java.util.List;
 
 /**
- * The order read paths. The two profiles answer identically; how they get there is the lesson:
+ * The order read paths, with the {@code single-query} switch off and on. Both answer identically; how they get there is the lesson:
  * {@link Baseline} loads an order the way ORM defaults do (the order, then its buyer, then its items,
  * then each item's product: 3 + N statements), {@link Optimized} in one join.
  */
 public abstract sealed class OrderReads permits OrderReads.Baseline, OrderReads.Optimized {
 
-    public static OrderReads of(Profile profile) {
-        return profile == Profile.BASELINE ? new Baseline() : new Optimized();
+    /** @param singleQuery the {@code single-query} switch */
+    public static OrderReads of(boolean singleQuery) {
+        return singleQuery ? new Optimized() : new Baseline();
     }
 
     /** The order with its lines, or null. */

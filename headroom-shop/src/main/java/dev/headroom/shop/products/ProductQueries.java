@@ -1,6 +1,5 @@
 package dev.headroom.shop.products;
 
-import dev.headroom.shop.Profile;
 import dev.headroom.shop.db.Sql;
 import dev.headroom.shop.http.Page;
 import dev.headroom.shop.http.Params;
@@ -16,8 +15,9 @@ import java.util.List;
 public final class ProductQueries {
     private final String columns;
 
-    public ProductQueries(Profile profile) {
-        this.columns = profile == Profile.BASELINE ? "*" : "id, name, category, price_cents, description, created_at";
+    /** @param namedColumns the {@code single-query} switch: name the columns read instead of {@code SELECT *} */
+    public ProductQueries(boolean namedColumns) {
+        this.columns = namedColumns ? "id, name, category, price_cents, description, created_at" : "*";
     }
 
     public ProductView byId(Sql sql, long id) throws SQLException {

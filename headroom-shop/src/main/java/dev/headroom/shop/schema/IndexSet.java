@@ -1,6 +1,5 @@
 package dev.headroom.shop.schema;
 
-import dev.headroom.shop.Profile;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -12,12 +11,12 @@ import java.util.function.Consumer;
 import javax.sql.DataSource;
 
 /**
- * Brings the schema to a profile's index set. The tables are the same for both profiles; only the
- * secondary indexes differ, so one dataset serves both. Creating is idempotent: a restart with the same
- * profile finds every index in place and does nothing; switching profiles builds or drops them.
+ * Brings the schema to the {@code indexes} switch's index set. The tables are the same either way; only the
+ * secondary indexes differ, so one dataset serves every set of switches. Creating is idempotent: a restart with
+ * the same switch finds every index in place and does nothing; flipping it builds or drops them.
  */
 public final class IndexSet {
-    /** An index the optimized profile relies on, and the read path it serves. */
+    /** An index the {@code indexes} switch adds, and the read path it serves. */
     record Index(String name, String definition, String serves) {
     }
 
@@ -44,20 +43,19 @@ public final class IndexSet {
     private IndexSet() {
     }
 
-    /** Creates or drops indexes until the schema holds exactly the profile's set; reports each change. */
-    public static void apply(DataSource ds, Profile profile, Consumer<String> progress) throws SQLException {
+    /** Creates or drops indexes until the schema holds all of them ({@code want}) or none; reports each change. */
+    public static void apply(DataSource ds, boolean want, Consumer<String> progress) throws SQLException {
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
             Set<String> present = existing(st);
             boolean changed = false;
             for (Index index : OPTIMIZED) {
-                boolean want = profile == Profile.OPTIMIZED;
                 boolean has = present.contains(index.name());
                 if (want && !has) {
                     progress.accept("schema: building index " + index.name() + " (for " + index.serves() + ")");
                     st.execute(index.definition());
                     changed = true;
                 } else if (!want && has) {
-                    progress.accept("schema: dropping index " + index.name() + " (baseline has no secondary indexes)");
+                    progress.accept("schema: dropping index " + index.name() + " (the indexes switch is off)");
                     st.execute("DROP INDEX " + index.name());
                     changed = true;
                 }
@@ -70,7 +68,7 @@ public final class IndexSet {
         }
     }
 
-    /** Names of the profile-managed indexes now present. */
+    /** Names of the switch-managed indexes now present. */
     public static Set<String> existing(DataSource ds) throws SQLException {
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
             return existing(st);

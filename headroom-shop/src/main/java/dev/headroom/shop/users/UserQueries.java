@@ -1,18 +1,18 @@
 package dev.headroom.shop.users;
 
-import dev.headroom.shop.Profile;
 import dev.headroom.shop.db.Sql;
 import dev.headroom.shop.http.Times;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 
-/** Reads and writes users. Baseline selects {@code *}, optimized names its columns; the indexes make the rest of the difference. */
+/** Reads and writes users. Without {@code single-query} it selects {@code *}, with it names its columns; the indexes make the rest of the difference. */
 public final class UserQueries {
     private final String columns;
 
-    public UserQueries(Profile profile) {
-        this.columns = profile == Profile.BASELINE ? "*" : "id, email, name, created_at, updated_at";
+    /** @param namedColumns the {@code single-query} switch */
+    public UserQueries(boolean namedColumns) {
+        this.columns = namedColumns ? "id, email, name, created_at, updated_at" : "*";
     }
 
     public UserView byId(Sql sql, long id) throws SQLException {

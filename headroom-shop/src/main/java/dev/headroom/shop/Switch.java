@@ -1,0 +1,26 @@
+package dev.headroom.shop;
+
+/**
+ * One optimization of the shop, on or off independently of the others; the cache is the fifth, with its
+ * own modes ({@link dev.headroom.shop.cache.CacheMode}). Every combination answers with identical bodies.
+ */
+public enum Switch {
+    /** The secondary indexes each read path needs (without: sequential scans). */
+    INDEXES("indexes"),
+    /** One statement per read path and named columns (without: N+1 loading and {@code SELECT *}). */
+    SINGLE_QUERY("single-query"),
+    /** A HikariCP pool sized by the formula (without: a new connection per request). */
+    POOL("pool"),
+    /** Response compression, ETag, Cache-Control and 304 Not Modified (without: full bodies, uncompressed, every time). */
+    HTTP("http");
+
+    private final String id;
+
+    Switch(String id) {
+        this.id = id;
+    }
+
+    public String id() {
+        return id;
+    }
+}
