@@ -145,6 +145,29 @@ public final class Infra implements AutoCloseable {
     }
 
     /**
+     * Stops service nodes that {@link #startNodes} started (gracefully, killed after 30 s) and takes them out of the
+     * topology, so that their names and ports may be used again: the next experiment step's nodes.
+     *
+     * @throws IllegalArgumentException if one is not a service node of this Infra; nothing is stopped then
+     */
+    public void stopNodes(List<Node> services) {
+        synchronized (stateLock) {
+            for (Node node : services) {
+                if (!(node instanceof JvmProcessNode) || !nodes.contains(node)) {
+                    throw new IllegalArgumentException(node.name() + " is not a service node of this Infra");
+                }
+            }
+        }
+        services.forEach(Node::stop);
+        synchronized (stateLock) {
+            for (Node node : services) {
+                nodes.remove(node);
+                topology = topology.without(node.name());
+            }
+        }
+    }
+
+    /**
      * Stops every node this Infra started, in the reverse order of their start; waits up to 30 s for each, then
      * kills it. Deletes a {@link InfraBuilder#temporaryDataDir() temporary} data directory. Idempotent; never throws,
      * also not for a server that already died.

@@ -55,4 +55,9 @@ public record Topology(List<PostgresNode> primaries, List<PostgresNode> replicas
         more.add(service);
         return new Topology(primaries, replicas, redis, more);
     }
+
+    /** A copy without the named service node. */
+    Topology without(String service) {
+        return new Topology(primaries, replicas, redis, services.stream().filter(s -> !s.name().equals(service)).toList());
+    }
 }

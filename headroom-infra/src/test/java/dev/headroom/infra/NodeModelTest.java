@@ -126,6 +126,16 @@ class NodeModelTest {
                     .hasMessage("node name node-2 is taken; names must be unique in a topology");
             assertThatThrownBy(() -> infra.node("node-9")).isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("no node named \"node-9\"; this topology has redis, node-1, node-2");
+            assertThatThrownBy(() -> infra.stopNodes(List.of(infra.node("redis"))))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage("redis is not a service node of this Infra");
+
+            long pid2 = infra.node("node-2").pid().orElseThrow();
+            infra.stopNodes(started);
+            assertThat(alive(pid2)).isFalse();
+            assertThat(infra.topology().services()).isEmpty();
+            Node again = infra.startNodes(List.of(
+                    JvmNodeSpec.builder("node-1", HealthServerChild.class.getName()).args(List.of("{port}")).build())).getFirst();
+            assertThat(again.healthy(PROBE)).as("a stopped node's name is free again").isTrue();
         }
     }
 
