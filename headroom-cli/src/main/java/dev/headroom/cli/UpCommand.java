@@ -97,6 +97,10 @@ final class UpCommand implements Callable<Integer> {
             + "in a JVM of its own on consecutive ports (node-1 on --port), all on the same servers. Default: ${DEFAULT-VALUE}.")
     int nodes = 1;
 
+    @Option(names = "--serve-only", description = "Serve on a database another process already migrated, seeded and indexed "
+            + "(as up --nodes and demo do for their nodes): skips those steps. Needs --pg-url and --redis-url.")
+    boolean serveOnly;
+
     @Option(names = "--shutdown-grace", paramLabel = "SECONDS", description = "How long in-flight requests may finish on Ctrl-C. Default: ${DEFAULT-VALUE}.")
     int shutdownGrace = (int) ShopConfig.DEFAULT_SHUTDOWN_GRACE.toSeconds();
 
@@ -136,6 +140,9 @@ final class UpCommand implements Callable<Integer> {
             Flags.check("--redis-url", () -> infraConfig.redisUrl(redisUrl));
         }
 
+        if (serveOnly && (pgUrl == null || redisUrl == null || nodes != 1)) {
+            throw new IllegalArgumentException("--serve-only serves on servers another process prepared: give --pg-url and --redis-url, and no --nodes");
+        }
         if (nodes < 1 || nodes > MAX_NODES) {
             throw new IllegalArgumentException("--nodes must be between 1 and " + MAX_NODES + ", was " + nodes);
         }
@@ -147,7 +154,7 @@ final class UpCommand implements Callable<Integer> {
             PostgresNode pg = topology.primary();
             shopConfig.database(pg.jdbcUrl(), pg.user(), pg.password()).redis(topology.redis().uri());
             if (nodes == 1) {
-                shop = Shop.start(shopConfig.build(), seedSpec, progress(out));
+                shop = serveOnly ? Shop.serve(shopConfig.build()) : Shop.start(shopConfig.build(), seedSpec, progress(out));
                 if (warm) {
                     shop.warmCaches(progress(out));
                 }
@@ -192,35 +199,15 @@ final class UpCommand implements Callable<Integer> {
         return 0;
     }
 
-    /**
-     * Each node runs this command again in its own JVM, as one shop on the servers this one started: the same
-     * flags, the servers as URLs, and its own port.
-     */
+    /** Each node runs this command again in its own JVM, as one shop on the servers this one started: the same flags. */
     private List<JvmNodeSpec> nodeSpecs(Topology topology, Switches switches) {
-        PostgresNode pg = topology.primary();
-        List<String> args = new ArrayList<>(List.of("up", "--nodes", "1", "--port", "{port}", "--host", host,
-                "--pg-url", pg.jdbcUrl() + "?user=" + pg.user(), "--redis-url", topology.redis().uri(),
-                "--optimize", switches.id(), "--l1-entries", Long.toString(l1Entries), "--users", Long.toString(users),
-                "--products", Long.toString(products), "--orders", Long.toString(orders), "--seed", Long.toString(seed),
-                "--shutdown-grace", Integer.toString(shutdownGrace)));
+        List<String> flags = new ArrayList<>(List.of("--host", host, "--optimize", switches.id(),
+                "--l1-entries", Long.toString(l1Entries), "--users", Long.toString(users), "--products", Long.toString(products),
+                "--orders", Long.toString(orders), "--seed", Long.toString(seed), "--shutdown-grace", Integer.toString(shutdownGrace)));
         if (poolSize != 0) {
-            args.addAll(List.of("--pool-size", Integer.toString(poolSize)));
+            flags.addAll(List.of("--pool-size", Integer.toString(poolSize)));
         }
-        // This JVM's options (HEADROOM_JAVA_OPTS), and what the jar's manifest grants but -cp does not: Netty's epoll.
-        List<String> jvmOptions = new ArrayList<>(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        if (jvmOptions.stream().noneMatch(option -> option.startsWith("--enable-native-access"))) {
-            jvmOptions.add("--enable-native-access=ALL-UNNAMED");
-        }
-        List<JvmNodeSpec> specs = new ArrayList<>();
-        for (int i = 1; i <= nodes; i++) {
-            List<String> own = new ArrayList<>(args);
-            if (warm && i == 1) {
-                own.add("--warm"); // the cache (L2) is shared: one node warms it for all
-            }
-            specs.add(JvmNodeSpec.builder("node-" + i, Headroom.class.getName()).port(port == 0 ? 0 : port + i - 1)
-                    .jvmOptions(jvmOptions).args(own).build());
-        }
-        return specs;
+        return ShopNodeSpecs.of(topology, flags, nodes, port, List.of(), warm ? List.of("--warm") : List.of());
     }
 
     private static Consumer<String> progress(PrintWriter out) {

@@ -96,6 +96,11 @@ final class ExternalNode implements Node {
     }
 
     @Override
+    public void nice(int niceness) {
+        throw notOurs("reniced");
+    }
+
+    @Override
     public void restart() {
         throw notOurs("restarted");
     }

@@ -63,6 +63,13 @@ public interface Node {
     /** SIGCONT after {@link #freeze()}. */
     void thaw();
 
+    /**
+     * Lowers the scheduling priority of every thread of the process and its children ({@code renice}, niceness 1 to
+     * 19); threads and processes they start later inherit it. An experiment runs its servers niced so that its load
+     * generator, on the same cores, keeps its schedule while the servers are saturated.
+     */
+    void nice(int niceness);
+
     /** Stops the node if it runs, then starts it again on the same port and data, and waits until it answers. */
     void restart();
 

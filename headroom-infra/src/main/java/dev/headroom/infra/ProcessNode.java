@@ -137,6 +137,18 @@ abstract class ProcessNode implements Node {
     }
 
     @Override
+    public final synchronized void nice(int niceness) {
+        if (niceness < 1 || niceness > 19) {
+            throw new IllegalArgumentException("niceness must be between 1 and 19, was " + niceness);
+        }
+        if (state != NodeState.RUNNING) {
+            throw new IllegalStateException(name + " must be running to be reniced, was " + state);
+        }
+        ServerProcesses.renice(process, niceness);
+        progress.accept(label + ": niced to " + niceness + " (pid " + process.pid() + ")");
+    }
+
+    @Override
     public final synchronized void thaw() {
         if (state != NodeState.FROZEN) {
             throw new IllegalStateException(name + " must be frozen to be thawed, was " + state);

@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * Finds and stops server processes through their pid files.
@@ -140,18 +141,36 @@ final class ServerProcesses {
         }
         List<String> command = new ArrayList<>(List.of("kill", "-" + signal));
         tree.forEach(p -> command.add(Long.toString(p.pid())));
+        run(command, "kill -" + signal + " " + process.pid());
+    }
+
+    /** Runs a short command, failing with its output when it exits non-zero. */
+    private static void run(List<String> command, String what) {
         try {
-            Process kill = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (kill.waitFor() != 0) {
-                throw new InfraException("kill -" + signal + " " + process.pid() + " failed: " + output);
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (p.waitFor() != 0) {
+                throw new InfraException(what + " failed: " + output);
             }
         } catch (IOException e) {
-            throw new InfraException("could not run kill -" + signal + " " + process.pid() + ": " + e.getMessage(), e);
+            throw new InfraException("could not run " + what + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new InfraException("interrupted while sending SIG" + signal + " to " + process.pid());
+            throw new InfraException("interrupted while running " + what);
         }
+    }
+
+    /** {@code renice} for every thread ({@code /proc/PID/task}) of the process and its descendants: Linux nices threads one by one. */
+    static void renice(ProcessHandle process, int niceness) {
+        List<String> command = new ArrayList<>(List.of("renice", "-n", Integer.toString(niceness), "-p"));
+        Stream.concat(Stream.of(process), process.descendants()).forEach(p -> {
+            try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(p.pid()), "task"))) {
+                tasks.forEach(t -> command.add(t.getFileName().toString()));
+            } catch (IOException gone) {
+                // exited meanwhile: nothing to renice
+            }
+        });
+        run(command, "renice " + process.pid());
     }
 
     static boolean awaitExit(ProcessHandle process, Duration wait) {

@@ -4,6 +4,8 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,6 +14,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 
 import static dev.headroom.infra.TestSupport.alive;
 import static dev.headroom.infra.TestSupport.connect;
@@ -102,7 +105,7 @@ class NodeModelTest {
     }
 
     @Test
-    void jvmServiceNodesAreKilledAndRestartedByName() {
+    void jvmServiceNodesAreKilledAndRestartedByName() throws IOException {
         try (Infra infra = Infra.builder().temporaryDataDir().postgresPrimaries(0).redisPort(0).durable(false)
                 .stopOnShutdown(false).log(line -> { }).start()) {
             List<Node> started = infra.startNodes(List.of(
@@ -130,6 +133,10 @@ class NodeModelTest {
                     .isInstanceOf(IllegalArgumentException.class).hasMessage("redis is not a service node of this Infra");
 
             long pid2 = infra.node("node-2").pid().orElseThrow();
+            infra.node("node-2").nice(10);
+            assertThat(niceness(pid2)).as("every thread of the JVM").isNotEmpty().containsOnly(10);
+            assertThatThrownBy(() -> infra.node("node-2").nice(20)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("niceness must be between 1 and 19, was 20");
             infra.stopNodes(started);
             assertThat(alive(pid2)).isFalse();
             assertThat(infra.topology().services()).isEmpty();
@@ -175,5 +182,19 @@ class NodeModelTest {
                 .hasMessage("postgresPrimaries must be 1 with postgresUrl (the external server is one primary), was 2");
         assertThatThrownBy(() -> JvmNodeSpec.builder("Node 1", "x").build()).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("name must be lower-case letters, digits and -, was \"Node 1\"");
+    }
+
+    /** Field 19 of /proc/PID/task/TID/stat for each thread still there. */
+    private static List<Integer> niceness(long pid) throws IOException {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            return tasks.flatMap(t -> {
+                try {
+                    String stat = Files.readString(t.resolve("stat"));
+                    return Stream.of(Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]));
+                } catch (IOException threadEnded) {
+                    return Stream.empty();
+                }
+            }).toList();
+        }
     }
 }

@@ -1,0 +1,48 @@
+package dev.headroom.cli;
+
+import dev.headroom.infra.JvmNodeSpec;
+import dev.headroom.infra.PostgresNode;
+import dev.headroom.infra.Topology;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Shop nodes in JVMs of their own: each runs {@code headroom up --serve-only} on the servers of {@code topology} (given
+ * as URLs), which the caller has prepared (migrated, seeded, indexed), on a port of its own, with this JVM's options.
+ * Used by {@code up --nodes N} and {@code demo}.
+ */
+final class ShopNodeSpecs {
+    private ShopNodeSpecs() {
+    }
+
+    /**
+     * @param upFlags    the {@code up} flags every node gets (optimizations, data, sizes)
+     * @param firstPort  node-1's port, the others on the next ones; 0: any free port each
+     * @param jvmOptions more JVM options for each node, e.g. a flight recording
+     * @param firstOnly  flags for node-1 alone (e.g. {@code --warm}: one node warms the shared cache for all)
+     */
+    static List<JvmNodeSpec> of(Topology topology, List<String> upFlags, int count, int firstPort, List<String> jvmOptions,
+                                List<String> firstOnly) {
+        PostgresNode pg = topology.primary();
+        List<String> args = new ArrayList<>(List.of("up", "--serve-only", "--port", "{port}",
+                "--pg-url", pg.jdbcUrl() + "?user=" + pg.user(), "--redis-url", topology.redis().uri()));
+        args.addAll(upFlags);
+        // This JVM's options (HEADROOM_JAVA_OPTS), and what the jar's manifest grants but -cp does not: Netty's epoll.
+        List<String> options = new ArrayList<>(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        if (options.stream().noneMatch(option -> option.startsWith("--enable-native-access"))) {
+            options.add("--enable-native-access=ALL-UNNAMED");
+        }
+        options.addAll(jvmOptions);
+        List<JvmNodeSpec> specs = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            List<String> own = new ArrayList<>(args);
+            if (i == 1) {
+                own.addAll(firstOnly);
+            }
+            specs.add(JvmNodeSpec.builder("node-" + i, Headroom.class.getName()).port(firstPort == 0 ? 0 : firstPort + i - 1)
+                    .jvmOptions(options).args(own).build());
+        }
+        return specs;
+    }
+}

@@ -1,0 +1,97 @@
+package dev.headroom.experiments.journey;
+
+import dev.headroom.infra.PostgresNode;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The database's own account of the statements it ran, from {@code pg_stat_statements}: calls and execution time
+ * per normalized statement. Read before and after a measured window; the difference is what the window cost. The
+ * module must be preloaded ({@code shared_preload_libraries}); {@link #open} says so when it is not.
+ */
+final class DatabaseStatements implements AutoCloseable {
+    /** One statement's totals since the module's last reset. */
+    record Totals(String query, long calls, double totalMs) {
+    }
+
+    /** What one window cost, by statement, the most expensive first. */
+    record Window(List<Totals> statements) {
+        long calls() {
+            return statements.stream().mapToLong(Totals::calls).sum();
+        }
+
+        double totalMs() {
+            return statements.stream().mapToDouble(Totals::totalMs).sum();
+        }
+    }
+
+    private final Connection connection;
+
+    private DatabaseStatements(Connection connection) {
+        this.connection = connection;
+    }
+
+    /** @throws IllegalStateException naming the setting when the server does not load {@code pg_stat_statements} */
+    static DatabaseStatements open(PostgresNode pg) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", pg.user());
+        if (pg.password() != null) {
+            p.setProperty("password", pg.password());
+        }
+        p.setProperty("ApplicationName", "headroom-demo-stats");
+        Connection c = DriverManager.getConnection(pg.jdbcUrl(), p);
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW shared_preload_libraries")) {
+            rs.next();
+            if (!rs.getString(1).contains("pg_stat_statements")) {
+                c.close();
+                throw new IllegalStateException("PostgreSQL does not preload pg_stat_statements; start it with "
+                        + "shared_preload_libraries = 'pg_stat_statements'");
+            }
+            st.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+        }
+        return new DatabaseStatements(c);
+    }
+
+    /** Totals by query id, this database only, without this reader's own statements. */
+    Map<Long, Totals> snapshot() throws SQLException {
+        Map<Long, Totals> totals = new HashMap<>();
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT queryid, query, calls, total_exec_time FROM pg_stat_statements"
+                        + " WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
+                        + " AND query NOT LIKE '%pg_stat_statements%' AND queryid IS NOT NULL")) {
+            while (rs.next()) {
+                totals.merge(rs.getLong(1), new Totals(rs.getString(2), rs.getLong(3), rs.getDouble(4)),
+                        (a, b) -> new Totals(a.query(), a.calls() + b.calls(), a.totalMs() + b.totalMs()));
+            }
+        }
+        return totals;
+    }
+
+    static Window between(Map<Long, Totals> before, Map<Long, Totals> after) {
+        List<Totals> window = new ArrayList<>();
+        after.forEach((id, end) -> {
+            Totals start = before.get(id);
+            long calls = end.calls() - (start == null ? 0 : start.calls());
+            double ms = end.totalMs() - (start == null ? 0 : start.totalMs());
+            if (calls > 0) {
+                window.add(new Totals(end.query(), calls, ms));
+            }
+        });
+        window.sort(Comparator.comparingDouble(Totals::totalMs).reversed());
+        return new Window(List.copyOf(window));
+    }
+
+    @Override
+    public void close() throws SQLException {
+        connection.close();
+    }
+}

@@ -1,0 +1,50 @@
+package dev.headroom.experiments.journey;
+
+import dev.headroom.shop.Switch;
+import dev.headroom.shop.Switches;
+import dev.headroom.shop.cache.CacheMode;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One step of the journey: a name, what it adds to the step before, and the whole system it measures. Each step
+ * adds exactly one thing; today every step is a set of the shop's switches on two nodes, and later capabilities
+ * (the edge, replicas, read models) add steps of their own after these.
+ *
+ * @param name     the step's name in the table, the JSON and {@code --steps}
+ * @param adds     what this step turns on, for the reader
+ * @param switches the shop's optimizations in this step (cumulative)
+ */
+public record JourneyStep(String name, String adds, Switches switches) {
+
+    /** baseline, indexes, single-query, pool, http, l1, l2: each one switch more than the last. */
+    public static List<JourneyStep> standard() {
+        List<JourneyStep> steps = new ArrayList<>();
+        steps.add(new JourneyStep("baseline", "nothing: sequential scans, N+1, SELECT *, a connection per request, no cache",
+                Switches.NONE));
+        add(steps, Switch.INDEXES, "the indexes each read path needs");
+        add(steps, Switch.SINGLE_QUERY, "one statement per read path, named columns");
+        add(steps, Switch.POOL, "a HikariCP connection pool");
+        add(steps, Switch.HTTP, "gzip/Brotli compression, ETag and 304");
+        Switches last = steps.getLast().switches();
+        steps.add(new JourneyStep("l1", "an in-process cache (Caffeine) per node, kept coherent over Redis", last.withCache(CacheMode.L1)));
+        steps.add(new JourneyStep("l2", "a shared Redis cache behind each L1", last.withCache(CacheMode.L1_L2)));
+        return List.copyOf(steps);
+    }
+
+    private static void add(List<JourneyStep> steps, Switch s, String adds) {
+        steps.add(new JourneyStep(s.id(), adds, steps.getLast().switches().with(s)));
+    }
+
+    /** The steps named in {@code names} (comma-separated), in journey order; every name must exist. */
+    public static List<JourneyStep> select(List<JourneyStep> all, String names) {
+        List<String> wanted = List.of(names.split(",", -1)).stream().map(String::trim).toList();
+        for (String name : wanted) {
+            if (all.stream().noneMatch(s -> s.name().equals(name))) {
+                throw new IllegalArgumentException("no step named '" + name + "'; the steps are "
+                        + String.join(", ", all.stream().map(JourneyStep::name).toList()));
+            }
+        }
+        return all.stream().filter(s -> wanted.contains(s.name())).toList();
+    }
+}

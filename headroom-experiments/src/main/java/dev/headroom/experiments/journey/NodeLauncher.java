@@ -1,0 +1,21 @@
+package dev.headroom.experiments.journey;
+
+import dev.headroom.infra.JvmNodeSpec;
+import dev.headroom.infra.Topology;
+import dev.headroom.shop.Switches;
+import java.util.List;
+
+/**
+ * How a step's shop nodes are launched, each in a JVM of its own: supplied by the command that runs the journey
+ * (it knows its own main class and flags), so that this module needs none of it.
+ */
+@FunctionalInterface
+public interface NodeLauncher {
+    /**
+     * @param topology   the servers the nodes use
+     * @param switches   the step's optimizations
+     * @param count      how many nodes, named {@code node-1..count}
+     * @param jvmOptions extra options for each node's JVM (e.g. a flight recording), may be empty
+     */
+    List<JvmNodeSpec> specs(Topology topology, Switches switches, int count, List<String> jvmOptions);
+}

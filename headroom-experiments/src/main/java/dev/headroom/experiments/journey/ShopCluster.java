@@ -1,0 +1,72 @@
+package dev.headroom.experiments.journey;
+
+import dev.headroom.experiments.ProgressLog;
+import dev.headroom.infra.Infra;
+import dev.headroom.infra.Node;
+import dev.headroom.infra.PostgresNode;
+import dev.headroom.shop.Shop;
+import dev.headroom.shop.ShopConfig;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One step's shop nodes on the journey's servers: the schema brought to the step's switches (indexes built or
+ * dropped) and Redis emptied first, so every step starts from the same cold state; then {@code count} nodes,
+ * each its own JVM. {@link #close()} stops them and frees their names for the next step.
+ */
+final class ShopCluster implements AutoCloseable {
+    private final Infra infra;
+    private final List<Node> nodes;
+
+    private ShopCluster(Infra infra, List<Node> nodes) {
+        this.infra = infra;
+        this.nodes = nodes;
+    }
+
+    static ShopCluster start(Infra infra, NodeLauncher launcher, JourneyStep step, int count, List<String> jvmOptions,
+                             ProgressLog progress) throws Exception {
+        PostgresNode pg = infra.topology().primary();
+        ShopConfig config = ShopConfig.builder().switches(step.switches())
+                .database(pg.jdbcUrl(), pg.user(), pg.password()).redis(infra.topology().redis().uri()).build();
+        Shop.prepare(config, null, progress::line);
+        flushRedis(infra.topology().redis().uri());
+        List<Node> started = infra.startNodes(launcher.specs(infra.topology(), step.switches(), count, jvmOptions));
+        started.forEach(node -> node.nice(Journey.SERVER_NICENESS));
+        return new ShopCluster(infra, started);
+    }
+
+    /** What the last step cached would answer this step's first reads: every step starts cold. */
+    private static void flushRedis(String uri) {
+        RedisClient client = RedisClient.create(uri);
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            c.sync().flushall();
+        } finally {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
+    }
+
+    List<Node> nodes() {
+        return nodes;
+    }
+
+    List<URI> urls() {
+        List<URI> urls = new ArrayList<>();
+        nodes.forEach(n -> urls.add(URI.create("http://" + n.address())));
+        return urls;
+    }
+
+    /** The nodes' logs, e.g. for a failed start. */
+    List<Path> logs() {
+        return nodes.stream().flatMap(n -> n.log().stream()).toList();
+    }
+
+    @Override
+    public void close() {
+        infra.stopNodes(nodes);
+    }
+}
