@@ -1,6 +1,8 @@
 package dev.headroom.lab.run;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -8,31 +10,36 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
  * How the engine's connections are made: one Netty event loop (the engine's only thread), the epoll
  * transport where Netty has it (Linux x86-64) and NIO elsewhere, {@code TCP_NODELAY}, a connect timeout
  * equal to the request timeout, and a pipeline of {@link ResponseParser} then the {@link Conn} itself.
+ * One connector serves a whole run, the {@link Rehearsal} before it included, so that both run on the
+ * same thread (whose buffer caches the rehearsal fills) and with the same transport classes.
  *
  * <p>Set-up only: nothing here runs per request. Which connections are open, idle or lost is the
  * engine's bookkeeping, kept there because its send path reads it on every dispatch.
+ *
+ * <p>Threading: made and shut down by the caller of the run; {@link #connect} is called on the loop.
  */
 final class Connector {
-    private final String host;
-    private final int port;
+    static final String LOOPBACK = "127.0.0.1";
+
+    private final boolean epoll = Epoll.isAvailable();
     private final MultiThreadIoEventLoopGroup group;
     private final EventLoop loop;
     private final Bootstrap bootstrap;
 
-    Connector(String host, int port, long timeoutNanos) {
-        this.host = host;
-        this.port = port;
-        boolean epoll = Epoll.isAvailable();
+    Connector(long timeoutNanos) {
         this.group = new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         this.loop = group.next();
         this.bootstrap = new Bootstrap().group(group).channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
@@ -45,8 +52,19 @@ final class Connector {
         return loop;
     }
 
-    /** Starts connecting {@code conn}; the engine listens on the future for the outcome. */
-    ChannelFuture connect(Conn conn) {
+    /**
+     * Listens on an ephemeral port of {@link #LOOPBACK}, on the engine's loop and transport, with
+     * {@code child} setting up each accepted connection; returns the bound server channel.
+     */
+    Channel listenOnLoopback(ChannelInitializer<SocketChannel> child) throws InterruptedException {
+        return new ServerBootstrap().group(group).channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(child)
+                .bind(new InetSocketAddress(LOOPBACK, 0)).sync().channel();
+    }
+
+    /** Starts connecting {@code conn} to {@code host:port}; the engine listens on the future for the outcome. */
+    ChannelFuture connect(Conn conn, String host, int port) {
         return bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {

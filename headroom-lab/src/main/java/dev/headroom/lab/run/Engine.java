@@ -59,6 +59,8 @@ final class Engine {
     private final CompletableFuture<Void> finished = new CompletableFuture<>();
     private final LoopCpuClock cpuClock = new LoopCpuClock();
     private final SelfCheck selfCheck;
+    /** Null when the caller wants no progress. */
+    private final ProgressRelay relay;
     /** Made when the run begins (it needs the start time); null before. */
     private IntervalRecorder intervals;
 
@@ -74,7 +76,7 @@ final class Engine {
     private int inFlight;
     private boolean aborted;
 
-    Engine(LoadRun.Config config, Schedule schedule, Workload workload, Measurements measurements) {
+    Engine(LoadRun.Config config, Schedule schedule, Workload workload, Measurements measurements, Connector connector) {
         this.config = config;
         this.schedule = schedule;
         this.workload = workload;
@@ -83,21 +85,25 @@ final class Engine {
         this.sinks = new Measurements[] {m, warmup};
         this.encoder = new RequestEncoder(config.host(), config.port(), config.defaultPort(),
                 workload instanceof Workload.Fixed f ? f.request() : null);
-        this.connector = new Connector(config.host(), config.port(), config.timeoutNanos());
+        this.connector = connector;
         this.loop = connector.loop();
         this.selfCheck = new SelfCheck(schedule != null, cpuClock);
+        this.relay = config.progress() == null ? null : new ProgressRelay(config.progress());
     }
 
-    /** Runs the whole test; returns when every measured request is answered, failed or timed out. */
+    /**
+     * Runs the whole test; returns when every measured request is answered, failed or timed out. The
+     * connections are open before the plan's time 0, so that opening them is not measured. Meanwhile the
+     * calling thread hands the progress to the caller's consumer ({@link ProgressRelay}).
+     */
     void run() throws InterruptedException {
-        try {
-            loop.submit(cpuClock::bindToCurrentThread).sync();
-            connectAll();
-            loop.execute(this::begin);
-            finished.join();
-        } finally {
-            connector.shutdown();
+        loop.submit(cpuClock::bindToCurrentThread).sync();
+        connectAll();
+        loop.execute(this::begin);
+        if (relay != null) {
+            relay.deliverUntil(finished);
         }
+        finished.join();
     }
 
     int opened() {
@@ -133,7 +139,7 @@ final class Engine {
     }
 
     private ChannelFuture connect(Conn conn) {
-        ChannelFuture f = connector.connect(conn);
+        ChannelFuture f = connector.connect(conn, config.host(), config.port());
         f.addListener(done -> {
             if (done.isSuccess()) {
                 conn.channel = f.channel();
@@ -161,7 +167,7 @@ final class Engine {
         start = System.nanoTime();
         measureFrom = start + config.warmupNanos();
         measureTo = schedule != null ? start + (long) (schedule.durationSeconds() * SECOND) : measureFrom + config.durationNanos();
-        intervals = new IntervalRecorder(config, schedule, m, warmup, start, measureFrom);
+        intervals = new IntervalRecorder(schedule, m, warmup, relay, config.abort(), start, measureFrom);
         if (schedule != null) {
             nextOffset = schedule.offsetNanos(0);
             pace();
@@ -377,6 +383,9 @@ final class Engine {
      * so answers still arriving after the measured part's end land in it rather than in no interval at all.
      */
     private void second() {
+        if (finished.isDone()) {
+            return; // due after the end: the loop outlives this engine (a run follows its rehearsal on it)
+        }
         long now = System.nanoTime();
         selfCheck.second(now, measureFrom, waiting.size());
         if (intervals.second(now, measureTo, inFlight, waiting.size())) {

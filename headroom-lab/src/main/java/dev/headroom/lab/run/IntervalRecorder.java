@@ -35,15 +35,18 @@ final class IntervalRecorder {
 
     /**
      * @param schedule    the plan (null in the closed model): its expected rate is each interval's target
+     * @param progress    where each second's progress goes (null: nowhere, and none is made)
+     * @param abort       the run's abort rule, or null
      * @param start       when the run started (the plan's time 0), in {@link System#nanoTime} terms
      * @param measureFrom when the measured part starts (after the warm-up)
      */
-    IntervalRecorder(LoadRun.Config config, Schedule schedule, Measurements m, Measurements warmup, long start, long measureFrom) {
+    IntervalRecorder(Schedule schedule, Measurements m, Measurements warmup, Consumer<Progress> progress,
+                     Predicate<List<Interval>> abort, long start, long measureFrom) {
         this.schedule = schedule;
         this.m = m;
         this.warmup = warmup;
-        this.progress = config.progress();
-        this.abort = config.abort();
+        this.progress = progress;
+        this.abort = abort;
         this.start = start;
         this.measureFrom = measureFrom;
         this.tick = measureFrom;

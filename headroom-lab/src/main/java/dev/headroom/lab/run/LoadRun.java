@@ -22,6 +22,10 @@ import java.util.function.Predicate;
  * that are due, so at high rates they go out in small batches, each late by up to ~0.1 ms. That lateness is
  * recorded (schedule lag) and included in the corrected latency; a run whose p99 lag exceeds
  * {@link #MAX_SCHEDULE_LAG_P99_MS} is marked invalid.
+ *
+ * <p>Before the run the generator warms itself up for about a second against a loopback server of its own,
+ * sending nothing to the target and counting nothing of it (see {@code Rehearsal}); then it opens the
+ * connections, and then the plan's time 0 begins.
  */
 public final class LoadRun {
     /** A valid open-model run sends at least this share of the planned requests within the measured part. */
@@ -108,13 +112,19 @@ public final class LoadRun {
             return this;
         }
 
-        /** Called once a second on the generator's thread; keep it quick. */
+        /**
+         * Called once a second with the run's progress, on the thread that called {@link #run()} (never on the
+         * generator's event loop, so a slow consumer delays only later progress).
+         */
         public Builder progress(Consumer<Progress> progress) {
             this.progress = progress;
             return this;
         }
 
-        /** Checked after each second; true stops the run early (e.g. a windowed SLO already failed). */
+        /**
+         * Checked after each second, on the generator's event loop (keep it quick); true stops the run early
+         * (e.g. a windowed SLO already failed).
+         */
         public Builder abortWhen(Predicate<List<Interval>> abort) {
             this.abort = abort;
             return this;
@@ -133,12 +143,15 @@ public final class LoadRun {
             int port = base.getPort() == -1 ? 80 : base.getPort();
             Config config = new Config(base.getHost(), port, base.getPort() == -1, connections, warmupNanos, durationNanos,
                     timeoutNanos, progress, abort);
-            long startMillis = System.currentTimeMillis();
+            Connector connector = new Connector(timeoutNanos);
             try (PrintStream log = hdrLog == null ? null : new PrintStream(Files.newOutputStream(hdrLog), false, "UTF-8")) {
-                Measurements m = new Measurements(log, startMillis);
-                Engine engine = new Engine(config, schedule, workload, m);
+                Rehearsal.run(connector, connections, schedule != null, workload);
+                Measurements m = new Measurements(log, System.currentTimeMillis());
+                Engine engine = new Engine(config, schedule, workload, m, connector);
                 engine.run();
                 return result(engine, m);
+            } finally {
+                connector.shutdown();
             }
         }
 

@@ -21,8 +21,7 @@ class IntervalRecorderTest {
     private final Measurements warmup = new Measurements(null, 0);
 
     private IntervalRecorder recorder(FixedRate plan, Predicate<List<Interval>> abort) {
-        LoadRun.Config config = new LoadRun.Config("localhost", 80, true, 1, FROM, 0, S, progress::add, abort);
-        return new IntervalRecorder(config, plan, m, warmup, 0, FROM);
+        return new IntervalRecorder(plan, m, warmup, progress::add, abort, 0, FROM);
     }
 
     @Test
