@@ -8,7 +8,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.io.ByteArrayOutputStream;
 
 /**
- * A connection and the one request it carries at a time. It is the last handler of its channel's
+ * A connection to one {@link Target} and the one request it carries at a time. It is the last handler of its channel's
  * pipeline (after {@link ResponseParser}) and hands every event straight to its {@link Engine}, which
  * owns all the bookkeeping; the fields are the engine's, read and written on its event-loop thread only.
  * As a nested class it reached the engine through the same kind of final reference, so the receive path
@@ -16,13 +16,15 @@ import java.io.ByteArrayOutputStream;
  */
 final class Conn extends ChannelInboundHandlerAdapter implements ResponseParser.Listener {
     private final Engine engine;
+    final Target target;
     Channel channel;
     Job job;
     long sent;
     ByteArrayOutputStream body;
 
-    Conn(Engine engine) {
+    Conn(Engine engine, Target target) {
         this.engine = engine;
+        this.target = target;
     }
 
     @Override

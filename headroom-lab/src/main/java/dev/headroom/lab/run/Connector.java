@@ -63,14 +63,14 @@ final class Connector {
                 .bind(new InetSocketAddress(LOOPBACK, 0)).sync().channel();
     }
 
-    /** Starts connecting {@code conn} to {@code host:port}; the engine listens on the future for the outcome. */
-    ChannelFuture connect(Conn conn, String host, int port) {
+    /** Starts connecting {@code conn} to its target; the engine listens on the future for the outcome. */
+    ChannelFuture connect(Conn conn) {
         return bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
                 ch.pipeline().addLast(new ResponseParser(conn), conn);
             }
-        }).connect(host, port);
+        }).connect(conn.target.host, conn.target.port);
     }
 
     /** Stops the event loop at once (no quiet period), waiting at most a second. */

@@ -4,7 +4,6 @@ import dev.headroom.lab.schedule.Schedule;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 import java.io.ByteArrayOutputStream;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -23,13 +22,18 @@ import java.util.concurrent.TimeUnit;
  * histogram, where coordinated omission would otherwise hide it. Closed model: each connection sends
  * its next request as soon as the last one is answered.
  *
+ * <p>Several targets: each {@link Target} has the configured number of connections and its own FIFO.
+ * Open-model arrivals go to the targets in turn; a closed-model connection sends to its own target. An
+ * arrival's later steps stay on its target. One schedule, one set of measurements for all of them.
+ *
  * <p>Timeouts are swept every 10 ms: an answered-too-late request, or one that waited longer than the
  * timeout for a connection, is recorded as a timeout with its full latency, never dropped.
  *
  * <p>Around that loop, on the same thread and off the send/receive path: {@link Connector} makes the
  * connections, {@link IntervalRecorder} closes an interval each second, and {@link SelfCheck} watches
- * the loop's own CPU use. What the hot path reads (idle and waiting queues, the clock bounds, the
- * counters) stays in fields of this class, one load away as before.
+ * the loop's own CPU use. What the hot path reads (the clock bounds, the counters) stays in fields of
+ * this class, one load away as before; a connection's idle and waiting queues are one load further, in
+ * its {@link Target}.
  */
 final class Engine {
     private static final long SWEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
@@ -50,11 +54,10 @@ final class Engine {
      */
     private final Measurements warmup;
     private final Measurements[] sinks;
-    private final RequestEncoder encoder;
+    /** The run's origins, each with its connections and queue; arrivals go to them in turn. */
+    private final Target[] targets;
     private final Connector connector;
     private final EventLoop loop;
-    private final ArrayDeque<Conn> idle = new ArrayDeque<>();
-    private final ArrayDeque<Job> waiting = new ArrayDeque<>();
     private final List<Conn> conns = new ArrayList<>();
     private final CompletableFuture<Void> finished = new CompletableFuture<>();
     private final LoopCpuClock cpuClock = new LoopCpuClock();
@@ -69,10 +72,9 @@ final class Engine {
     private long measureTo;
     private long nextArrival;
     private long nextOffset;
+    /** Index in {@link #targets} of the next open-model arrival's target (round robin). */
+    private int turn;
     private boolean arrivalsDone;
-    private int opened;
-    private int live;
-    private boolean lastConnectFailed;
     private int inFlight;
     private boolean aborted;
 
@@ -83,8 +85,8 @@ final class Engine {
         this.m = measurements;
         this.warmup = new Measurements(null, System.currentTimeMillis());
         this.sinks = new Measurements[] {m, warmup};
-        this.encoder = new RequestEncoder(config.host(), config.port(), config.defaultPort(),
-                workload instanceof Workload.Fixed f ? f.request() : null);
+        RequestSpec fixed = workload instanceof Workload.Fixed f ? f.request() : null;
+        this.targets = config.targets().stream().map(uri -> new Target(uri, fixed)).toArray(Target[]::new);
         this.connector = connector;
         this.loop = connector.loop();
         this.selfCheck = new SelfCheck(schedule != null, cpuClock);
@@ -106,8 +108,18 @@ final class Engine {
         finished.join();
     }
 
+    /** Connections opened to {@code targets[target]} (as given in the config), reconnections included. */
+    int opened(int target) {
+        return targets[target].opened;
+    }
+
+    /** Connections opened over all targets. */
     int opened() {
-        return opened;
+        int n = 0;
+        for (Target t : targets) {
+            n += t.opened;
+        }
+        return n;
     }
 
     long sendsInWindow() {
@@ -115,7 +127,16 @@ final class Engine {
     }
 
     int inFlightAtEnd() {
-        return inFlight + waiting.size();
+        return inFlight + queued();
+    }
+
+    /** Requests waiting for a connection, over all targets. */
+    private int queued() {
+        int n = 0;
+        for (Target t : targets) {
+            n += t.waiting.size();
+        }
+        return n;
     }
 
     boolean aborted() {
@@ -129,9 +150,10 @@ final class Engine {
 
     private void connectAll() throws InterruptedException {
         List<ChannelFuture> futures = new ArrayList<>();
-        for (int i = 0; i < config.connections(); i++) {
-            Conn conn = new Conn(this);
-            futures.add(connect(conn));
+        for (Target target : targets) {
+            for (int i = 0; i < config.connections(); i++) {
+                futures.add(connect(new Conn(this, target)));
+            }
         }
         for (ChannelFuture f : futures) {
             f.await();
@@ -139,23 +161,24 @@ final class Engine {
     }
 
     private ChannelFuture connect(Conn conn) {
-        ChannelFuture f = connector.connect(conn, config.host(), config.port());
+        ChannelFuture f = connector.connect(conn);
         f.addListener(done -> {
+            Target target = conn.target;
             if (done.isSuccess()) {
                 conn.channel = f.channel();
-                opened++;
-                live++;
+                target.opened++;
+                target.live++;
                 conns.add(conn);
-                lastConnectFailed = false;
+                target.lastConnectFailed = false;
                 if (start != 0) {
                     next(conn);
                 } else {
-                    idle.add(conn);
+                    target.idle.add(conn);
                 }
             } else {
-                lastConnectFailed = true;
+                target.lastConnectFailed = true;
                 if (start != 0) {
-                    failWaitingIfNoConnection();
+                    failWaitingIfNoConnection(target);
                     retryConnect(conn);
                 }
             }
@@ -172,9 +195,10 @@ final class Engine {
             nextOffset = schedule.offsetNanos(0);
             pace();
         } else {
-            for (Conn conn : new ArrayList<>(idle)) {
-                idle.remove(conn);
-                send(conn, newJob(System.nanoTime()));
+            for (Target target : targets) {
+                for (Conn conn; (conn = target.idle.pollFirst()) != null; ) {
+                    send(conn, newJob(System.nanoTime(), target));
+                }
             }
         }
         loop.schedule(this::sweep, SWEEP_NANOS, TimeUnit.NANOSECONDS);
@@ -209,9 +233,21 @@ final class Engine {
         selfCheck.measureStarted(System.nanoTime());
     }
 
-    private Job newJob(long intended) {
+    private Job newJob(long intended, Target target) {
         Work work = workload.arrival(nextArrival++);
-        return new Job(work, work.first(), intended, sink(intended));
+        return new Job(work, work.first(), intended, sink(intended), target);
+    }
+
+    /**
+     * The target of the next open-model arrival: each in turn. The wrap is branch-free, like {@link #sink}:
+     * the rehearsal has one target, so a wrap branch would be compiled as always taken, and the first
+     * arrival to another target would throw the compiled pacer away.
+     */
+    private Target nextTarget() {
+        Target t = targets[turn];
+        int next = turn + 1;
+        turn = next & ((next - targets.length) >> 31); // next while below the count, else 0
+        return t;
     }
 
     /** Open model: dispatch every arrival that is due, then sleep until the next one. */
@@ -221,7 +257,7 @@ final class Engine {
             long intended = start + nextOffset;
             // lateness during the warm-up (a cold JIT) is not held against the run
             sink(intended).lag(now - intended);
-            dispatch(newJob(intended));
+            dispatch(newJob(intended, nextTarget()));
             nextOffset = schedule.offsetNanos(nextArrival);
             if (nextOffset == Schedule.END) {
                 arrivalsDone = true;
@@ -237,13 +273,14 @@ final class Engine {
     }
 
     private void dispatch(Job job) {
-        Conn conn = idle.pollFirst();
+        Target target = job.target;
+        Conn conn = target.idle.pollFirst();
         if (conn != null) {
             send(conn, job);
-        } else if (live == 0 && lastConnectFailed) {
+        } else if (target.live == 0 && target.lastConnectFailed) {
             fail(job, 0, System.nanoTime(), "connect");
         } else {
-            waiting.addLast(job);
+            target.waiting.addLast(job);
         }
     }
 
@@ -255,7 +292,7 @@ final class Engine {
             job.sink.sends++;
         }
         inFlight++;
-        conn.channel.writeAndFlush(encoder.encode(job.spec, conn.channel.alloc()), conn.channel.voidPromise());
+        conn.channel.writeAndFlush(conn.target.encoder.encode(job.spec, conn.channel.alloc()), conn.channel.voidPromise());
     }
 
     void answered(Conn conn, int status, boolean keepAlive) {
@@ -295,14 +332,15 @@ final class Engine {
 
     /** Gives a free connection its next request: a waiting one, a new closed-model arrival, or none. */
     private void next(Conn conn) {
-        Job waitingJob = waiting.pollFirst();
+        Target target = conn.target;
+        Job waitingJob = target.waiting.pollFirst();
         if (waitingJob != null) {
             send(conn, waitingJob);
         } else if (schedule == null && !stopped()) {
             long now = System.nanoTime();
-            send(conn, newJob(now));
+            send(conn, newJob(now, target));
         } else {
-            idle.addLast(conn);
+            target.idle.addLast(conn);
             maybeFinish();
         }
     }
@@ -311,15 +349,16 @@ final class Engine {
         if (conn.channel == null || !conns.remove(conn)) {
             return;
         }
-        live--;
-        idle.remove(conn);
+        Target target = conn.target;
+        target.live--;
+        target.idle.remove(conn);
         if (conn.job != null) {
             inFlight--;
             fail(conn.job, conn.sent, System.nanoTime(), kind);
             conn.job = null;
         }
-        if (!finished.isDone() && !(stopped() && inFlight == 0 && waiting.isEmpty())) {
-            connect(new Conn(this));
+        if (!finished.isDone() && !(stopped() && inFlight == 0 && queued() == 0)) {
+            connect(new Conn(this, target));
         }
         maybeFinish();
     }
@@ -332,13 +371,13 @@ final class Engine {
         loop.schedule(() -> connect(conn), RECONNECT_NANOS, TimeUnit.NANOSECONDS);
     }
 
-    private void failWaitingIfNoConnection() {
-        if (live > 0) {
+    private void failWaitingIfNoConnection(Target target) {
+        if (target.live > 0) {
             return;
         }
         long now = System.nanoTime();
         Job job;
-        while ((job = waiting.pollFirst()) != null) {
+        while ((job = target.waiting.pollFirst()) != null) {
             fail(job, 0, now, "connect");
         }
         maybeFinish();
@@ -361,15 +400,17 @@ final class Engine {
                 inFlight--;
                 fail(job, conn.sent, now, "timeout");
                 conns.remove(conn);
-                live--;
+                conn.target.live--;
                 conn.channel.close();
                 if (!stopped()) {
-                    connect(new Conn(this));
+                    connect(new Conn(this, conn.target));
                 }
             }
         }
-        while (!waiting.isEmpty() && now - waiting.peekFirst().intended > limit) {
-            fail(waiting.pollFirst(), 0, now, "timeout");
+        for (Target target : targets) {
+            while (!target.waiting.isEmpty() && now - target.waiting.peekFirst().intended > limit) {
+                fail(target.waiting.pollFirst(), 0, now, "timeout");
+            }
         }
         maybeFinish();
         if (!finished.isDone()) {
@@ -387,8 +428,9 @@ final class Engine {
             return; // due after the end: the loop outlives this engine (a run follows its rehearsal on it)
         }
         long now = System.nanoTime();
-        selfCheck.second(now, measureFrom, waiting.size());
-        if (intervals.second(now, measureTo, inFlight, waiting.size())) {
+        int queued = queued();
+        selfCheck.second(now, measureFrom, queued);
+        if (intervals.second(now, measureTo, inFlight, queued)) {
             aborted = true;
             measureTo = Math.min(measureTo, now);
         }
@@ -406,7 +448,7 @@ final class Engine {
     }
 
     private void maybeFinish() {
-        if (finished.isDone() || start == 0 || !stopped() || inFlight > 0 || !waiting.isEmpty()) {
+        if (finished.isDone() || start == 0 || !stopped() || inFlight > 0 || queued() > 0) {
             return;
         }
         if (schedule != null && !arrivalsDone && !aborted) {

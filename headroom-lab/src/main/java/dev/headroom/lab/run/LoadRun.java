@@ -12,11 +12,12 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
- * A load test against one HTTP/1.1 origin, in the open model (a rate plan, latency measured from each
- * request's intended send time) or the closed model (N connections, each sending its next request as
- * soon as the last is answered). Build with {@link #open} or {@link #closed}, then {@link Builder#run()}.
+ * A load test against one HTTP/1.1 origin (or several, {@link Builder#targets}), in the open model (a
+ * rate plan, latency measured from each request's intended send time) or the closed model (N connections,
+ * each sending its next request as soon as the last is answered). Build with {@link #open} or {@link #closed}, then {@link Builder#run()}.
  *
  * <p>Accuracy: one event loop drives everything; it wakes at most every 0.1 ms to send the arrivals
  * that are due, so at high rates they go out in small batches, each late by up to ~0.1 ms. That lateness is
@@ -56,12 +57,13 @@ public final class LoadRun {
         return b;
     }
 
-    record Config(String host, int port, boolean defaultPort, int connections, long warmupNanos, long durationNanos,
+    /** {@code connections} per target. */
+    record Config(List<URI> targets, int connections, long warmupNanos, long durationNanos,
                   long timeoutNanos, Consumer<Progress> progress, Predicate<List<Interval>> abort) {
     }
 
     public static final class Builder {
-        private final URI base;
+        private List<URI> targets;
         private final Schedule schedule;
         private final Workload workload;
         private final int concurrency;
@@ -74,16 +76,43 @@ public final class LoadRun {
         private Path hdrLog;
 
         private Builder(URI base, Schedule schedule, Workload workload, int concurrency) {
-            this.base = Objects.requireNonNull(base, "base");
-            if (!"http".equals(base.getScheme()) || base.getHost() == null) {
-                throw new IllegalArgumentException("the target must be an http:// URL with a host, was '" + base + "'");
-            }
+            this.targets = List.of(checkTarget(Objects.requireNonNull(base, "base")));
             this.schedule = schedule;
             this.workload = Objects.requireNonNull(workload, "workload");
             this.concurrency = concurrency;
         }
 
-        /** Connections to keep open (open model). Default {@value #DEFAULT_CONNECTIONS}. */
+        private static URI checkTarget(URI target) {
+            if (!"http".equals(target.getScheme()) || target.getHost() == null) {
+                throw new IllegalArgumentException("the target must be an http:// URL with a host, was '" + target + "'");
+            }
+            return target;
+        }
+
+        /**
+         * Spreads the run over several origins instead of the one given to {@link #open} or {@link #closed},
+         * which it replaces (paths come from the requests, as with one target). Each target gets the
+         * {@link #connections} (in the closed model, the concurrency) of its own. Open-model arrivals go to
+         * the targets in turn, so each gets the same share of the plan; a closed-model connection sends to its
+         * own target, so a faster target gets more. Every later step of a journey goes to the target where
+         * the journey started, on a connection of that target. One schedule, one set of measurements and one
+         * result cover them all; {@link RunResult#target} names them joined by commas.
+         */
+        public Builder targets(List<URI> targets) {
+            if (targets == null || targets.isEmpty()) {
+                throw new IllegalArgumentException("targets must name at least one origin, was " + targets);
+            }
+            for (URI target : targets) {
+                checkTarget(Objects.requireNonNull(target, "targets must not contain null"));
+                if (targets.indexOf(target) != targets.lastIndexOf(target)) {
+                    throw new IllegalArgumentException("targets must be distinct, was '" + target + "' twice");
+                }
+            }
+            this.targets = List.copyOf(targets);
+            return this;
+        }
+
+        /** Connections to keep open (open model), per target. Default {@value #DEFAULT_CONNECTIONS}. */
         public Builder connections(int n) {
             if (n < 1 || n > 100_000) {
                 throw new IllegalArgumentException("connections must be between 1 and 100000, was " + n);
@@ -140,9 +169,7 @@ public final class LoadRun {
             if (schedule != null && warmupNanos > schedule.durationSeconds() * 1e9) {
                 throw new IllegalArgumentException("warmup must be shorter than the plan (" + schedule.durationSeconds() + " s)");
             }
-            int port = base.getPort() == -1 ? 80 : base.getPort();
-            Config config = new Config(base.getHost(), port, base.getPort() == -1, connections, warmupNanos, durationNanos,
-                    timeoutNanos, progress, abort);
+            Config config = new Config(targets, connections, warmupNanos, durationNanos, timeoutNanos, progress, abort);
             Connector connector = new Connector(timeoutNanos);
             try (PrintStream log = hdrLog == null ? null : new PrintStream(Files.newOutputStream(hdrLog), false, "UTF-8")) {
                 Rehearsal.run(connector, connections, schedule != null, workload);
@@ -165,9 +192,12 @@ public final class LoadRun {
             double lagP99 = m.scheduleLag.getTotalCount() == 0 ? 0 : m.scheduleLag.getValueAtPercentile(99) / 1000.0;
             SelfCheck self = engine.selfCheck();
             double cpu = self.cpuFraction(engine.measuredNanos());
-            if (engine.opened() < connections) {
-                invalid.add(String.format("only %d of %d connections could be opened to %s", engine.opened(), connections, base));
+            for (int i = 0; i < targets.size(); i++) {
+                if (engine.opened(i) < connections) {
+                    invalid.add(String.format("only %d of %d connections could be opened to %s", engine.opened(i), connections, targets.get(i)));
+                }
             }
+            int allConnections = connections * targets.size();
             if (schedule != null) {
                 double planned = targetRate * measuredSeconds;
                 double sent = engine.sendsInWindow();
@@ -175,12 +205,13 @@ public final class LoadRun {
                     invalid.add(String.format("sent %.0f of %.0f planned requests (%.1f%%, below %.0f%%): all %d connections were busy"
                                     + " or failing; the corrected latency still counts the wait, but the plan was not delivered"
                                     + " (use more --connections, or a lower --rate)",
-                            sent, planned, 100 * sent / planned, 100 * MIN_SEND_RATIO, connections));
+                            sent, planned, 100 * sent / planned, 100 * MIN_SEND_RATIO, allConnections));
                 }
                 invalid.addAll(self.invalidReasons(cpu, lagP99));
             }
-            return new RunResult(base.toString(), schedule == null ? "closed" : "open", targetRate,
-                    connections, measuredSeconds, warmupSeconds, m.requests(), m.arrivals(), achieved, m.errors(), m.statuses(),
+            String target = targets.stream().map(URI::toString).collect(Collectors.joining(","));
+            return new RunResult(target, schedule == null ? "closed" : "open", targetRate,
+                    allConnections, measuredSeconds, warmupSeconds, m.requests(), m.arrivals(), achieved, m.errors(), m.statuses(),
                     m.corrected, m.uncorrected, m.dispatchDelay, m.intervals(), List.copyOf(invalid),
                     new RunResult.GeneratorStats(cpu, lagP99,
                             m.scheduleLag.getTotalCount() == 0 ? 0 : m.scheduleLag.getMaxValue() / 1000.0,

@@ -5,6 +5,7 @@ import dev.headroom.lab.schedule.Schedules;
 import dev.headroom.lab.schedule.Stages;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -55,7 +56,7 @@ final class Rehearsal {
      */
     static void run(Connector connector, int connections, boolean openModel, Workload workload) throws InterruptedException {
         try (RehearsalServer server = RehearsalServer.start(connector)) {
-            LoadRun.Config config = new LoadRun.Config(Connector.LOOPBACK, server.port(), false, Math.min(CONNECTIONS, connections), 0,
+            LoadRun.Config config = new LoadRun.Config(List.of(server.uri()), Math.min(CONNECTIONS, connections), 0,
                     TimeUnit.SECONDS.toNanos(SECONDS), TIMEOUT_NANOS, progress -> { }, null);
             Schedule schedule = openModel ? Schedules.uniform(Stages.parse(PLAN)) : null;
             Workload rehearsed = workload instanceof Workload.Fixed ? workload : index -> ROOT;

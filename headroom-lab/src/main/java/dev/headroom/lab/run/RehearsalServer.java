@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -67,8 +68,8 @@ final class RehearsalServer implements AutoCloseable {
         return new RehearsalServer(connector);
     }
 
-    int port() {
-        return ((InetSocketAddress) channel.localAddress()).getPort();
+    URI uri() {
+        return URI.create("http://" + Connector.LOOPBACK + ":" + ((InetSocketAddress) channel.localAddress()).getPort() + "/");
     }
 
     @Override
