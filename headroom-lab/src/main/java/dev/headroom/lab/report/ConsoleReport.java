@@ -38,10 +38,12 @@ public final class ConsoleReport {
         out.printf("  %-10s %14.3f %14.3f %14.3f%n", "max", max(r.corrected()), max(r.uncorrected()), max(r.dispatchDelay()));
         out.printf("  %-10s %14.3f %14.3f %14.3f%n%n", "mean", mean(r.corrected()), mean(r.uncorrected()), mean(r.dispatchDelay()));
         if (r.byName().size() > 1) {
-            out.printf("  %-24s %10s %8s %10s %10s %10s %10s%n", "request", "requests", "errors", "p50 ms", "p99 ms", "p99.9 ms", "max ms");
+            out.printf("  %-24s %10s %8s %10s %10s %10s %10s %12s%n", "request", "requests", "errors", "p50 ms", "p99 ms", "p99.9 ms",
+                    "max ms", "bytes/resp");
             for (RunResult.RequestStats n : r.byName()) {
-                out.printf("  %-24s %,10d %,8d %10.3f %10.3f %10.3f %10.3f%n", n.name(), n.requests(), n.errors(),
-                        Latency.at(n.corrected(), 50), Latency.at(n.corrected(), 99), Latency.at(n.corrected(), 99.9), max(n.corrected()));
+                out.printf("  %-24s %,10d %,8d %10.3f %10.3f %10.3f %10.3f %,12.0f%n", n.name(), n.requests(), n.errors(),
+                        Latency.at(n.corrected(), 50), Latency.at(n.corrected(), 99), Latency.at(n.corrected(), 99.9), max(n.corrected()),
+                        n.bytesPerResponse());
             }
             out.println();
         }
@@ -54,6 +56,8 @@ public final class ConsoleReport {
         for (Map.Entry<Integer, Long> e : r.statuses().entrySet()) {
             out.printf(" %d=%,d", e.getKey(), e.getValue());
         }
+        out.printf("%n  received  %,d bytes in %,d responses (%,.0f bytes per response, as on the wire)", r.responseBytes(),
+                r.responses(), r.bytesPerResponse());
         out.printf("%n  generator %.0f%% of a core, schedule lag p99 %.2f ms (max %.2f ms), %d connections opened%n",
                 100 * r.generator().cpuFraction(), r.generator().scheduleLagP99Ms(), r.generator().scheduleLagMaxMs(),
                 r.generator().connectionsOpened());

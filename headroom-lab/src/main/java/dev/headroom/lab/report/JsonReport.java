@@ -20,13 +20,14 @@ import org.HdrHistogram.HistogramIterationValue;
  * The machine-readable result. Top-level fields: {@code target}, {@code model}, {@code target_rate}
  * (null in the closed model), {@code achieved_rate} (arrivals/s), {@code requests}, {@code arrivals}
  * (first steps; fewer than requests when journeys have later steps), {@code request_rate}, {@code errors} (by kind, and
- * {@code total}), {@code statuses}, {@code latency_ms} / {@code uncorrected_latency_ms} /
+ * {@code total}), {@code statuses}, {@code response_bytes} (wire bytes of the responses received) and
+ * {@code bytes_per_response}, {@code latency_ms} / {@code uncorrected_latency_ms} /
  * {@code dispatch_delay_ms} (each {p50, p90, p99, p999, max, mean}), {@code valid},
  * {@code invalid_reasons}, {@code slo} [{expr, passed, observed}], {@code passed}, {@code duration_s},
  * {@code warmup_s}, {@code connections}, {@code generator}, {@code series} (per second: t, requests,
  * errors, rate, target_rate, p50, p90, p99, p999, max) and {@code percentile_spectrum} (corrected and
  * uncorrected: [{percentile, latency_ms}]) and {@code by_request} (per scenario entry or journey step:
- * [{name, requests, errors, latency_ms}]).
+ * [{name, requests, errors, latency_ms, responses, response_bytes, bytes_per_response}]).
  */
 public final class JsonReport {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -57,6 +58,8 @@ public final class JsonReport {
         Map<String, Long> statuses = new LinkedHashMap<>();
         r.statuses().forEach((k, v) -> statuses.put(String.valueOf(k), v));
         m.put("statuses", statuses);
+        m.put("response_bytes", r.responseBytes());
+        m.put("bytes_per_response", round(r.bytesPerResponse()));
         m.put("latency_ms", summary(r.corrected()));
         m.put("uncorrected_latency_ms", summary(r.uncorrected()));
         m.put("dispatch_delay_ms", summary(r.dispatchDelay()));
@@ -109,6 +112,9 @@ public final class JsonReport {
             b.put("requests", n.requests());
             b.put("errors", n.errors());
             b.put("latency_ms", summary(n.corrected()));
+            b.put("responses", n.responses());
+            b.put("response_bytes", n.responseBytes());
+            b.put("bytes_per_response", round(n.bytesPerResponse()));
             byName.add(b);
         }
         m.put("by_request", byName);

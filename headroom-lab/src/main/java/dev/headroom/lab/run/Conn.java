@@ -43,8 +43,8 @@ final class Conn extends ChannelInboundHandlerAdapter implements ResponseParser.
     }
 
     @Override
-    public void response(int status, boolean keepAlive) {
-        engine.answered(this, status, keepAlive);
+    public void response(int status, boolean keepAlive, long wireBytes) {
+        engine.answered(this, status, keepAlive, wireBytes);
     }
 
     @Override

@@ -295,7 +295,7 @@ final class Engine {
         conn.channel.writeAndFlush(conn.target.encoder.encode(job.spec, conn.channel.alloc()), conn.channel.voidPromise());
     }
 
-    void answered(Conn conn, int status, boolean keepAlive) {
+    void answered(Conn conn, int status, boolean keepAlive, long wireBytes) {
         Job job = conn.job;
         if (job == null) {
             return; // answer to a request already counted as a timeout
@@ -305,7 +305,7 @@ final class Engine {
         inFlight--;
         RequestSpec following = job.work.next(new Response(status, conn.body == null ? null : conn.body.toByteArray()));
         boolean missing = following == Work.MISSING_CAPTURE;
-        job.sink.record(job.intended, conn.sent, end, status, missing ? "capture" : null, job.spec.name(), job.firstStep);
+        job.sink.record(job.intended, conn.sent, end, status, wireBytes, missing ? "capture" : null, job.spec.name(), job.firstStep);
         if (missing || aborted || (schedule == null && stopped())) {
             following = null; // an open-model journey runs to its end; a closed-model one stops with the clock
         }
@@ -384,7 +384,7 @@ final class Engine {
     }
 
     private void fail(Job job, long sent, long end, String kind) {
-        job.sink.record(job.intended, sent, end, 0, kind, job.spec.name(), job.firstStep);
+        job.sink.record(job.intended, sent, end, 0, 0, kind, job.spec.name(), job.firstStep);
         // a failed step ends its journey: the work learns of it, and its answer is ignored
         job.work.next(new Response(0, null));
     }

@@ -212,7 +212,7 @@ public final class LoadRun {
             String target = targets.stream().map(URI::toString).collect(Collectors.joining(","));
             return new RunResult(target, schedule == null ? "closed" : "open", targetRate,
                     allConnections, measuredSeconds, warmupSeconds, m.requests(), m.arrivals(), achieved, m.errors(), m.statuses(),
-                    m.corrected, m.uncorrected, m.dispatchDelay, m.intervals(), List.copyOf(invalid),
+                    m.responseBytes(), m.corrected, m.uncorrected, m.dispatchDelay, m.intervals(), List.copyOf(invalid),
                     new RunResult.GeneratorStats(cpu, lagP99,
                             m.scheduleLag.getTotalCount() == 0 ? 0 : m.scheduleLag.getMaxValue() / 1000.0,
                             engine.opened(), engine.inFlightAtEnd()), m.byName());

@@ -30,6 +30,8 @@ final class Measurements {
     /** Responses by status code (three digits, so 100..999): an array, no map work per response. */
     private final long[] statuses = new long[1000];
     private long requests;
+    /** Wire bytes of the responses received (status line, headers, body). */
+    private long responseBytes;
     /** Arrivals (first steps) sent by the end of the measured part; the engine counts them. */
     long sends;
     private long arrivals;
@@ -59,18 +61,21 @@ final class Measurements {
         return new Histogram(HIGHEST_MICROS, 3);
     }
 
-    /** Per request name (a scenario entry or journey step): count, errors, corrected latency. */
+    /** Per request name (a scenario entry or journey step): count, errors, corrected latency, responses and their bytes. */
     private static final class Named {
         final Histogram corrected = histogram();
         long requests;
         long errors;
+        long responses;
+        long responseBytes;
     }
 
     /**
-     * A measured request: answered (status > 0) or failed ({@code errorKind} not null); {@code arrival}
-     * when it is an arrival's first step rather than a later step of a journey.
+     * A measured request: answered (status > 0, its response {@code wireBytes} long) or failed ({@code errorKind}
+     * not null); {@code arrival} when it is an arrival's first step rather than a later step of a journey.
      */
-    void record(long intendedNanos, long sentNanos, long endNanos, int status, String errorKind, String name, boolean arrival) {
+    void record(long intendedNanos, long sentNanos, long endNanos, int status, long wireBytes, String errorKind, String name,
+                boolean arrival) {
         long corr = Math.min(Math.max(0, (endNanos - intendedNanos) / 1000), HIGHEST_MICROS);
         corrected.recordValue(corr);
         interval.recordValue(corr);
@@ -91,6 +96,9 @@ final class Measurements {
         }
         if (status > 0) {
             statuses[status]++;
+            responseBytes += wireBytes;
+            named.responses++;
+            named.responseBytes += wireBytes;
         }
         String kind = errorKind != null ? errorKind : (status < 200 || status > 299) ? "status" : null;
         if (kind != null) {
@@ -144,6 +152,10 @@ final class Measurements {
         return arrivals;
     }
 
+    long responseBytes() {
+        return responseBytes;
+    }
+
     long errorCount() {
         return errors.values().stream().mapToLong(Long::longValue).sum();
     }
@@ -158,7 +170,8 @@ final class Measurements {
 
     List<RunResult.RequestStats> byName() {
         List<RunResult.RequestStats> list = new ArrayList<>();
-        byName.forEach((name, n) -> list.add(new RunResult.RequestStats(name, n.requests, n.errors, n.corrected)));
+        byName.forEach((name, n) -> list.add(new RunResult.RequestStats(name, n.requests, n.errors, n.corrected, n.responses,
+                n.responseBytes)));
         return list;
     }
 

@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * Reads HTTP/1.1 responses off a connection without building them: status code, keep-alive, and the
  * body's end (Content-Length, chunked, or the connection's close), plus the body bytes when a
- * journey needs them. Nothing is allocated per response.
+ * journey needs them, and the response's size on the wire (status line, headers, body and any
+ * chunk framing, trailers or interim answer before it). Nothing is allocated per response.
  *
  * <p>Why not Netty's {@code HttpResponseDecoder}: it materializes every header into a map of
  * strings, and on one core that cost (header hashing, strings, header entries: most of the
@@ -33,7 +34,8 @@ final class ResponseParser extends ByteToMessageDecoder {
 
         void body(ByteBuf bytes);
 
-        void response(int status, boolean keepAlive);
+        /** A whole response has been read: {@code wireBytes} of it, from its status line to its body's end. */
+        void response(int status, boolean keepAlive, long wireBytes);
     }
 
     private enum State { STATUS, HEADERS, BODY_FIXED, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, BODY_UNTIL_CLOSE }
@@ -45,6 +47,10 @@ final class ResponseParser extends ByteToMessageDecoder {
     private boolean keepAlive;
     private boolean chunked;
     private long remaining;
+    /** Bytes of the current response consumed by earlier {@link #decode} calls (a response may span reads). */
+    private long earlier;
+    /** Where the current response's bytes start in the buffer of this {@link #decode} call. */
+    private int from;
 
     ResponseParser(Listener listener) {
         this.listener = listener;
@@ -52,6 +58,17 @@ final class ResponseParser extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        from = in.readerIndex();
+        try {
+            read(in);
+        } finally {
+            // the next call may get another buffer (the decoder's cumulation): carry the count, not the index
+            earlier += in.readerIndex() - from;
+            from = in.readerIndex();
+        }
+    }
+
+    private void read(ByteBuf in) {
         while (in.isReadable()) {
             switch (state) {
                 case STATUS -> {
@@ -69,7 +86,7 @@ final class ResponseParser extends ByteToMessageDecoder {
                     }
                     if (eol == in.readerIndex()) {
                         skipLine(in, eol);
-                        headersDone();
+                        headersDone(in);
                     } else {
                         header(in, eol);
                     }
@@ -79,7 +96,7 @@ final class ResponseParser extends ByteToMessageDecoder {
                     consumeBody(in, n);
                     remaining -= n;
                     if (remaining == 0) {
-                        done();
+                        done(in);
                     }
                 }
                 case CHUNK_SIZE -> {
@@ -118,7 +135,7 @@ final class ResponseParser extends ByteToMessageDecoder {
                     boolean last = eol == in.readerIndex();
                     skipLine(in, eol);
                     if (last) {
-                        done();
+                        done(in);
                     }
                 }
                 case BODY_UNTIL_CLOSE -> consumeBody(in, in.readableBytes());
@@ -130,7 +147,7 @@ final class ResponseParser extends ByteToMessageDecoder {
     protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         decode(ctx, in, out);
         if (state == State.BODY_UNTIL_CLOSE) {
-            done(); // the close is the end of this body
+            done(in); // the close is the end of this body
         }
     }
 
@@ -204,18 +221,18 @@ final class ResponseParser extends ByteToMessageDecoder {
         skipLine(in, cr);
     }
 
-    private void headersDone() {
+    private void headersDone(ByteBuf in) {
         if (status >= 100 && status < 200) {
             state = State.STATUS; // an interim answer (100 Continue); the real one follows
         } else if (listener.headRequest() || status == 204 || status == 304) {
-            done();
+            done(in);
         } else if (chunked) {
             state = State.CHUNK_SIZE;
         } else if (remaining == UNKNOWN) {
             keepAlive = false; // the body runs to the connection's close
             state = State.BODY_UNTIL_CLOSE;
         } else if (remaining == 0) {
-            done();
+            done(in);
         } else {
             state = State.BODY_FIXED;
         }
@@ -228,9 +245,12 @@ final class ResponseParser extends ByteToMessageDecoder {
         in.skipBytes(n);
     }
 
-    private void done() {
+    private void done(ByteBuf in) {
+        long wireBytes = earlier + in.readerIndex() - from;
+        earlier = 0;
+        from = in.readerIndex();
         state = State.STATUS;
-        listener.response(status, keepAlive);
+        listener.response(status, keepAlive, wireBytes);
     }
 
     private static long chunkSize(ByteBuf in, int cr) {

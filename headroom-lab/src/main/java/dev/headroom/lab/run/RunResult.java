@@ -17,6 +17,8 @@ import org.HdrHistogram.Histogram;
  * @param errors         failed requests by kind: {@code status} (non-2xx), {@code timeout}, {@code connect}, {@code io},
  *                       {@code capture} (a journey step answered without the value a later step needs)
  * @param statuses       responses by HTTP status
+ * @param responseBytes  bytes of those responses as read from the socket: status lines, headers and bodies (as sent,
+ *                       so compressed or chunked where the server sent them so), interim answers included
  * @param invalidReasons why the run is not a valid measurement; empty when it is
  * @param byName         the same per request name (scenario entry or journey step), in order of first use
  */
@@ -32,6 +34,7 @@ public record RunResult(
         double achievedRate,
         Map<String, Long> errors,
         Map<Integer, Long> statuses,
+        long responseBytes,
         Histogram corrected,
         Histogram uncorrected,
         Histogram dispatchDelay,
@@ -53,8 +56,29 @@ public record RunResult(
         return errors.values().stream().mapToLong(Long::longValue).sum();
     }
 
-    /** One request name's share of the run; {@code corrected} in microseconds. */
-    public record RequestStats(String name, long requests, long errors, Histogram corrected) {
+    /** Responses received (requests answered with a status, whatever it was): the sum of {@link #statuses}. */
+    public long responses() {
+        return statuses.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Mean wire bytes per response received; 0 when none was. */
+    public double bytesPerResponse() {
+        return perResponse(responseBytes, responses());
+    }
+
+    private static double perResponse(long bytes, long responses) {
+        return responses == 0 ? 0 : (double) bytes / responses;
+    }
+
+    /**
+     * One request name's share of the run; {@code corrected} in microseconds; {@code responses} of the
+     * {@code requests} were answered with a status, in {@code responseBytes} on the wire.
+     */
+    public record RequestStats(String name, long requests, long errors, Histogram corrected, long responses, long responseBytes) {
+        /** Mean wire bytes per response received; 0 when none was. */
+        public double bytesPerResponse() {
+            return perResponse(responseBytes, responses);
+        }
     }
 
     /** The generator's view of itself: how busy and how late it was. */

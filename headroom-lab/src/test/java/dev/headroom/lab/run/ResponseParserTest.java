@@ -23,6 +23,7 @@ class ResponseParserTest {
     /** Records what the parser reports; {@code head} answers whether the current request is a HEAD. */
     static final class Recorder implements ResponseParser.Listener {
         final List<String> events = new ArrayList<>();
+        final List<Long> sizes = new ArrayList<>();
         final ByteArrayOutputStream body = new ByteArrayOutputStream();
         boolean wantBody = true;
         List<Boolean> heads = new ArrayList<>();
@@ -43,8 +44,9 @@ class ResponseParserTest {
         }
 
         @Override
-        public void response(int status, boolean keepAlive) {
+        public void response(int status, boolean keepAlive, long wireBytes) {
             events.add(status + (keepAlive ? " keep-alive " : " close ") + body.toString(StandardCharsets.UTF_8));
+            sizes.add(wireBytes);
             body.reset();
         }
     }
@@ -72,10 +74,15 @@ class ResponseParserTest {
             no""";
 
     private static final List<String> THREE_EVENTS = List.of("200 keep-alive ok\n", "201 keep-alive {\"id\": 42}", "404 close no");
+    /** Each response's length in {@link #THREE}, chunk framing and trailer included. */
+    private static final List<Long> THREE_SIZES = List.of((long) THREE.indexOf("HTTP/1.1 201"),
+            (long) THREE.indexOf("HTTP/1.1 404") - THREE.indexOf("HTTP/1.1 201"), (long) THREE.length() - THREE.indexOf("HTTP/1.1 404"));
 
     @Test
     void pipelinedResponsesInOneRead() {
-        assertThat(feed(new Recorder(), THREE, THREE.length())).isEqualTo(THREE_EVENTS);
+        Recorder r = new Recorder();
+        assertThat(feed(r, THREE, THREE.length())).isEqualTo(THREE_EVENTS);
+        assertThat(r.sizes).isEqualTo(THREE_SIZES).containsExactly(67L, 104L, 68L);
     }
 
     @Test
@@ -86,6 +93,7 @@ class ResponseParserTest {
             ch.writeInbound(bytes(THREE.substring(0, cut)));
             ch.writeInbound(bytes(THREE.substring(cut)));
             assertThat(r.events).as("cut at %d", cut).isEqualTo(THREE_EVENTS);
+            assertThat(r.sizes).as("cut at %d", cut).isEqualTo(THREE_SIZES);
         }
     }
 
@@ -94,8 +102,10 @@ class ResponseParserTest {
         Random random = new Random(7);
         String many = THREE.repeat(50);
         List<String> expected = new ArrayList<>();
+        List<Long> expectedSizes = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
             expected.addAll(THREE_EVENTS);
+            expectedSizes.addAll(THREE_SIZES);
         }
         for (int round = 0; round < 200; round++) {
             Recorder r = new Recorder();
@@ -107,6 +117,7 @@ class ResponseParserTest {
                 at += n;
             }
             assertThat(r.events).isEqualTo(expected);
+            assertThat(r.sizes).isEqualTo(expectedSizes);
         }
     }
 
@@ -135,6 +146,8 @@ class ResponseParserTest {
                 + "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n"          // the answer to a HEAD: no body follows
                 + "HTTP/1.1 304 Not Modified\r\nContent-Length: 50\r\n\r\n";
         assertThat(feed(r, stream, 7)).containsExactly("200 keep-alive a", "204 keep-alive ", "200 keep-alive ", "304 keep-alive ");
+        // the interim answer is read for the response that follows it; a HEAD's answer ends with its headers
+        assertThat(r.sizes).containsExactly(25L + 39, 27L, 40L, 49L);
     }
 
     @Test
@@ -146,6 +159,7 @@ class ResponseParserTest {
         assertThat(r.events).isEmpty();
         ch.close();
         assertThat(r.events).containsExactly("200 close streamed until close");
+        assertThat(r.sizes).containsExactly(28L + 11);
     }
 
     @Test

@@ -24,7 +24,7 @@ class SloTest {
             all.add(h);
             intervals.add(new Interval(s, 1, 100, 100, s == 6 ? 2 : 0, 100, h));
         }
-        return new RunResult("http://x/", "open", 100, 8, 10, 0, 1000, 950, 95, Map.of("status", 2L), Map.of(200, 998L, 500, 2L),
+        return new RunResult("http://x/", "open", 100, 8, 10, 0, 1000, 950, 95, Map.of("status", 2L), Map.of(200, 998L, 500, 2L), 42_000,
                 all, all, new Histogram(3_600_000_000L, 3), intervals, valid ? List.of() : List.of("because"),
                 new RunResult.GeneratorStats(0.1, 0.5, 1, 8, 0), List.of());
     }
