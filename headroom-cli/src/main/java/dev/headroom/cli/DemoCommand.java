@@ -15,6 +15,7 @@ import dev.headroom.shop.seed.SeedSpec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -95,7 +96,7 @@ final class DemoCommand implements Callable<Integer> {
         ReportFiles.checkWritable("--json", json);
         ReportFiles.checkWritable("--html", html);
         PrintWriter out = spec.commandLine().getOut();
-        JourneyResult result = Journey.run(options, launcher(), ProgressLog.to(out));
+        JourneyResult result = Journey.run(options, launcher(options.dataDir()), ProgressLog.to(out));
         JourneyReport.console(result, out);
         if (json != null) {
             JourneyReport.json(result, json);
@@ -132,8 +133,13 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** Each node serves with the step's optimizations on the journey's servers, which the journey prepared. */
-    private static NodeLauncher launcher() {
-        return (topology, switches, count, jvmOptions) -> ShopNodeSpecs.of(topology,
-                List.of("--optimize", switches.id(), "--shutdown-grace", "2"), count, 0, jvmOptions, List.of());
+    private static NodeLauncher launcher(Path dataDir) {
+        return (topology, switches, count, jvmOptions, warm) -> {
+            List<String> flags = new ArrayList<>(List.of("--optimize", switches.id(), "--shutdown-grace", "2"));
+            if (warm) {
+                flags.add("--warm");
+            }
+            return ShopNodeSpecs.of(topology, dataDir, flags, count, 0, jvmOptions, List.of());
+        };
     }
 }

@@ -3,7 +3,11 @@ package dev.headroom.cli;
 import dev.headroom.infra.JvmNodeSpec;
 import dev.headroom.infra.PostgresNode;
 import dev.headroom.infra.Topology;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,13 +21,15 @@ final class ShopNodeSpecs {
     }
 
     /**
+     * @param dataDir    where each node keeps its class-data archive ({@code cds/node-N.jsa}): written at its first exit,
+     *                   it takes about a third off the next start (2 s instead of 3 s here)
      * @param upFlags    the {@code up} flags every node gets (optimizations, data, sizes)
      * @param firstPort  node-1's port, the others on the next ones; 0: any free port each
      * @param jvmOptions more JVM options for each node, e.g. a flight recording
      * @param firstOnly  flags for node-1 alone (e.g. {@code --warm}: one node warms the shared cache for all)
      */
-    static List<JvmNodeSpec> of(Topology topology, List<String> upFlags, int count, int firstPort, List<String> jvmOptions,
-                                List<String> firstOnly) {
+    static List<JvmNodeSpec> of(Topology topology, Path dataDir, List<String> upFlags, int count, int firstPort,
+                                List<String> jvmOptions, List<String> firstOnly) {
         PostgresNode pg = topology.primary();
         List<String> args = new ArrayList<>(List.of("up", "--serve-only", "--port", "{port}",
                 "--pg-url", pg.jdbcUrl() + "?user=" + pg.user(), "--redis-url", topology.redis().uri()));
@@ -34,14 +40,22 @@ final class ShopNodeSpecs {
             options.add("--enable-native-access=ALL-UNNAMED");
         }
         options.addAll(jvmOptions);
+        Path archives = dataDir.toAbsolutePath().resolve("cds");
+        try {
+            Files.createDirectories(archives);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + archives, e);
+        }
         List<JvmNodeSpec> specs = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
             List<String> own = new ArrayList<>(args);
             if (i == 1) {
                 own.addAll(firstOnly);
             }
+            List<String> nodeOptions = new ArrayList<>(options);
+            nodeOptions.addAll(List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + archives.resolve("node-" + i + ".jsa")));
             specs.add(JvmNodeSpec.builder("node-" + i, Headroom.class.getName()).port(firstPort == 0 ? 0 : firstPort + i - 1)
-                    .jvmOptions(options).args(own).build());
+                    .jvmOptions(nodeOptions).args(own).build());
         }
         return specs;
     }

@@ -1,6 +1,7 @@
 package dev.headroom.experiments.journey;
 
 import dev.headroom.experiments.journey.JourneyResult.Claim;
+import dev.headroom.shop.ShopConfig;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -68,7 +69,36 @@ final class Claims {
                         .map(e -> String.format("%s %.1f %%", e.getKey(), 100 * e.getValue())).collect(Collectors.joining(", "))),
                 l.cacheHitRatio(), l.cacheHitRatio() > 0.95)));
         both(baseline, indexes).ifPresent(p -> slowQuery(p[0], p[1]).ifPresent(claims::add));
+        both(step(steps, "pool"), step(steps, "http")).ifPresent(p -> compression(p[0], p[1]).ifPresent(claims::add));
         return List.copyOf(claims);
+    }
+
+    /**
+     * Response bytes on the wire per kind, without and with the http switch: what compression saved. The claim is
+     * judged on the kinds whose bodies are large enough to be compressed at all ({@link ShopConfig#COMPRESSION_MIN_BYTES}),
+     * by the smallest saving among them; the small ones grow by the validators' headers, and are listed too.
+     */
+    private static Optional<Claim> compression(StepResult plain, StepResult http) {
+        List<String> each = new ArrayList<>();
+        Double worst = null;
+        for (Map.Entry<String, StepResult.Kind> e : http.byKind().entrySet()) {
+            StepResult.Kind before = plain.byKind().get(e.getKey());
+            Double after = e.getValue().bytesPerResponse();
+            if (before == null || before.bytesPerResponse() == null || after == null || before.bytesPerResponse() == 0) {
+                continue;
+            }
+            double saved = 1 - after / before.bytesPerResponse();
+            if (before.bytesPerResponse() > ShopConfig.COMPRESSION_MIN_BYTES) {
+                worst = worst == null ? saved : Math.min(worst, saved);
+            }
+            each.add(String.format("%s %.0f -> %.0f B (%+.0f %%)", e.getKey(), before.bytesPerResponse(), after, -100 * saved));
+        }
+        if (each.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Claim("compression saves 60-80 % of the bytes", "bytes per response on the wire, headers included: "
+                + String.join(", ", each) + "; bodies under " + ShopConfig.COMPRESSION_MIN_BYTES + " B are sent as they are",
+                worst, worst != null && worst >= 0.6));
     }
 
     /** The baseline's most expensive statement, per call, before and after the indexes (the same text in both steps). */

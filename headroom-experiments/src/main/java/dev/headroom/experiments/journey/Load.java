@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The journey's load on one step's nodes: the scenario's mix, spread evenly over the nodes by the generator, in
@@ -24,24 +25,30 @@ final class Load {
     private final List<URI> targets;
     private final Scenario scenario;
     private final long seed;
+    private final Set<Boolean> rehearsed;
     private int runs;
 
-    Load(List<URI> targets, Scenario scenario, long seed) {
+    /**
+     * @param rehearsed the models (open: true) whose generator warm-up this JVM already ran, shared by the steps: a
+     *                  journey's runs all happen in one JVM, so only its first run of each model starts cold
+     */
+    Load(List<URI> targets, Scenario scenario, long seed, Set<Boolean> rehearsed) {
         this.targets = List.copyOf(targets);
         this.scenario = scenario;
         this.seed = seed;
+        this.rehearsed = rehearsed;
     }
 
     RunResult open(double rate, Duration warmup, Duration duration) throws IOException, InterruptedException {
         long runSeed = seed + 7919L * runs++;
         Stages stages = Stages.constant(rate, duration.toNanos() / 1e9).withWarmup(warmup.toNanos() / 1e9);
         return LoadRun.open(targets.getFirst(), Schedules.uniform(stages), scenario.workload(runSeed))
-                .connections(CONNECTIONS).warmup(warmup).timeout(TIMEOUT).run();
+                .targets(targets).connections(CONNECTIONS).warmup(warmup).timeout(TIMEOUT).rehearse(rehearsed.add(true)).run();
     }
 
     RunResult closed(int perTarget, Duration warmup, Duration duration) throws IOException, InterruptedException {
         long runSeed = seed + 7919L * runs++;
         return LoadRun.closed(targets.getFirst(), perTarget, duration, scenario.workload(runSeed))
-                .warmup(warmup).timeout(TIMEOUT).run();
+                .targets(targets).warmup(warmup).timeout(TIMEOUT).rehearse(rehearsed.add(false)).run();
     }
 }

@@ -16,6 +16,7 @@ public interface NodeLauncher {
      * @param switches   the step's optimizations
      * @param count      how many nodes, named {@code node-1..count}
      * @param jvmOptions extra options for each node's JVM (e.g. a flight recording), may be empty
+     * @param warm       each node loads every product into its caches before it is ready ({@code up --warm})
      */
-    List<JvmNodeSpec> specs(Topology topology, Switches switches, int count, List<String> jvmOptions);
+    List<JvmNodeSpec> specs(Topology topology, Switches switches, int count, List<String> jvmOptions, boolean warm);
 }

@@ -13,8 +13,8 @@ record ServerReading(long nanos, Map<Long, DatabaseStatements.Totals> statements
                      double postgresCpuSeconds) {
 
     static ServerReading take(DatabaseStatements db, List<Node> nodes, List<URI> urls, long postgresPid) throws Exception {
-        double nodeCpu = nodes.stream().mapToDouble(n -> ProcessCpu.seconds(n.pid().orElseThrow())).sum();
-        return new ServerReading(System.nanoTime(), db.snapshot(), NodeMetrics.read(urls), nodeCpu, ProcessCpu.seconds(postgresPid));
+        double nodeCpu = nodes.stream().mapToDouble(n -> ProcessCpu.withoutCompiler(n.pid().orElseThrow())).sum();
+        return new ServerReading(System.nanoTime(), db.snapshot(), NodeMetrics.read(urls), nodeCpu, ProcessCpu.withChildren(postgresPid));
     }
 
     ServerLoad until(ServerReading end) {

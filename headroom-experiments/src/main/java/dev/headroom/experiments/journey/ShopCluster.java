@@ -6,6 +6,7 @@ import dev.headroom.infra.Node;
 import dev.headroom.infra.PostgresNode;
 import dev.headroom.shop.Shop;
 import dev.headroom.shop.ShopConfig;
+import dev.headroom.shop.cache.CacheMode;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.net.URI;
@@ -16,8 +17,9 @@ import java.util.List;
 
 /**
  * One step's shop nodes on the journey's servers: the schema brought to the step's switches (indexes built or
- * dropped) and Redis emptied first, so every step starts from the same cold state; then {@code count} nodes,
- * each its own JVM. {@link #close()} stops them and frees their names for the next step.
+ * dropped) and Redis emptied first, so no step sees what the last one cached; then {@code count} nodes, each its own
+ * JVM, which load every product into their caches first when the step has caches. {@link #close()} stops them and
+ * frees their names for the next step.
  */
 final class ShopCluster implements AutoCloseable {
     private final Infra infra;
@@ -35,7 +37,9 @@ final class ShopCluster implements AutoCloseable {
                 .database(pg.jdbcUrl(), pg.user(), pg.password()).redis(infra.topology().redis().uri()).build();
         Shop.prepare(config, null, progress::line);
         flushRedis(infra.topology().redis().uri());
-        List<Node> started = infra.startNodes(launcher.specs(infra.topology(), step.switches(), count, jvmOptions));
+        // A shop that has run for a while has its popular products cached: cache steps start warm, as up --warm does.
+        boolean warm = step.switches().cache() != CacheMode.NONE;
+        List<Node> started = infra.startNodes(launcher.specs(infra.topology(), step.switches(), count, jvmOptions, warm));
         started.forEach(node -> node.nice(Journey.SERVER_NICENESS));
         return new ShopCluster(infra, started);
     }

@@ -7,7 +7,9 @@ import dev.headroom.lab.scenario.Scenario;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.DoubleFunction;
 
 /**
@@ -24,6 +26,7 @@ final class StepRun {
     private final DatabaseStatements db;
     private final long postgresPid;
     private final ProgressLog progress;
+    private final Set<Boolean> rehearsed = new HashSet<>();
 
     StepRun(JourneyOptions options, Scenario scenario, DatabaseStatements db, long postgresPid, ProgressLog progress) {
         this.options = options;
@@ -37,7 +40,7 @@ final class StepRun {
     /** @param command the command that re-runs this step alone, given the offered rate */
     StepResult measure(JourneyStep step, ShopCluster cluster, Double offered, DoubleFunction<String> command) throws Exception {
         Timings t = options.timings();
-        Load load = new Load(cluster.urls(), scenario, options.seed());
+        Load load = new Load(cluster.urls(), scenario, options.seed(), rehearsed);
         RateSearch search = new RateSearch(load, t, options.slo(),
                 () -> ServerReading.take(db, cluster.nodes(), cluster.urls(), postgresPid), progress);
         // Throughput first: its probes warm the JIT, the pools and the caches, so the latency run measures a warm system.
@@ -75,7 +78,7 @@ final class StepRun {
         Map<String, StepResult.Kind> kinds = new LinkedHashMap<>();
         for (RunResult.RequestStats k : latency.byName()) {
             kinds.put(k.name(), new StepResult.Kind(k.corrected().getTotalCount(), Percentiles.at(k.corrected(), 50),
-                    Percentiles.at(k.corrected(), 99), perResponse(0, k.requests())));
+                    Percentiles.at(k.corrected(), 99), k.responses() == 0 ? null : k.bytesPerResponse()));
         }
         Map<String, Double> spectrum = new LinkedHashMap<>();
         for (double p : SPECTRUM) {
@@ -94,11 +97,7 @@ final class StepRun {
                 Percentiles.at(latency.corrected(), 99), Percentiles.at(latency.corrected(), 99.9), l.max(), latency.achievedRate(),
                 latency.errorCount(), found.throughputRps(), found.capacityRps(), at.statements(), at.dbMs(), at.connectionMs(),
                 busy.nodeCpuPercent(), busy.postgresCpuPercent(), server.metrics().hitRatio(), server.metrics().hitRatios(),
-                perResponse(0, latency.requests()), bottleneck.text(), bottleneck.kind(), at.top(), kinds, found.probes(),
+                latency.responses() == 0 ? null : latency.bytesPerResponse(), bottleneck.text(), bottleneck.kind(), at.top(), kinds, found.probes(),
                 List.of(), spectrum);
-    }
-
-    private static Double perResponse(long bytes, long responses) {
-        return responses == 0 ? null : (double) bytes / responses;
     }
 }

@@ -74,6 +74,7 @@ public final class LoadRun {
         private Consumer<Progress> progress;
         private Predicate<List<Interval>> abort;
         private Path hdrLog;
+        private boolean rehearse = true;
 
         private Builder(URI base, Schedule schedule, Workload workload, int concurrency) {
             this.targets = List.of(checkTarget(Objects.requireNonNull(base, "base")));
@@ -159,6 +160,15 @@ public final class LoadRun {
             return this;
         }
 
+        /**
+         * Whether the generator warms itself up before the run (the default). A program that runs many times in one
+         * JVM may rehearse only its first run of each model: the compiled code stays, only the first run is cold.
+         */
+        public Builder rehearse(boolean on) {
+            this.rehearse = on;
+            return this;
+        }
+
         /** Also write every interval's corrected histogram to an HdrHistogram interval log. */
         public Builder hdrLog(Path file) {
             this.hdrLog = file;
@@ -172,7 +182,9 @@ public final class LoadRun {
             Config config = new Config(targets, connections, warmupNanos, durationNanos, timeoutNanos, progress, abort);
             Connector connector = new Connector(timeoutNanos);
             try (PrintStream log = hdrLog == null ? null : new PrintStream(Files.newOutputStream(hdrLog), false, "UTF-8")) {
-                Rehearsal.run(connector, connections, schedule != null, workload);
+                if (rehearse) {
+                    Rehearsal.run(connector, connections, schedule != null, workload);
+                }
                 Measurements m = new Measurements(log, System.currentTimeMillis());
                 Engine engine = new Engine(config, schedule, workload, m, connector);
                 engine.run();
