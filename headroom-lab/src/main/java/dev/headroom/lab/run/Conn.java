@@ -21,6 +21,8 @@ final class Conn extends ChannelInboundHandlerAdapter implements ResponseParser.
     Job job;
     long sent;
     ByteArrayOutputStream body;
+    /** The kept body's {@code Content-Encoding} (its lines joined by commas); null when it has none or none is kept. */
+    String coding;
 
     Conn(Engine engine, Target target) {
         this.engine = engine;
@@ -35,6 +37,11 @@ final class Conn extends ChannelInboundHandlerAdapter implements ResponseParser.
     @Override
     public boolean wantsBody() {
         return body != null;
+    }
+
+    @Override
+    public void contentEncoding(String codings) {
+        coding = coding == null ? codings : coding + ", " + codings;
     }
 
     @Override

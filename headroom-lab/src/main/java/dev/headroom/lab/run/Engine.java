@@ -287,6 +287,7 @@ final class Engine {
     private void send(Conn conn, Job job) {
         conn.job = job;
         conn.body = job.work.needsBody() ? new ByteArrayOutputStream() : null;
+        conn.coding = null;
         conn.sent = System.nanoTime();
         if (job.firstStep && conn.sent <= measureTo) {
             job.sink.sends++;
@@ -303,9 +304,11 @@ final class Engine {
         long end = System.nanoTime();
         conn.job = null;
         inFlight--;
-        RequestSpec following = job.work.next(new Response(status, conn.body == null ? null : conn.body.toByteArray()));
+        String undecodable = conn.coding == null ? null : ContentCoding.undecodable(conn.coding);
+        RequestSpec following = job.work.next(new Response(status, keptBody(conn, undecodable)));
         boolean missing = following == Work.MISSING_CAPTURE;
-        job.sink.record(job.intended, conn.sent, end, status, wireBytes, missing ? "capture" : null, job.spec.name(), job.firstStep);
+        String error = !missing ? null : undecodable == null ? "capture" : ContentCoding.captureError(undecodable);
+        job.sink.record(job.intended, conn.sent, end, status, wireBytes, error, job.spec.name(), job.firstStep);
         if (missing || aborted || (schedule == null && stopped())) {
             following = null; // an open-model journey runs to its end; a closed-model one stops with the clock
         }
@@ -328,6 +331,18 @@ final class Engine {
         } else {
             next(conn);
         }
+    }
+
+    /**
+     * The body the work asked for, decoded ({@link ContentCoding}); null when none was kept, or when it cannot
+     * be decoded ({@code undecodable} names a coding, or the data is corrupt), so the capture finds nothing.
+     */
+    private static byte[] keptBody(Conn conn, String undecodable) {
+        if (conn.body == null || undecodable != null) {
+            return null;
+        }
+        byte[] raw = conn.body.toByteArray();
+        return conn.coding == null ? raw : ContentCoding.decode(conn.coding, raw);
     }
 
     /** Gives a free connection its next request: a waiting one, a new closed-model arrival, or none. */

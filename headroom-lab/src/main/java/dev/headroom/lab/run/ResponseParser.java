@@ -4,12 +4,13 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.DecoderException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
  * Reads HTTP/1.1 responses off a connection without building them: status code, keep-alive, and the
  * body's end (Content-Length, chunked, or the connection's close), plus the body bytes when a
- * journey needs them, and the response's size on the wire (status line, headers, body and any
+ * journey needs them (with their {@code Content-Encoding}), and the response's size on the wire (status line, headers, body and any
  * chunk framing, trailers or interim answer before it). Nothing is allocated per response.
  *
  * <p>Why not Netty's {@code HttpResponseDecoder}: it materializes every header into a map of
@@ -29,8 +30,11 @@ final class ResponseParser extends ByteToMessageDecoder {
         /** The request now answered was a HEAD: its response has headers only. */
         boolean headRequest();
 
-        /** Whether to hand over body bytes ({@link #body}); false skips them. */
+        /** Whether to hand over body bytes ({@link #body}) and the {@link #contentEncoding}; false skips them. */
         boolean wantsBody();
+
+        /** The value of a {@code Content-Encoding} header of the response whose body is wanted (once per such line). */
+        void contentEncoding(String codings);
 
         void body(ByteBuf bytes);
 
@@ -192,7 +196,10 @@ final class ResponseParser extends ByteToMessageDecoder {
         skipLine(in, cr);
     }
 
-    /** Only three headers matter; names compare case-insensitively, values are trimmed. */
+    /**
+     * Only three headers matter, and {@code Content-Encoding} when the body is wanted (the one string this
+     * reader makes, for a body a capture reads); names compare case-insensitively, values are trimmed.
+     */
     private void header(ByteBuf in, int cr) {
         int start = in.readerIndex();
         int colon = in.indexOf(start, cr, (byte) ':');
@@ -217,6 +224,8 @@ final class ResponseParser extends ByteToMessageDecoder {
             } else if (containsIgnoreCase(in, v, end, "keep-alive")) {
                 keepAlive = true;
             }
+        } else if (nameIs(in, start, colon, "content-encoding") && listener.wantsBody()) {
+            listener.contentEncoding(in.toString(v, end - v, StandardCharsets.US_ASCII));
         }
         skipLine(in, cr);
     }

@@ -15,7 +15,9 @@ import org.HdrHistogram.Histogram;
  * @param arrivals       of those, arrivals' first steps (a journey's later steps are not arrivals)
  * @param achievedRate   arrivals completed per second, comparable with {@code targetRate}
  * @param errors         failed requests by kind: {@code status} (non-2xx), {@code timeout}, {@code connect}, {@code io},
- *                       {@code capture} (a journey step answered without the value a later step needs)
+ *                       {@code capture} (a journey step answered without the value a later step needs), and
+ *                       {@code capture (content-encoding CODING)} when that answer's body came in a coding the
+ *                       lab cannot decode (gzip it can; {@code br} it cannot)
  * @param statuses       responses by HTTP status
  * @param responseBytes  bytes of those responses as read from the socket: status lines, headers and bodies (as sent,
  *                       so compressed or chunked where the server sent them so), interim answers included

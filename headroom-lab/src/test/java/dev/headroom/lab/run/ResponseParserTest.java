@@ -24,6 +24,7 @@ class ResponseParserTest {
     static final class Recorder implements ResponseParser.Listener {
         final List<String> events = new ArrayList<>();
         final List<Long> sizes = new ArrayList<>();
+        final List<String> codings = new ArrayList<>();
         final ByteArrayOutputStream body = new ByteArrayOutputStream();
         boolean wantBody = true;
         List<Boolean> heads = new ArrayList<>();
@@ -36,6 +37,11 @@ class ResponseParserTest {
         @Override
         public boolean wantsBody() {
             return wantBody;
+        }
+
+        @Override
+        public void contentEncoding(String value) {
+            codings.add(events.size() + ":" + value);
         }
 
         @Override
@@ -126,6 +132,21 @@ class ResponseParserTest {
         Recorder r = new Recorder();
         r.wantBody = false;
         assertThat(feed(r, THREE, 5)).containsExactly("200 keep-alive ", "201 keep-alive ", "404 close ");
+    }
+
+    @Test
+    void theContentEncodingIsReportedOnlyWithAWantedBody() {
+        String stream = "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 0\r\n\r\n"
+                + "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+                + "HTTP/1.1 200 OK\r\ncontent-encoding:  br \r\nCONTENT-ENCODING: gzip\r\nContent-Length: 0\r\n\r\n";
+        Recorder wanted = new Recorder();
+        feed(wanted, stream, 9);
+        assertThat(wanted.codings).containsExactly("0:gzip", "2:br", "2:gzip");
+        Recorder skipped = new Recorder();
+        skipped.wantBody = false;
+        feed(skipped, stream, 9);
+        assertThat(skipped.codings).isEmpty();
+        assertThat(skipped.events).hasSize(3);
     }
 
     @Test
