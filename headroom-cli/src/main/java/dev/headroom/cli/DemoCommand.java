@@ -15,7 +15,6 @@ import dev.headroom.shop.seed.SeedSpec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -134,12 +133,7 @@ final class DemoCommand implements Callable<Integer> {
 
     /** Each node serves with the step's optimizations on the journey's servers, which the journey prepared. */
     private static NodeLauncher launcher(Path dataDir) {
-        return (topology, switches, count, jvmOptions, warm) -> {
-            List<String> flags = new ArrayList<>(List.of("--optimize", switches.id(), "--shutdown-grace", "2"));
-            if (warm) {
-                flags.add("--warm");
-            }
-            return ShopNodeSpecs.of(topology, dataDir, flags, count, 0, jvmOptions, List.of());
-        };
+        return (topology, switches, count, jvmOptions, warmNodes) -> ShopNodeSpecs.of(topology, dataDir,
+                List.of("--optimize", switches.id(), "--shutdown-grace", "2"), count, 0, jvmOptions, warmNodes, List.of("--warm"));
     }
 }

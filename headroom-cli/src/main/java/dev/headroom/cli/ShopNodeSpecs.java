@@ -26,10 +26,11 @@ final class ShopNodeSpecs {
      * @param upFlags    the {@code up} flags every node gets (optimizations, data, sizes)
      * @param firstPort  node-1's port, the others on the next ones; 0: any free port each
      * @param jvmOptions more JVM options for each node, e.g. a flight recording
-     * @param firstOnly  flags for node-1 alone (e.g. {@code --warm}: one node warms the shared cache for all)
+     * @param some       how many nodes, from node-1 on, also get {@code someFlags} (e.g. {@code --warm}: one node warms a
+     *                   shared cache for all, each its own)
      */
     static List<JvmNodeSpec> of(Topology topology, Path dataDir, List<String> upFlags, int count, int firstPort,
-                                List<String> jvmOptions, List<String> firstOnly) {
+                                List<String> jvmOptions, int some, List<String> someFlags) {
         PostgresNode pg = topology.primary();
         List<String> args = new ArrayList<>(List.of("up", "--serve-only", "--port", "{port}",
                 "--pg-url", pg.jdbcUrl() + "?user=" + pg.user(), "--redis-url", topology.redis().uri()));
@@ -49,8 +50,8 @@ final class ShopNodeSpecs {
         List<JvmNodeSpec> specs = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
             List<String> own = new ArrayList<>(args);
-            if (i == 1) {
-                own.addAll(firstOnly);
+            if (i <= some) {
+                own.addAll(someFlags);
             }
             List<String> nodeOptions = new ArrayList<>(options);
             nodeOptions.addAll(List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + archives.resolve("node-" + i + ".jsa")));

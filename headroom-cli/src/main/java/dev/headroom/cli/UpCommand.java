@@ -207,7 +207,7 @@ final class UpCommand implements Callable<Integer> {
         if (poolSize != 0) {
             flags.addAll(List.of("--pool-size", Integer.toString(poolSize)));
         }
-        return ShopNodeSpecs.of(topology, dataDir, flags, nodes, port, List.of(), warm ? List.of("--warm") : List.of());
+        return ShopNodeSpecs.of(topology, dataDir, flags, nodes, port, List.of(), warm ? 1 : 0, List.of("--warm"));
     }
 
     private static Consumer<String> progress(PrintWriter out) {

@@ -24,9 +24,10 @@ import java.util.regex.Pattern;
  * @param port        the port to listen on, 0 for any free one
  * @param healthPath  the readiness path
  * @param startupWait how long the node may take to answer 200
+ * @param niceness    the process's scheduling niceness from its start ({@code nice -n}), 0 to 19; 0 leaves it as this JVM's
  */
 public record JvmNodeSpec(String name, NodeKind kind, String mainClass, String classpath, List<String> jvmOptions,
-                          List<String> args, int port, String healthPath, Duration startupWait) {
+                          List<String> args, int port, String healthPath, Duration startupWait, int niceness) {
 
     /** Default readiness path: the shop's. */
     public static final String DEFAULT_HEALTH_PATH = "/health/ready";
@@ -55,6 +56,14 @@ public record JvmNodeSpec(String name, NodeKind kind, String mainClass, String c
         if (startupWait == null || startupWait.isNegative() || startupWait.isZero()) {
             throw new IllegalArgumentException("startupWait must be positive, was " + startupWait);
         }
+        if (niceness < 0 || niceness > 19) {
+            throw new IllegalArgumentException("niceness must be between 0 and 19, was " + niceness);
+        }
+    }
+
+    /** This spec with another niceness: e.g. an experiment's servers below its load generator. */
+    public JvmNodeSpec withNiceness(int value) {
+        return new JvmNodeSpec(name, kind, mainClass, classpath, jvmOptions, args, port, healthPath, startupWait, value);
     }
 
     /** A node of kind NODE on this JVM's class path, any free port, the default health path and wait. */
@@ -115,7 +124,7 @@ public record JvmNodeSpec(String name, NodeKind kind, String mainClass, String c
         }
 
         public JvmNodeSpec build() {
-            return new JvmNodeSpec(name, kind, mainClass, classpath, jvmOptions, args, port, healthPath, startupWait);
+            return new JvmNodeSpec(name, kind, mainClass, classpath, jvmOptions, args, port, healthPath, startupWait, 0);
         }
     }
 }

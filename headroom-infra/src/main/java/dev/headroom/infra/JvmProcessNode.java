@@ -39,6 +39,9 @@ final class JvmProcessNode extends ProcessNode {
         long started = System.nanoTime();
         Path log = log().orElseThrow();
         List<String> command = new ArrayList<>();
+        if (spec.niceness() > 0) {
+            command.addAll(List.of("nice", "-n", Integer.toString(spec.niceness()))); // nice execs java: the pid stays the JVM's
+        }
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(spec.jvmOptions());
         command.add("-cp");

@@ -140,9 +140,10 @@ class NodeModelTest {
             infra.stopNodes(started);
             assertThat(alive(pid2)).isFalse();
             assertThat(infra.topology().services()).isEmpty();
-            Node again = infra.startNodes(List.of(
-                    JvmNodeSpec.builder("node-1", HealthServerChild.class.getName()).args(List.of("{port}")).build())).getFirst();
+            Node again = infra.startNodes(List.of(JvmNodeSpec.builder("node-1", HealthServerChild.class.getName())
+                    .args(List.of("{port}")).build().withNiceness(7))).getFirst();
             assertThat(again.healthy(PROBE)).as("a stopped node's name is free again").isTrue();
+            assertThat(niceness(again.pid().orElseThrow())).as("niced from its start").isNotEmpty().containsOnly(7);
         }
     }
 

@@ -16,7 +16,8 @@ public interface NodeLauncher {
      * @param switches   the step's optimizations
      * @param count      how many nodes, named {@code node-1..count}
      * @param jvmOptions extra options for each node's JVM (e.g. a flight recording), may be empty
-     * @param warm       each node loads every product into its caches before it is ready ({@code up --warm})
+     * @param warmNodes  how many nodes, from node-1 on, load every product into their caches before they are ready
+     *                   ({@code up --warm}): 0, 1 (a shared cache), or all (a cache of each node's own)
      */
-    List<JvmNodeSpec> specs(Topology topology, Switches switches, int count, List<String> jvmOptions, boolean warm);
+    List<JvmNodeSpec> specs(Topology topology, Switches switches, int count, List<String> jvmOptions, int warmNodes);
 }

@@ -37,10 +37,12 @@ final class ShopCluster implements AutoCloseable {
                 .database(pg.jdbcUrl(), pg.user(), pg.password()).redis(infra.topology().redis().uri()).build();
         Shop.prepare(config, null, progress::line);
         flushRedis(infra.topology().redis().uri());
-        // A shop that has run for a while has its popular products cached: cache steps start warm, as up --warm does.
-        boolean warm = step.switches().cache() != CacheMode.NONE;
-        List<Node> started = infra.startNodes(launcher.specs(infra.topology(), step.switches(), count, jvmOptions, warm));
-        started.forEach(node -> node.nice(Journey.SERVER_NICENESS));
+        // A shop that has run for a while has its popular products cached: cache steps start warm, as up --warm does,
+        // the shared L2 by one node, each node's own L1 by itself.
+        CacheMode cache = step.switches().cache();
+        int warm = cache == CacheMode.NONE ? 0 : cache.l2() ? 1 : count;
+        List<Node> started = infra.startNodes(launcher.specs(infra.topology(), step.switches(), count, jvmOptions, warm).stream()
+                .map(spec -> spec.withNiceness(Journey.SERVER_NICENESS)).toList());
         return new ShopCluster(infra, started);
     }
 
