@@ -92,6 +92,27 @@ class TieredCacheTest {
     }
 
     @Test
+    void getIfPresentLocallyAnswersFromL1AloneAndCountsOnlyHits() {
+        TieredCache<Long, String> a = open(builder().l1(1000, Duration.ofMinutes(1)).l2(TestRedis.client(), Duration.ofMinutes(5))
+                .invalidations(Long::valueOf).recordStats());
+        TieredCache<Long, String> b = bothTiers();
+        CountingLoader loader = new CountingLoader();
+        b.get(3L, loader);
+        assertThat(a.getIfPresentLocally(3L)).as("in L2 only: Redis is not asked").isNull();
+        a.get(3L, loader);
+        assertThat(a.getIfPresentLocally(3L)).isEqualTo("v3");
+        a.get(404L, key -> null);
+        assertThat(a.getIfPresentLocally(404L)).as("cached as absent").isNull();
+        assertThat(open(TieredCache.<Long, String>builder(name + "-l2", Codec.utf8()).l2(TestRedis.client(), Duration.ofMinutes(1)))
+                .getIfPresentLocally(3L)).as("no L1").isNull();
+        CacheStats s = a.stats();
+        assertThat(s.l1Hits()).isEqualTo(1);
+        assertThat(s.l1Misses()).as("only get's misses").isEqualTo(2);
+        a.invalidate(3L);
+        assertThat(a.getIfPresentLocally(3L)).isNull();
+    }
+
+    @Test
     void concurrentMissesOnOneKeyLoadOnce() throws Exception {
         TieredCache<Long, String> cache = bothTiers();
         AtomicInteger calls = new AtomicInteger();

@@ -6,6 +6,7 @@ import dev.headroom.cache.TieredCache;
 import dev.headroom.cache.TieredCacheBuilder;
 import dev.headroom.shop.db.Sql;
 import dev.headroom.shop.http.Page;
+import dev.headroom.shop.http.Rendered;
 import dev.headroom.shop.orders.OrderView;
 import dev.headroom.shop.products.ProductQueries;
 import dev.headroom.shop.products.ProductView;
@@ -66,7 +67,7 @@ public final class ShopCaches implements AutoCloseable {
 
     private static <V> EntityCache<V> entity(String name, Class<V> type, CacheMode mode, long l1Entries, int maxLoads,
                                              RedisClient redis, ObjectMapper json, MeterRegistry registry) {
-        TieredCacheBuilder<Long, V> b = TieredCache.<Long, V>builder(name, new JsonCodec<>(json, type))
+        TieredCacheBuilder<Long, Rendered<V>> b = TieredCache.<Long, Rendered<V>>builder(name, new JsonCodec<>(json, type))
                 .negativeTtl(NEGATIVE_TTL)
                 .maxConcurrentLoads(maxLoads)
                 .recordStats();
@@ -87,7 +88,7 @@ public final class ShopCaches implements AutoCloseable {
         if (mode == CacheMode.L1_L2_NO_COALESCING) {
             b.noCoalescing();
         }
-        TieredCache<Long, V> cache = b.build();
+        TieredCache<Long, Rendered<V>> cache = b.build();
         CacheMetrics.bind(cache, registry);
         return new EntityCache<>(cache);
     }
@@ -98,8 +99,8 @@ public final class ShopCaches implements AutoCloseable {
      */
     public static void clear(RedisClient redis, ObjectMapper json) {
         for (String name : NAMES) {
-            try (TieredCache<Long, Object> cache = TieredCache.<Long, Object>builder(name, new JsonCodec<>(json, Object.class))
-                    .l2(redis, L2_TTL).build()) {
+            try (TieredCache<Long, Rendered<Object>> cache = TieredCache.<Long, Rendered<Object>>builder(name,
+                    new JsonCodec<>(json, Object.class)).l2(redis, L2_TTL).build()) {
                 cache.invalidateAll();
             }
         }
@@ -112,7 +113,7 @@ public final class ShopCaches implements AutoCloseable {
      * @return products stored
      */
     public long warmProducts(Sql sql, ProductQueries queries) throws SQLException {
-        TieredCache<Long, ProductView> cache = products.tiered();
+        TieredCache<Long, Rendered<ProductView>> cache = products.tiered();
         if (cache == null) {
             return 0;
         }
@@ -120,8 +121,8 @@ public final class ShopCaches implements AutoCloseable {
         Long after = null;
         do {
             Page<ProductView> page = queries.search(sql, null, null, WARM_PAGE, after);
-            Map<Long, ProductView> values = new HashMap<>(page.items().size() * 2);
-            page.items().forEach(p -> values.put(p.id(), p));
+            Map<Long, Rendered<ProductView>> values = new HashMap<>(page.items().size() * 2);
+            page.items().forEach(p -> values.put(p.id(), Rendered.of(p)));
             stored += cache.warm(values);
             after = page.next() == null ? null : page.items().getLast().id();
         } while (after != null);

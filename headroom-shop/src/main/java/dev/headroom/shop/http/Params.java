@@ -27,6 +27,12 @@ public final class Params {
         return positiveLong(name, ctx.pathParam(name));
     }
 
+    /** The path's {@code :id} on a route that takes no query parameters: {@link #allowOnly} none, then {@link #pathId}. */
+    public static long onlyPathId(RoutingContext ctx) {
+        allowOnly(ctx, Set.of());
+        return pathId(ctx, "id");
+    }
+
     public static long positiveLong(String field, String text) {
         long value;
         try {

@@ -3,7 +3,8 @@ package dev.headroom.shop.http;
 import java.util.Map;
 
 /**
- * A successful response: status, JSON body and extra headers. {@code cacheControl}, when set, marks a
+ * A successful response: status, body and extra headers. The body is a view, written as JSON, or a
+ * {@link Rendered} one, whose JSON and ETag are reused. {@code cacheControl}, when set, marks a
  * representation HTTP caches may keep: where validators are on, it gets an {@code ETag}, that
  * {@code Cache-Control}, and a {@code 304} when the client already has it.
  */
@@ -17,7 +18,7 @@ public record Reply(int status, Object body, Map<String, String> headers, String
     }
 
     /** A 200 that clients may keep and revalidate, e.g. {@code private, no-cache}. */
-    public static Reply cacheable(Object body, String cacheControl) {
+    public static Reply cacheable(Rendered<?> body, String cacheControl) {
         return new Reply(200, body, Map.of(), cacheControl);
     }
 }

@@ -4,6 +4,7 @@ import dev.headroom.shop.cache.EntityCache;
 import dev.headroom.shop.db.Sql;
 import dev.headroom.shop.http.ApiException;
 import dev.headroom.shop.http.Params;
+import dev.headroom.shop.http.Rendered;
 import dev.headroom.shop.http.Reply;
 import dev.headroom.shop.users.UserQueries;
 import dev.headroom.shop.users.UserRoutes;
@@ -29,27 +30,41 @@ public final class OrderRoutes {
         this.buyers = buyers;
     }
 
+    /**
+     * The order from this node's L1, on the event loop, when its buyer is in the user L1 too; null sends the
+     * request to {@link #get}. The reply is rendered each time, since its buyer part changes on its own.
+     */
+    public Reply fromCache(RoutingContext ctx) {
+        Rendered<OrderView> order = orders.cachedLocally(Params.onlyPathId(ctx));
+        Rendered<UserView> buyer = order == null ? null : buyers.cachedLocally(order.view().userId());
+        return buyer == null ? null : withBuyer(order.view(), buyer.view());
+    }
+
     public Reply get(RoutingContext ctx, Sql sql) throws SQLException {
-        Params.allowOnly(ctx, Set.of());
-        long id = Params.pathId(ctx, "id");
+        long id = Params.onlyPathId(ctx);
         if (orders.tiered() == null) {
             OrderView order = reads.order(sql, id);
             if (order == null) {
                 throw ApiException.notFound("no order with id " + id);
             }
-            return Reply.cacheable(order, UserRoutes.CACHE_CONTROL);
+            return Reply.cacheable(Rendered.of(order), UserRoutes.CACHE_CONTROL);
         }
         // cached without the buyer, whose name and email may change; they come from the user cache on each read
-        OrderView order = orders.get(id, key -> withoutBuyer(reads.order(sql, key)));
+        Rendered<OrderView> order = orders.get(id, key -> withoutBuyer(reads.order(sql, key)));
         if (order == null) {
             throw ApiException.notFound("no order with id " + id);
         }
-        UserView buyer = buyers.get(order.userId(), key -> users.byId(sql, key));
+        long userId = order.view().userId();
+        Rendered<UserView> buyer = buyers.get(userId, key -> users.byId(sql, key));
         if (buyer == null) {
-            throw new IllegalStateException("order " + id + " names user " + order.userId() + ", who does not exist");
+            throw new IllegalStateException("order " + id + " names user " + userId + ", who does not exist");
         }
-        return Reply.cacheable(new OrderView(order.id(), order.userId(), order.status(), order.createdAt(), order.itemCount(),
-                order.totalCents(), new OrderView.Buyer(buyer.id(), buyer.name(), buyer.email()), order.items()), UserRoutes.CACHE_CONTROL);
+        return withBuyer(order.view(), buyer.view());
+    }
+
+    private static Reply withBuyer(OrderView o, UserView buyer) {
+        return Reply.cacheable(Rendered.of(new OrderView(o.id(), o.userId(), o.status(), o.createdAt(), o.itemCount(), o.totalCents(),
+                new OrderView.Buyer(buyer.id(), buyer.name(), buyer.email()), o.items())), UserRoutes.CACHE_CONTROL);
     }
 
     private static OrderView withoutBuyer(OrderView o) {

@@ -5,6 +5,7 @@ import dev.headroom.shop.db.Sql;
 import dev.headroom.shop.http.ApiException;
 import dev.headroom.shop.http.Bodies;
 import dev.headroom.shop.http.Params;
+import dev.headroom.shop.http.Rendered;
 import dev.headroom.shop.http.Reply;
 import io.vertx.ext.web.RoutingContext;
 import java.sql.SQLException;
@@ -25,10 +26,15 @@ public final class ProductRoutes {
         this.cache = cache;
     }
 
+    /** The product from this node's L1, on the event loop; null sends the request to {@link #get}. */
+    public Reply fromCache(RoutingContext ctx) {
+        Rendered<ProductView> product = cache.cachedLocally(Params.onlyPathId(ctx));
+        return product == null ? null : Reply.cacheable(product, CACHE_CONTROL);
+    }
+
     public Reply get(RoutingContext ctx, Sql sql) throws SQLException {
-        Params.allowOnly(ctx, Set.of());
-        long id = Params.pathId(ctx, "id");
-        ProductView product = cache.get(id, key -> products.byId(sql, key));
+        long id = Params.onlyPathId(ctx);
+        Rendered<ProductView> product = cache.get(id, key -> products.byId(sql, key));
         if (product == null) {
             throw ApiException.notFound("no product with id " + id);
         }
@@ -37,8 +43,7 @@ public final class ProductRoutes {
 
     /** Changes the price and/or description; names stay as they are, since placed orders show them. */
     public Reply patch(RoutingContext ctx, Sql sql) throws SQLException {
-        Params.allowOnly(ctx, Set.of());
-        long id = Params.pathId(ctx, "id");
+        long id = Params.onlyPathId(ctx);
         Bodies body = Bodies.of(ctx).allowOnly(Set.of("priceCents", "description"));
         Long price = body.has("priceCents") ? body.positiveLong("priceCents") : null;
         String description = body.has("description") ? body.string("description", MAX_DESCRIPTION) : null;

@@ -6,6 +6,7 @@ import dev.headroom.shop.http.ApiException;
 import dev.headroom.shop.http.Bodies;
 import dev.headroom.shop.http.Page;
 import dev.headroom.shop.http.Params;
+import dev.headroom.shop.http.Rendered;
 import dev.headroom.shop.http.Reply;
 import io.vertx.ext.web.RoutingContext;
 import java.sql.SQLException;
@@ -29,10 +30,15 @@ public final class UserRoutes {
         this.cache = cache;
     }
 
+    /** The user from this node's L1, on the event loop; null sends the request to {@link #get}. */
+    public Reply fromCache(RoutingContext ctx) {
+        Rendered<UserView> user = cache.cachedLocally(Params.onlyPathId(ctx));
+        return user == null ? null : Reply.cacheable(user, CACHE_CONTROL);
+    }
+
     public Reply get(RoutingContext ctx, Sql sql) throws SQLException {
-        Params.allowOnly(ctx, Set.of());
-        long id = Params.pathId(ctx, "id");
-        UserView user = cache.get(id, key -> users.byId(sql, key));
+        long id = Params.onlyPathId(ctx);
+        Rendered<UserView> user = cache.get(id, key -> users.byId(sql, key));
         if (user == null) {
             throw ApiException.notFound("no user with id " + id);
         }
@@ -47,8 +53,7 @@ public final class UserRoutes {
 
     /** Changes name and/or email; 409 when the email belongs to another user. */
     public Reply patch(RoutingContext ctx, Sql sql) throws SQLException {
-        Params.allowOnly(ctx, Set.of());
-        long id = Params.pathId(ctx, "id");
+        long id = Params.onlyPathId(ctx);
         Bodies body = Bodies.of(ctx).allowOnly(Set.of("name", "email"));
         String name = body.has("name") ? body.string("name", MAX_NAME) : null;
         String email = body.has("email") ? body.string("email", MAX_EMAIL) : null;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headroom.shop.Profile;
 import dev.headroom.shop.Shop;
 import dev.headroom.shop.TestShops;
+import dev.headroom.testkit.Await;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -230,6 +231,39 @@ final class Api {
             return counts;
         } catch (SQLException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Opens a transaction on {@code ours} holding the row lock on a user, which a {@code PATCH} of that user then waits for. */
+    static void lockUser(Connection ours, long id) throws SQLException {
+        ours.setAutoCommit(false);
+        try (PreparedStatement ps = ours.prepareStatement("SELECT id FROM users WHERE id = ? FOR UPDATE")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+            }
+        }
+    }
+
+    /** Waits until a backend of the shop is waiting for a lock (the PATCH is in flight, blocked on our row lock). */
+    static void awaitBlockedOnLock(Connection ours) throws Exception {
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'headroom-shop'"
+                        + " AND wait_event_type = 'Lock' AND ? = ANY (pg_blocking_pids(pid))")) {
+            ps.setInt(1, backendPid(ours));
+            Await.until(Duration.ofSeconds(10), () -> {
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }, waiting -> waiting > 0);
+        }
+    }
+
+    private static int backendPid(Connection c) throws Exception {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_backend_pid()"); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getInt(1);
         }
     }
 

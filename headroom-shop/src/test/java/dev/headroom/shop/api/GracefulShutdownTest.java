@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.headroom.shop.Profile;
 import dev.headroom.shop.Shop;
 import dev.headroom.shop.TestShops;
-import dev.headroom.testkit.Await;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -15,8 +14,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -42,20 +39,14 @@ class GracefulShutdownTest {
         try (Connection lock = Api.connect()) {
             assertThat(Api.get(shop, client, "/health/ready").statusCode()).isEqualTo(200);
 
-            lock.setAutoCommit(false);
-            try (PreparedStatement ps = lock.prepareStatement("SELECT id FROM users WHERE id = ? FOR UPDATE")) {
-                ps.setLong(1, USER);
-                try (ResultSet rs = ps.executeQuery()) {
-                    assertThat(rs.next()).isTrue();
-                }
-            }
+            Api.lockUser(lock, USER);
 
             String name = "Shutdown Tester " + System.nanoTime();
             HttpRequest patch = HttpRequest.newBuilder(URI.create(shop.url() + "/users/" + USER))
                     .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
                     .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"name\": \"" + name + "\"}")).build();
             CompletableFuture<HttpResponse<String>> inFlight = client.sendAsync(patch, HttpResponse.BodyHandlers.ofString());
-            awaitBlockedOnLock(lock);
+            Api.awaitBlockedOnLock(lock);
             assertThat(inFlight).isNotDone();
 
             long closeStart = System.nanoTime();
@@ -86,28 +77,6 @@ class GracefulShutdownTest {
             }
             client.close();
             Api.restoreUser(before);
-        }
-    }
-
-    /** Waits until a backend of the shop is waiting for a lock (the PATCH is in flight, blocked on our row lock). */
-    private static void awaitBlockedOnLock(Connection ours) throws Exception {
-        try (Connection c = Api.connect(); PreparedStatement ps = c.prepareStatement(
-                "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'headroom-shop'"
-                        + " AND wait_event_type = 'Lock' AND ? = ANY (pg_blocking_pids(pid))")) {
-            ps.setInt(1, backendPid(ours));
-            Await.until(Duration.ofSeconds(10), () -> {
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getLong(1);
-                }
-            }, waiting -> waiting > 0);
-        }
-    }
-
-    private static int backendPid(Connection c) throws Exception {
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_backend_pid()"); ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getInt(1);
         }
     }
 
