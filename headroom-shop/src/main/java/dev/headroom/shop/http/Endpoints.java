@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  *
  * What a node holds in memory (an L1 cache hit, and the 304 that follows from it) is answered on the
  * event loop instead, with no hop and no permit ({@link #cached}). The hop cost a trivial handler 0.78x
- * its requests/s (ADR 0001); a cached GET /products/7 went from 0.32x to 0.57x the requests/s of nginx
- * serving the same bytes, and from 27 to 14 µs of CPU per request (bench/cache-hit-vs-nginx.sh,
+ * its requests/s (ADR 0001); a cached GET /products/7 went from 0.33x to 0.60x the requests/s of nginx
+ * serving the same bytes, and from 24 to 13 µs of CPU per request (bench/cache-hit-vs-nginx.sh,
  * docs/benchmarks.md).
  */
 public final class Endpoints {
