@@ -354,6 +354,22 @@ class TieredCacheTest {
         assertThat(cache.l2TtlMillis(1L)).as("warmed values expire like loaded ones").isPositive();
     }
 
+    /** The shop warms its products a page of 1,000 at a time: every page must land, not only the first ones. */
+    @Test
+    void warmingInManyBatchesStoresEveryBatch() {
+        TieredCache<Long, String> cache = bothTiers();
+        int stored = 0;
+        for (long page = 0; page < 10; page++) {
+            java.util.Map<Long, String> values = new java.util.HashMap<>();
+            for (long k = page * 1000 + 1; k <= (page + 1) * 1000; k++) {
+                values.put(k, "v" + k);
+            }
+            stored += cache.warm(values);
+        }
+        assertThat(stored).isEqualTo(10_000);
+        assertThat(cache.stats().l2Errors()).isZero();
+    }
+
     @Test
     void lruL1EvictsTheLeastRecentlyUsedAndCountsHits() {
         TieredCache<Long, String> cache = open(builder().l1(2, Duration.ofMinutes(1)).lruL1());
