@@ -52,11 +52,13 @@ final class DatabaseStatements implements AutoCloseable {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW shared_preload_libraries")) {
             rs.next();
             if (!rs.getString(1).contains("pg_stat_statements")) {
-                c.close();
                 throw new IllegalStateException("PostgreSQL does not preload pg_stat_statements; start it with "
                         + "shared_preload_libraries = 'pg_stat_statements'");
             }
             st.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+        } catch (SQLException | RuntimeException e) {
+            c.close();
+            throw e;
         }
         return new DatabaseStatements(c);
     }

@@ -10,7 +10,6 @@ import dev.headroom.shop.cache.CacheMode;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,11 +63,6 @@ final class ShopCluster implements AutoCloseable {
         List<URI> urls = new ArrayList<>();
         nodes.forEach(n -> urls.add(URI.create("http://" + n.address())));
         return urls;
-    }
-
-    /** The nodes' logs, e.g. for a failed start. */
-    List<Path> logs() {
-        return nodes.stream().flatMap(n -> n.log().stream()).toList();
     }
 
     @Override
