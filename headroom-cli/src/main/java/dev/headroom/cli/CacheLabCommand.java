@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
                 "PostgreSQL is on loopback unless --db-rtt puts it one network hop away (a TCP proxy adding that round trip). "
                         + "l1+l2 must then also cut the p50 by 80%% or more against none; on loopback the p50 is only reported.",
                 "",
-                "Takes about 6 minutes with the defaults."},
+                "Takes about 5 minutes with the defaults."},
         footer = {"", "Examples:",
                 "  headroom lab cache",
                 "  headroom lab cache --json cache-lab.json --html cache-lab.html",
