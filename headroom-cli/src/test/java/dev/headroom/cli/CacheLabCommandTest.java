@@ -30,6 +30,10 @@ class CacheLabCommandTest {
             "--outage 2s                   | --outage must be at least 5s, was 2s",
             "--configs none,l3             | --configs: cache must be one of none, l1, l2, l1+l2, l1+l2-no-coalescing, lru, was 'l3'",
             "--rounds 0                    | --rounds must be between 1 and 9, was 0",
+            "--db-rtt 0                    | --db-rtt must be above 0 and at most 100ms, was 0s",
+            "--db-rtt 1h                   | --db-rtt must be above 0 and at most 100ms, was 3600s",
+            "--db-rtt -1ms                 | --db-rtt: '-1ms' is not a duration",
+            "--db-rtt soon                 | --db-rtt: 'soon' is not a duration",
             "--json /no/such/folder/x.json | --json: cannot write /no/such/folder/x.json",
             "--seed x                      | Invalid value for option '--seed': 'x' is not a long",
     })
@@ -54,7 +58,7 @@ class CacheLabCommandTest {
         CliRun r = CliRun.of("lab", "cache", "--help");
         assertThat(r.code()).isZero();
         for (String flag : new String[] {"--products", "--zipf", "--write-share", "--l1-share", "--load", "--warmup", "--duration",
-                "--configs", "--rounds", "--outage", "--seed", "--json", "--html"}) {
+                "--configs", "--rounds", "--outage", "--db-rtt", "--seed", "--json", "--html"}) {
             assertThat(r.out()).contains(flag);
         }
         assertThat(r.err()).isEmpty(); // picocli warns there about unescaped format characters
@@ -69,9 +73,9 @@ class CacheLabCommandTest {
     void everyFlagReachesTheOptions() {
         CacheLabOptions o = parse("--products", "2000", "--zipf", "1.2", "--write-share", "0", "--l1-share", "0.25", "--load", "0.8",
                 "--warmup", "1500ms", "--duration", "2s", "--configs", "l1+l2,none,l1+l2", "--rounds", "3", "--outage", "1m",
-                "--seed", "7", "--json", "lab.json", "--html", "lab.html");
+                "--db-rtt", "1.5ms", "--seed", "7", "--json", "lab.json", "--html", "lab.html");
         assertThat(o).isEqualTo(new CacheLabOptions(2000, 1.2, 0, 0.25, 0.8, Duration.ofMillis(1500), Duration.ofSeconds(2),
-                List.of(CacheMode.L1_L2, CacheMode.NONE), 3, Duration.ofMinutes(1), 7, Path.of("lab.json"), Path.of("lab.html")));
+                List.of(CacheMode.L1_L2, CacheMode.NONE), 3, Duration.ofMinutes(1), Duration.ofNanos(1_500_000), 7, Path.of("lab.json"), Path.of("lab.html")));
     }
 
     private static CacheLabOptions parse(String... args) {

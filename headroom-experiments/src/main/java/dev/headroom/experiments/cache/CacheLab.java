@@ -12,6 +12,7 @@ import dev.headroom.shop.seed.SeedSpec;
 import io.lettuce.core.RedisClient;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -20,10 +21,12 @@ import java.util.List;
 /**
  * The cache lab: its own PostgreSQL and Redis, two shop nodes, and every cache configuration driven at the same
  * offered rate (a share of the uncached maximum), then a stampede and a Redis outage. The measuring is the load
- * lab's: open-model runs, latency from each request's intended time.
+ * lab's: open-model runs, latency from each request's intended time. The nodes reach PostgreSQL on loopback, or
+ * one hop away through a {@link DatabaseHop}.
  *
- * <p>Phases, in order: {@link MaxRateProbe} (the uncached maximum), {@link ConfigurationRun} for each configuration
- * and round, {@link StampedeExperiment}, {@link OutageExperiment}; then {@link Checks} and {@link CacheLabReport}.
+ * <p>Phases, in order: the hop's round trip measured ({@link DatabaseHop#measure()}), {@link MaxRateProbe} (the
+ * uncached maximum), {@link ConfigurationRun} for each configuration and round, {@link StampedeExperiment},
+ * {@link OutageExperiment}; then {@link Checks} and {@link CacheLabReport}.
  */
 public final class CacheLab {
     private CacheLab() {
@@ -52,9 +55,11 @@ public final class CacheLab {
         long started = System.nanoTime();
         keepHeapSizeAcrossFullGcs();
         RedisClient redis = null;
-        try (ScratchInfra servers = ScratchInfra.start(false, progress)) {
+        try (ScratchInfra servers = ScratchInfra.start(false, progress);
+             DatabaseHop database = DatabaseHop.to(servers.infra().topology().primary(), o.dbRtt())) {
             redis = RedisClient.create(servers.infra().topology().redis().uri());
-            Rig rig = new Rig(servers, redis, o, progress);
+            Rig rig = new Rig(servers, database, redis, o, progress);
+            Double measuredRtt = measureRoundTrip(database, progress);
             progress.line(String.format("data: %,d products (Zipf %.2f over all of them, %.0f%% writes)",
                     o.products(), o.zipfExponent(), 100 * o.writeShare()));
             Shop.prepare(rig.config(CacheMode.NONE), new SeedSpec(Math.max(1000, o.products() / 10), o.products(),
@@ -72,16 +77,30 @@ public final class CacheLab {
             List<CacheLabResult.Configuration> configurations = configurations(rig, offered);
             CacheLabResult.Stampede stampede = StampedeExperiment.run(rig);
             CacheLabResult.Outage outage = OutageExperiment.run(rig, offered);
+            Double rttMs = o.dbRtt() == null ? null : o.dbRtt().toNanos() / 1e6;
             CacheLabResult.Settings settings = new CacheLabResult.Settings(o.products(), o.zipfExponent(), o.writeShare(),
                     o.l1Entries(), o.loadShare(), maxRate, offered, o.warmup().toMillis() / 1000.0,
-                    o.duration().toMillis() / 1000.0, o.rounds(), o.seed(), Rig.NODES, machine());
+                    o.duration().toMillis() / 1000.0, o.rounds(), o.seed(), Rig.NODES, rttMs, measuredRtt, machine());
             return new CacheLabResult(settings, configurations, stampede, outage,
-                    Checks.of(configurations, stampede, outage), (System.nanoTime() - started) / 1e9);
+                    Checks.of(configurations, rttMs, stampede, outage), (System.nanoTime() - started) / 1e9);
         } finally {
             if (redis != null) {
                 redis.shutdown(Duration.ZERO, Duration.ofSeconds(2));
             }
         }
+    }
+
+    /** Says how the nodes reach PostgreSQL; with a hop, what it adds as measured (ms), which is returned; else null. */
+    private static Double measureRoundTrip(DatabaseHop database, ProgressLog progress) throws SQLException {
+        if (database.roundTrip() == null) {
+            progress.line("database: on loopback, no proxy (--db-rtt puts it one hop away)");
+            return null;
+        }
+        DatabaseHop.Measured m = database.measure();
+        progress.line(String.format("database: one hop away, through a TcpProxy set to add %.3f ms per round trip; SELECT 1 takes %.3f ms "
+                        + "through it and %.3f ms direct (medians of %d each): %.3f ms added", database.roundTrip().toNanos() / 1e6,
+                m.proxiedMs(), m.directMs(), DatabaseHop.ROUND_TRIPS, m.addedMs()));
+        return m.addedMs();
     }
 
     /** Every configuration, round after round in turn; each reported by its median-p99 round. */

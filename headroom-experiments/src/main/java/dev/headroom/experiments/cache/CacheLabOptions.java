@@ -24,13 +24,15 @@ import java.util.Objects;
  * @param rounds         runs of each configuration, 1..9; each is reported by its median-p99 round ({@code --rounds})
  * @param outage         the outage run, at least 5 s: Redis is killed a fifth of the way in and started again three
  *                       fifths in ({@code --outage})
+ * @param dbRtt          the round trip the shop nodes' database connections pay: through a {@link dev.headroom.infra.proxy.TcpProxy}
+ *                       that adds it, above 0 and at most 100 ms; null (the default) for PostgreSQL on loopback ({@code --db-rtt})
  * @param seed           of the data and of the request traces ({@code --seed})
  * @param json           where to write the result as JSON, or null ({@code --json})
  * @param html           where to write the result as an HTML page, or null ({@code --html})
  */
 public record CacheLabOptions(long products, double zipfExponent, double writeShare, double l1Share, double loadShare,
                               Duration warmup, Duration duration, List<CacheMode> configurations, int rounds, Duration outage,
-                              long seed, Path json, Path html) {
+                              Duration dbRtt, long seed, Path json, Path html) {
     public static final long DEFAULT_PRODUCTS = 100_000;
     public static final double DEFAULT_ZIPF_EXPONENT = 0.99;
     public static final double DEFAULT_WRITE_SHARE = 0.02;
@@ -46,6 +48,8 @@ public record CacheLabOptions(long products, double zipfExponent, double writeSh
 
     static final Duration MIN_RUN = Duration.ofSeconds(1);
     static final Duration MIN_OUTAGE = Duration.ofSeconds(5);
+    /** A round trip between regions far apart; beyond it the database is not one hop away but a continent. */
+    static final Duration MAX_DB_RTT = Duration.ofMillis(100);
 
     /** @throws IllegalArgumentException naming the option whose value is out of range */
     public CacheLabOptions {
@@ -67,6 +71,9 @@ public record CacheLabOptions(long products, double zipfExponent, double writeSh
         if (outage.compareTo(MIN_OUTAGE) < 0) {
             throw new IllegalArgumentException("--outage must be at least 5s, was " + text(outage));
         }
+        if (dbRtt != null && (dbRtt.isNegative() || dbRtt.isZero() || dbRtt.compareTo(MAX_DB_RTT) > 0)) {
+            throw new IllegalArgumentException("--db-rtt must be above 0 and at most 100ms, was " + text(dbRtt));
+        }
         configurations = List.copyOf(configurations);
         if (configurations.isEmpty()) {
             throw new IllegalArgumentException("--configs must name at least one configuration, was empty");
@@ -81,7 +88,7 @@ public record CacheLabOptions(long products, double zipfExponent, double writeSh
     /** The defaults of {@code headroom lab cache}, writing no files. */
     public static CacheLabOptions defaults() {
         return new CacheLabOptions(DEFAULT_PRODUCTS, DEFAULT_ZIPF_EXPONENT, DEFAULT_WRITE_SHARE, DEFAULT_L1_SHARE, DEFAULT_LOAD_SHARE,
-                DEFAULT_WARMUP, DEFAULT_DURATION, DEFAULT_CONFIGURATIONS, DEFAULT_ROUNDS, DEFAULT_OUTAGE, DEFAULT_SEED, null, null);
+                DEFAULT_WARMUP, DEFAULT_DURATION, DEFAULT_CONFIGURATIONS, DEFAULT_ROUNDS, DEFAULT_OUTAGE, null, DEFAULT_SEED, null, null);
     }
 
     /** Entries in each node's L1: {@code l1Share} of the products, at least one. */

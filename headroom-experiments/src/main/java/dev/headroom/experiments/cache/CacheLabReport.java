@@ -16,15 +16,17 @@ final class CacheLabReport {
     static void console(CacheLabResult r, PrintWriter out) {
         CacheLabResult.Settings s = r.settings();
         out.println();
-        out.printf("cache lab: %,d products, Zipf %.2f, %.0f%% writes, L1 %,d entries per node, 2 nodes, %.0f/s offered (%.0f%% of the uncached max %.0f/s)%s%n",
+        out.printf("cache lab: %,d products, Zipf %.2f, %.0f%% writes, L1 %,d entries per node, 2 nodes, %.0f/s offered (%.0f%% of the uncached max %.0f/s), %s%s%n",
                 s.products(), s.zipfExponent(), 100 * s.writeShare(), s.l1Entries(), s.offeredRate(), 100 * s.loadShare(), s.maxRate(),
-                s.rounds() > 1 ? ", median-p99 round of " + s.rounds() : "");
-        out.printf("%-21s %7s %7s %7s %8s %8s %9s %9s %9s %9s %9s %10s %9s %10s %8s%n", "configuration", "hit L1", "hit L2", "hit",
-                "optimal", "policy", "p50 ms", "p99 ms", "read p99", "write p99", "max ms", "db q/s", "heap MB", "L1 flushes", "errors");
+                databasePath(s), s.rounds() > 1 ? ", median-p99 round of " + s.rounds() : "");
+        out.printf("%-21s %7s %7s %7s %8s %8s %9s %9s %9s %9s %9s %9s %9s %10s %9s %9s %10s %8s%n", "configuration", "hit L1", "hit L2", "hit",
+                "optimal", "policy", "p50 ms", "mean ms", "p99 ms", "read p99", "write p99", "max ms", "srv p50", "db q/s", "db q/req", "heap MB",
+                "L1 flushes", "errors");
         for (Configuration c : r.configurations()) {
-            out.printf("%-21s %7s %7s %7.3f %8s %8s %9.2f %9.2f %9.2f %9.2f %9.1f %10.0f %9.0f %10d %8d%s%n", c.name(), ratio(c.hitRatioL1()),
-                    ratio(c.hitRatioL2()), c.hitRatio(), ratio(c.optimalHitRatio()), ratio(c.replayHitRatio()), c.p50Ms(), c.p99Ms(), c.readP99Ms(), c.writeP99Ms(), c.maxMs(),
-                    c.dbQueriesPerS(), c.heapBytes() / 1e6, c.l1Flushes(), c.errors(), c.invalidReasons().isEmpty() ? "" : "  INVALID");
+            out.printf("%-21s %7s %7s %7.3f %8s %8s %9.2f %9.2f %9.2f %9.2f %9.2f %9.1f %9.3f %10.0f %9.3f %9.0f %10d %8d%s%n", c.name(),
+                    ratio(c.hitRatioL1()), ratio(c.hitRatioL2()), c.hitRatio(), ratio(c.optimalHitRatio()), ratio(c.replayHitRatio()), c.p50Ms(),
+                    c.meanMs(), c.p99Ms(), c.readP99Ms(), c.writeP99Ms(), c.maxMs(), c.serverP50Ms(), c.dbQueriesPerS(), c.dbQueriesPerRequest(),
+                    c.heapBytes() / 1e6, c.l1Flushes(), c.errors(), c.invalidReasons().isEmpty() ? "" : "  INVALID");
             if (c.p99MsRounds().size() > 1) {
                 out.printf("%-21s p99 by round: %s%n", "", c.p99MsRounds().stream().map(p -> String.format("%.2f", p)).toList());
             }
@@ -38,6 +40,7 @@ final class CacheLabReport {
         for (Check c : r.checks()) {
             out.printf("%s  %s: %s%n", c.passed() ? "PASS" : "FAIL", c.name(), c.detail());
         }
+        Checks.latencyOnLoopback(r.configurations(), s.dbRttMs()).ifPresent(line -> out.printf("note  %s%n", line));
         out.printf("%s in %.0f s%n", r.passed() ? "all checks passed" : "some checks FAILED", r.elapsedSeconds());
         out.flush();
     }
@@ -57,24 +60,29 @@ final class CacheLabReport {
                 .append("</style></head><body>\n<h1>Headroom cache lab</h1>\n");
         h.append(String.format("<p>%,d products, Zipf %.2f, %.0f%% writes, L1 %,d entries per node, 2 shop nodes on one PostgreSQL and one Redis. "
                         + "Every configuration offered <b>%.0f requests/s</b> (%.0f%% of the uncached maximum, %.0f/s), Poisson arrivals, "
-                        + "%.0f s warm-up then %.0f s measured%s; latency from each request's intended send time. %s. Took %.0f s.</p>\n",
+                        + "%.0f s warm-up then %.0f s measured%s; latency from each request's intended send time. %s. %s. Took %.0f s.</p>\n",
                 s.products(), s.zipfExponent(), 100 * s.writeShare(), s.l1Entries(), s.offeredRate(), 100 * s.loadShare(), s.maxRate(),
                 s.warmupSeconds(), s.durationSeconds(), s.rounds() > 1 ? ", " + s.rounds() + " rounds taken in turn, each configuration shown by its median-p99 round" : "",
-                escape(s.machine()), r.elapsedSeconds()));
+                escape(databasePath(s)), escape(s.machine()), r.elapsedSeconds()));
         double maxP99 = r.configurations().stream().mapToDouble(Configuration::p99Ms).max().orElse(1);
         h.append("<h2>Configurations</h2>\n<table><tr><th>configuration</th><th>hit L1</th><th>hit L2</th><th>hit</th><th>optimal</th><th>policy</th>"
-                + "<th>p50 ms</th><th>p99 ms</th><th></th><th>read p99</th><th>write p99</th><th>max ms</th><th>db queries/s</th><th>heap MB</th><th>L1 flushes</th><th>errors</th></tr>\n");
+                + "<th>p50 ms</th><th>mean ms</th><th>p99 ms</th><th></th><th>read p99</th><th>write p99</th><th>max ms</th><th>server p50 ms</th>"
+                + "<th>db queries/s</th><th>db queries/request</th><th>heap MB</th><th>L1 flushes</th><th>errors</th></tr>\n");
         for (Configuration c : r.configurations()) {
-            h.append(String.format("<tr><td><code>%s</code>%s</td><td>%s</td><td>%s</td><td>%.3f</td><td>%s</td><td>%s</td><td>%.2f</td><td title=\"%s\">%.2f</td>"
+            h.append(String.format("<tr><td><code>%s</code>%s</td><td>%s</td><td>%s</td><td>%.3f</td><td>%s</td><td>%s</td><td>%.2f</td><td>%.2f</td><td title=\"%s\">%.2f</td>"
                             + "<td style=\"text-align:left;width:14em\"><span class=\"bar\" style=\"width:%.1f%%\"></span></td>"
-                            + "<td>%.2f</td><td>%.2f</td><td>%.1f</td><td>%.0f</td><td>%.0f</td><td>%d</td><td>%d</td></tr>\n",
+                            + "<td>%.2f</td><td>%.2f</td><td>%.1f</td><td>%.3f</td><td>%.0f</td><td>%.3f</td><td>%.0f</td><td>%d</td><td>%d</td></tr>\n",
                     escape(c.name()), c.invalidReasons().isEmpty() ? "" : " <span class=\"fail\" title=\"" + escape(String.join("; ", c.invalidReasons()))
                             + "\">invalid</span>", ratio(c.hitRatioL1()), ratio(c.hitRatioL2()), c.hitRatio(), ratio(c.optimalHitRatio()),
-                    ratio(c.replayHitRatio()), c.p50Ms(), c.p99MsRounds().size() > 1 ? "p99 by round: " + c.p99MsRounds() : "", c.p99Ms(), 100 * c.p99Ms() / maxP99, c.readP99Ms(), c.writeP99Ms(), c.maxMs(), c.dbQueriesPerS(), c.heapBytes() / 1e6, c.l1Flushes(), c.errors()));
+                    ratio(c.replayHitRatio()), c.p50Ms(), c.meanMs(), c.p99MsRounds().size() > 1 ? "p99 by round: " + c.p99MsRounds() : "", c.p99Ms(),
+                    100 * c.p99Ms() / maxP99, c.readP99Ms(), c.writeP99Ms(), c.maxMs(), c.serverP50Ms(), c.dbQueriesPerS(), c.dbQueriesPerRequest(),
+                    c.heapBytes() / 1e6, c.l1Flushes(), c.errors()));
         }
         h.append("</table>\n<p><i>optimal</i>: Belady's MIN on each node's recorded trace, the best any cache of the L1's size could do. "
                 + "<i>policy</i>: the L1's eviction policy alone (Caffeine for l1, LRU for lru) replaying the same trace. "
-                + "<i>hit L2</i>: of the reads L1 could not answer, the share Redis answered. <i>heap</i>: the lab JVM after a full GC "
+                + "<i>hit L2</i>: of the reads L1 could not answer, the share Redis answered. <i>server p50</i>: the shop's own time, first handler "
+                + "to the end of the response (its <code>http.server.requests</code> histograms, as coarse as their buckets). <i>db queries</i>: the "
+                + "shop's SQL statement counters. <i>heap</i>: the lab JVM after a full GC "
                 + "(both nodes and the load generator). <i>L1 flushes</i>: whole-L1 drops after a lost invalidation or a dropped subscription.</p>\n");
         CacheLabResult.Stampede st = r.stampede();
         h.append(String.format("<h2>Stampede</h2>\n<p>%,d requests at once for one cold key, half to each node, the database held slow for %.0f ms: "
@@ -91,8 +99,16 @@ final class CacheLabReport {
             h.append(String.format("<li><span class=\"%s\">%s</span> %s: %s</li>\n", c.passed() ? "pass" : "fail",
                     c.passed() ? "PASS" : "FAIL", escape(c.name()), escape(c.detail())));
         }
-        h.append("</ul>\n<p>Reproduce: <code>./headroom lab cache</code></p>\n</body></html>\n");
+        Checks.latencyOnLoopback(r.configurations(), s.dbRttMs()).ifPresent(line -> h.append("<li>note ").append(escape(line)).append("</li>\n"));
+        h.append("</ul>\n<p>Reproduce: <code>./headroom lab cache").append(s.dbRttMs() == null ? "" : " --db-rtt " + Checks.number(s.dbRttMs()) + "ms")
+                .append("</code></p>\n</body></html>\n");
         Files.writeString(file, h);
+    }
+
+    /** How the nodes reached PostgreSQL, and what the hop added as measured. */
+    private static String databasePath(CacheLabResult.Settings s) {
+        return s.dbRttMs() == null ? "PostgreSQL on loopback"
+                : String.format("PostgreSQL one hop away (%.3f ms round trip set, %.3f ms measured)", s.dbRttMs(), s.dbRttMeasuredMs());
     }
 
     private static String ratio(Double r) {

@@ -18,12 +18,19 @@ import java.util.stream.IntStream;
 
 /**
  * One cache configuration at the offered rate: Poisson arrivals, half to each node, a warm-up then the measured
- * part. Hit ratios and database statements are counted over the measured part only (the counters at the end of
- * the warm-up subtracted); for l1 and lru each node's recorded trace is replayed through Belady's MIN (the
+ * part. Hit ratios, database statements and the shop's own serving times are counted over the measured part only
+ * (the counters at the end of the warm-up subtracted); for l1 and lru each node's recorded trace is replayed through Belady's MIN (the
  * optimum) and through the L1's policy alone.
  */
 final class ConfigurationRun {
     private ConfigurationRun() {
+    }
+
+    /** The nodes' counters at one moment. */
+    private record Counts(ProductCounts products, ServerTimes server) {
+        static Counts of(ShopNodes nodes) {
+            return new Counts(ProductCounts.of(nodes), ServerTimes.of(nodes));
+        }
     }
 
     static CacheLabResult.Configuration measure(Rig rig, CacheMode mode, double offered) throws Exception {
@@ -39,13 +46,15 @@ final class ConfigurationRun {
             Stages stages = Stages.constant(perNode, o.duration().toNanos() / 1e9).withWarmup(o.warmup().toNanos() / 1e9);
             long runStart = System.nanoTime();
             long measureFrom = runStart + o.warmup().toNanos();
-            CompletableFuture<ProductCounts> atWarmupEnd = LabTimers.start(() -> {
+            CompletableFuture<Counts> atWarmupEnd = LabTimers.start(() -> {
                 LabTimers.sleepUntil(measureFrom);
-                return ProductCounts.of(cluster);
+                return Counts.of(cluster);
             });
             List<RunResult> runs = cluster.runOnEach((i, node) ->
                     LoadRun.open(URI.create(node.url()), Schedules.poisson(stages, o.seed() + i), workloads.get(i)).warmup(o.warmup()));
-            ProductCounts window = ProductCounts.of(cluster).minus(atWarmupEnd.get());
+            Counts end = Counts.of(cluster);
+            ProductCounts window = end.products().minus(atWarmupEnd.get().products());
+            ServerTimes served = end.server().minus(atWarmupEnd.get().server());
             Latency latency = Latencies.of(runs);
             double measured = runs.getFirst().durationSeconds();
             long reads = window.reads();
@@ -67,12 +76,15 @@ final class ConfigurationRun {
             long errors = runs.stream().mapToLong(RunResult::errorCount).sum();
             List<String> invalid = runs.stream().flatMap(r -> r.invalidReasons().stream()).distinct().toList();
             CacheLabResult.Configuration c = new CacheLabResult.Configuration(mode.id(), l1, l2, hit, optimal, replay,
-                    latency.p50(), latency.p90(), latency.p99(), latency.p999(), latency.max(),
+                    latency.p50(), latency.mean(), latency.p90(), latency.p99(), latency.p999(), latency.max(), served.p50Ms(), served.meanMs(),
                     Latencies.of(runs, TraceWorkload.READ).p99(), Latencies.of(runs, TraceWorkload.WRITE).p99(),
                     runs.stream().mapToDouble(RunResult::achievedRate).sum(), requests, errors,
-                    window.statements() / measured, window.leaseWaits(), window.l2Errors(), window.l1Flushes(), heap, invalid, List.of());
-            detail.line(String.format("hit ratio %.3f%s, p50 %.2f ms, p99 %.2f ms (reads %.2f, writes %.2f), %.0f db queries/s, %d lease waits, %d L2 errors, %d L1 flushes, %.0f/s achieved%s%s",
-                    hit, optimal == null ? "" : String.format(" (optimal %.3f, the policy alone %.3f)", optimal, replay), c.p50Ms(), c.p99Ms(), c.readP99Ms(), c.writeP99Ms(), c.dbQueriesPerS(), c.leaseWaits(), c.l2Errors(), c.l1Flushes(),
+                    window.statements() / measured, ratio(window.statements(), served.count()),
+                    window.leaseWaits(), window.l2Errors(), window.l1Flushes(), heap, invalid, List.of());
+            detail.line(String.format("hit ratio %.3f%s, p50 %.2f ms (server-side %.3f), mean %.2f ms, p99 %.2f ms (reads %.2f, writes %.2f), "
+                            + "%.0f db queries/s (%.3f per request), %d lease waits, %d L2 errors, %d L1 flushes, %.0f/s achieved%s%s",
+                    hit, optimal == null ? "" : String.format(" (optimal %.3f, the policy alone %.3f)", optimal, replay), c.p50Ms(), c.serverP50Ms(),
+                    c.meanMs(), c.p99Ms(), c.readP99Ms(), c.writeP99Ms(), c.dbQueriesPerS(), c.dbQueriesPerRequest(), c.leaseWaits(), c.l2Errors(), c.l1Flushes(),
                     c.achievedRate(), errors == 0 ? "" : ", " + errors + " errors", invalid.isEmpty() ? "" : " (INVALID: " + invalid + ")"));
             return c;
         }

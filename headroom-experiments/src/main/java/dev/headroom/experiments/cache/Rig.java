@@ -3,6 +3,7 @@ package dev.headroom.experiments.cache;
 import dev.headroom.experiments.ProgressLog;
 import dev.headroom.experiments.ScratchInfra;
 import dev.headroom.experiments.ShopNodes;
+import dev.headroom.infra.PostgresNode;
 import dev.headroom.lab.keys.KeyDistribution;
 import dev.headroom.shop.Profile;
 import dev.headroom.shop.ShopConfig;
@@ -12,16 +13,18 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 
 /**
- * What every phase of the lab works with: its servers, a client to flush Redis between runs, the options and
- * the progress log. Each phase starts its own {@value #NODES} shop nodes on the servers and closes them.
+ * What every phase of the lab works with: its servers, the nodes' path to PostgreSQL, a client to flush Redis
+ * between runs, the options and the progress log. Each phase starts its own {@value #NODES} shop nodes on the
+ * servers and closes them.
  */
-record Rig(ScratchInfra servers, RedisClient redis, CacheLabOptions options, ProgressLog progress) {
+record Rig(ScratchInfra servers, DatabaseHop database, RedisClient redis, CacheLabOptions options, ProgressLog progress) {
     static final int NODES = 2;
 
-    /** The optimized shop reading through {@code mode}, with L1s of {@link CacheLabOptions#l1Entries()}. */
+    /** The optimized shop reading through {@code mode}, with L1s of {@link CacheLabOptions#l1Entries()}, on the lab's database path. */
     ShopConfig config(CacheMode mode) {
-        return servers.shopConfig().profile(Profile.OPTIMIZED).cache(mode).l1Entries(options.l1Entries())
-                .shutdownGrace(Duration.ofSeconds(2)).build();
+        PostgresNode pg = servers.infra().topology().primary();
+        return servers.shopConfig().database(database.jdbcUrl(), pg.user(), pg.password()).profile(Profile.OPTIMIZED).cache(mode)
+                .l1Entries(options.l1Entries()).shutdownGrace(Duration.ofSeconds(2)).build();
     }
 
     ShopNodes start(CacheMode mode) throws Exception {

@@ -33,12 +33,13 @@ class CacheLabOptionsTest {
         List<CacheMode> configurations = CacheLabOptions.DEFAULT_CONFIGURATIONS;
         int rounds = CacheLabOptions.DEFAULT_ROUNDS;
         Duration outage = CacheLabOptions.DEFAULT_OUTAGE;
+        Duration dbRtt;
         Path json;
         Path html;
 
         CacheLabOptions build() {
             return new CacheLabOptions(products, zipf, writeShare, l1Share, load, warmup, duration, configurations, rounds, outage,
-                    CacheLabOptions.DEFAULT_SEED, json, html);
+                    dbRtt, CacheLabOptions.DEFAULT_SEED, json, html);
         }
     }
 
@@ -60,6 +61,9 @@ class CacheLabOptionsTest {
                 Arguments.of((Consumer<Values>) v -> v.warmup = Duration.ofMillis(999), "--warmup and --duration must be at least 1s, were 999ms and 20s"),
                 Arguments.of((Consumer<Values>) v -> v.duration = Duration.ofNanos(500_000), "--warmup and --duration must be at least 1s, were 15s and 500us"),
                 Arguments.of((Consumer<Values>) v -> v.outage = Duration.ofMillis(4500), "--outage must be at least 5s, was 4500ms"),
+                Arguments.of((Consumer<Values>) v -> v.dbRtt = Duration.ofMillis(-1), "--db-rtt must be above 0 and at most 100ms, was -1ms"),
+                Arguments.of((Consumer<Values>) v -> v.dbRtt = Duration.ZERO, "--db-rtt must be above 0 and at most 100ms, was 0s"),
+                Arguments.of((Consumer<Values>) v -> v.dbRtt = Duration.ofNanos(100_001_000), "--db-rtt must be above 0 and at most 100ms, was 100001us"),
                 Arguments.of((Consumer<Values>) v -> v.configurations = List.of(), "--configs must name at least one configuration, was empty"),
                 Arguments.of((Consumer<Values>) v -> v.rounds = 10, "--rounds must be between 1 and 9, was 10"),
                 Arguments.of((Consumer<Values>) v -> v.json = dir.resolve("missing/lab.json"),
@@ -83,9 +87,12 @@ class CacheLabOptionsTest {
             v.duration = Duration.ofSeconds(1);
             v.outage = Duration.ofSeconds(5);
             v.rounds = 9;
+            v.dbRtt = Duration.ofMillis(100);
             v.json = dir.resolve("lab.json");
         });
         assertThat(o.products()).isEqualTo(1000);
+        assertThat(o.dbRtt()).isEqualTo(Duration.ofMillis(100));
+        assertThat(with(v -> v.dbRtt = Duration.ofNanos(1000)).dbRtt()).isEqualTo(Duration.ofNanos(1000));
         assertThat(with(v -> v.products = 100_000_000).products()).isEqualTo(100_000_000);
         assertThat(with(v -> v.rounds = 1).rounds()).isEqualTo(1);
     }
@@ -94,6 +101,7 @@ class CacheLabOptionsTest {
     void theDefaultsAreTheCommandsAndAnL1IsAtLeastOneEntry() {
         CacheLabOptions d = CacheLabOptions.defaults();
         assertThat(d.configurations()).containsExactly(CacheMode.values());
+        assertThat(d.dbRtt()).isNull(); // PostgreSQL on loopback
         assertThat(d.l1Entries()).isEqualTo(10_000);
         assertThat(with(v -> {
             v.products = 1000;
