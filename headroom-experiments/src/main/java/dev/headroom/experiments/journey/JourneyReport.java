@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /** The journey's result as a console table, JSON (snake case) and a self-contained HTML page (Chart.js inlined). */
 public final class JourneyReport {
@@ -45,6 +46,9 @@ public final class JourneyReport {
         for (JourneyResult.Claim c : r.claims()) {
             out.printf("%-5s %s: %s%n", c.holds() ? "holds" : "not", c.claim(), c.measured());
         }
+        steps.stream().filter(st -> !st.cpuTopFrames().isEmpty()).forEach(st -> out.printf("hottest methods in %s (JFR, the nodes' whole run): %s%n",
+                st.name(), st.cpuTopFrames().stream().limit(5).map(f -> String.format("%s %.1f %%", f.method(), 100 * f.share()))
+                        .collect(Collectors.joining(", "))));
         out.println("re-run one step alone:");
         steps.forEach(st -> out.println("  " + st.command()));
         out.printf("%s in %.0f s%n", r.valid() ? "every step measured validly" : "some steps could NOT be measured validly", r.elapsedSeconds());
