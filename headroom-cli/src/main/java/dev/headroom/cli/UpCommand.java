@@ -128,6 +128,7 @@ final class UpCommand implements Callable<Integer> {
         Flags.check("--port", () -> shopConfig.port(port));
         Flags.check("--pool-size", () -> shopConfig.poolSize(poolSize));
         Flags.check("--l1-entries", () -> shopConfig.l1Entries(l1Entries));
+        shopConfig.warmOnStart(warm);
         if (cache != null) {
             shopConfig.switches(chosen.withCache(Flags.check("--cache", () -> CacheMode.parse(cache))));
         }

@@ -60,11 +60,12 @@ public final class Shop implements AutoCloseable {
     private final ExecutorService executor;
     private final PrometheusMeterRegistry registry;
     private final AtomicBoolean draining;
+    private final AtomicBoolean warming;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Shop(ShopConfig config, int port, Vertx vertx, List<ShopVerticle> servers, Database database, RedisClient redis,
                  ShopCaches caches, HealthRoutes health, ExecutorService executor, PrometheusMeterRegistry registry,
-                 AtomicBoolean draining) {
+                 AtomicBoolean draining, AtomicBoolean warming) {
         this.config = config;
         this.port = port;
         this.vertx = vertx;
@@ -76,6 +77,7 @@ public final class Shop implements AutoCloseable {
         this.executor = executor;
         this.registry = registry;
         this.draining = draining;
+        this.warming = warming;
     }
 
     /**
@@ -131,7 +133,11 @@ public final class Shop implements AutoCloseable {
         RedisClient redis = RedisClient.create(config.redisUri());
         ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("shop-", 0).factory());
         AtomicBoolean draining = new AtomicBoolean();
-        HealthRoutes health = new HealthRoutes(database.health(), redis, executor, draining::get);
+        // Not ready until warmed (when asked to warm): a balancer or an experiment would otherwise send traffic
+        // through caches still being filled, and the warm-up would race the reads.
+        AtomicBoolean warming = new AtomicBoolean(config.warmOnStart());
+        HealthRoutes health = new HealthRoutes(database.health(), redis, executor,
+                () -> draining.get() ? "shutting down" : warming.get() ? "warming its caches" : null);
         health.warmUp();
         ShopCaches caches = ShopCaches.create(config.cache(), config.l1Entries(), config.poolSize(), redis, Json.MAPPER, registry);
         int cores = Runtime.getRuntime().availableProcessors();
@@ -174,7 +180,7 @@ public final class Shop implements AutoCloseable {
                 return v;
             }, new DeploymentOptions().setInstances(cores));
             deployed.await(30, TimeUnit.SECONDS);
-            return new Shop(config, port, vertx, servers, database, redis, caches, health, executor, registry, draining);
+            return new Shop(config, port, vertx, servers, database, redis, caches, health, executor, registry, draining, warming);
         } catch (Exception e) {
             vertx.close().await(10, TimeUnit.SECONDS);
             caches.close();
@@ -219,12 +225,17 @@ public final class Shop implements AutoCloseable {
         return registry;
     }
 
-    /** Cache warming at start-up: every product into the caches; see {@link ShopCaches#warmProducts}. */
+    /**
+     * Cache warming at start-up: every product into the caches; see {@link ShopCaches#warmProducts}. A shop started
+     * with {@link ShopConfig#warmOnStart()} is not ready until this has run.
+     */
     public void warmCaches(Consumer<String> progress) throws SQLException {
         long start = System.nanoTime();
         try (var sql = database.sql()) {
             long stored = caches.warmProducts(sql, new ProductQueries(config.has(Switch.SINGLE_QUERY)));
             progress.accept(String.format("cache: warmed %,d products in %.1f s", stored, (System.nanoTime() - start) / 1e9));
+        } finally {
+            warming.set(false);
         }
     }
 

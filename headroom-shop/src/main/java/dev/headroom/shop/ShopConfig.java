@@ -32,6 +32,7 @@ public final class ShopConfig {
     private final Duration shutdownGrace;
     private final int maxInFlight;
     private final long l1Entries;
+    private final boolean warmOnStart;
 
     private ShopConfig(Builder b) {
         this.host = b.host;
@@ -46,6 +47,7 @@ public final class ShopConfig {
         this.shutdownGrace = b.shutdownGrace;
         this.maxInFlight = b.maxInFlight;
         this.l1Entries = b.l1Entries;
+        this.warmOnStart = b.warmOnStart;
     }
 
     /**
@@ -78,6 +80,8 @@ public final class ShopConfig {
     public CacheMode cache() { return switches.cache(); }
     /** Each L1's size, per cached entity and node. */
     public long l1Entries() { return l1Entries; }
+    /** Whether {@link Shop#warmCaches} will run after the start: readiness waits for it. */
+    public boolean warmOnStart() { return warmOnStart; }
 
     public static final class Builder {
         private String host = DEFAULT_HOST;
@@ -93,6 +97,7 @@ public final class ShopConfig {
         private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
         private CacheMode cache;
         private long l1Entries = DEFAULT_L1_ENTRIES;
+        private boolean warmOnStart;
 
         private Builder() {
         }
@@ -174,6 +179,12 @@ public final class ShopConfig {
         /** Which caches reads go through, whatever the switches say (default: theirs). */
         public Builder cache(CacheMode mode) {
             this.cache = Objects.requireNonNull(mode, "cache mode");
+            return this;
+        }
+
+        /** The caller will warm the caches after the start ({@link Shop#warmCaches}); not ready until then. */
+        public Builder warmOnStart(boolean on) {
+            this.warmOnStart = on;
             return this;
         }
 

@@ -15,12 +15,12 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /**
  * Liveness (the process answers; no dependencies, no hop off the event loop) and readiness (PostgreSQL
- * and Redis each answer within {@link #CHECK_TIMEOUT}, measured, and the shop is not draining).
+ * and Redis each answer within {@link #CHECK_TIMEOUT}, measured, and the shop is neither warming its caches nor draining).
  * Readiness is 200 when every check is UP and 503 otherwise, with the same body listing each check.
  */
 public final class HealthRoutes {
@@ -29,14 +29,15 @@ public final class HealthRoutes {
     private final DataSource database;
     private final RedisClient redis;
     private final ExecutorService executor;
-    private final BooleanSupplier draining;
+    private final Supplier<String> notReady;
     private volatile StatefulRedisConnection<String, String> redisConnection;
 
-    public HealthRoutes(DataSource database, RedisClient redis, ExecutorService executor, BooleanSupplier draining) {
+    /** @param notReady why the shop itself is not ready (e.g. {@code "shutting down"}), or null when it is */
+    public HealthRoutes(DataSource database, RedisClient redis, ExecutorService executor, Supplier<String> notReady) {
         this.database = database;
         this.redis = redis;
         this.executor = executor;
-        this.draining = draining;
+        this.notReady = notReady;
     }
 
     /** Opens the Redis connection in the background, so the first readiness check does not pay for it. */
@@ -59,8 +60,9 @@ public final class HealthRoutes {
         CompletableFuture<Map<String, Object>> rd = CompletableFuture.supplyAsync(() -> check("redis", this::pingRedis), executor);
         pg.thenCombine(rd, (a, b) -> {
             List<Map<String, Object>> checks = new ArrayList<>(List.of(a, b));
-            if (draining.getAsBoolean()) {
-                checks.add(Map.of("name", "shop", "status", "DOWN", "detail", "shutting down"));
+            String shop = notReady.get();
+            if (shop != null) {
+                checks.add(Map.of("name", "shop", "status", "DOWN", "detail", shop));
             }
             boolean up = checks.stream().allMatch(c -> "UP".equals(c.get("status")));
             Map<String, Object> body = new LinkedHashMap<>();

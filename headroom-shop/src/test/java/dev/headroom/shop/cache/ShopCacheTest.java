@@ -149,6 +149,17 @@ class ShopCacheTest {
         assertThat(after[1] - before[1]).as("statements for 20 products never read before").isZero();
     }
 
+    @Test
+    void aShopThatWillWarmIsNotReadyUntilItHas() throws Exception {
+        try (Shop c = Shop.serve(TestShops.config(Profile.OPTIMIZED).warmOnStart(true).build())) {
+            var before = get(c, "/health/ready");
+            assertThat(before.statusCode()).isEqualTo(503);
+            assertThat(before.body()).contains("warming its caches");
+            c.warmCaches(line -> { });
+            assertThat(get(c, "/health/ready").statusCode()).isEqualTo(200);
+        }
+    }
+
     private static double[] statements(Shop shop) {
         return statements(shop, "/orders/:id");
     }
