@@ -1,5 +1,8 @@
 package dev.headroom.infra;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.Objects;
 
 /**
@@ -27,6 +30,11 @@ public record PostgresNode(String name, String host, int port, String database, 
     /** {@code jdbc:postgresql://host:port/database}, without credentials (use {@link #user()} and {@link #password()}). */
     public String jdbcUrl() {
         return "jdbc:postgresql://" + Urls.hostForUrl(host) + ":" + port + "/" + database;
+    }
+
+    /** A new JDBC connection as {@link #user()} (with the password, when there is one); the caller closes it. */
+    public Connection connect() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(), user, password == null ? "" : password);
     }
 
     /** Leaves the password out, so that a node can be logged. */

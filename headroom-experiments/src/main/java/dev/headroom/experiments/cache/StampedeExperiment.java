@@ -9,7 +9,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,7 +58,7 @@ final class StampedeExperiment {
             AtomicInteger ok = new AtomicInteger();
             List<Future<?>> sent = new ArrayList<>();
             PostgresNode pg = rig.servers().infra().topology().primary();
-            try (Connection lock = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password() == null ? "" : pg.password());
+            try (Connection lock = pg.connect();
                  Statement st = lock.createStatement()) {
                 lock.setAutoCommit(false);
                 st.execute("LOCK TABLE products IN ACCESS EXCLUSIVE MODE"); // reads of products wait: a slow database

@@ -2,7 +2,6 @@ package dev.headroom.experiments.journey;
 
 import dev.headroom.infra.PostgresNode;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -11,7 +10,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 /**
  * The database's own account of the statements it ran, from {@code pg_stat_statements}: calls and execution time
@@ -42,13 +40,7 @@ final class DatabaseStatements implements AutoCloseable {
 
     /** @throws IllegalStateException naming the setting when the server does not load {@code pg_stat_statements} */
     static DatabaseStatements open(PostgresNode pg) throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("user", pg.user());
-        if (pg.password() != null) {
-            p.setProperty("password", pg.password());
-        }
-        p.setProperty("ApplicationName", "headroom-demo-stats");
-        Connection c = DriverManager.getConnection(pg.jdbcUrl(), p);
+        Connection c = pg.connect();
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW shared_preload_libraries")) {
             rs.next();
             if (!rs.getString(1).contains("pg_stat_statements")) {

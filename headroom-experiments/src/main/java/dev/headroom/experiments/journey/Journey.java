@@ -8,9 +8,6 @@ import dev.headroom.shop.Shop;
 import dev.headroom.shop.ShopConfig;
 import dev.headroom.shop.Switches;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -91,16 +88,7 @@ public final class Journey {
 
     /** The committed scenario with the seeded counts filled in. */
     static Scenario scenario(JourneyOptions o) {
-        String template;
-        try (InputStream in = Journey.class.getClassLoader().getResourceAsStream(SCENARIO)) {
-            if (in == null) {
-                throw new IllegalStateException(SCENARIO + " is missing from the classpath");
-            }
-            template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        String text = template.replace("{users}", Long.toString(o.data().users()))
+        String text = JourneyReport.resource(SCENARIO).replace("{users}", Long.toString(o.data().users()))
                 .replace("{products}", Long.toString(o.data().products()))
                 .replace("{orders}", Long.toString(o.data().orders()));
         return Scenario.parse(text, "journey.scenario", Path.of("."));

@@ -83,7 +83,8 @@ public final class JourneyReport {
         return from.p50Ms() == null || to.p50Ms() == null || to.p50Ms() == 0 ? "-" : Claims.times(from.p50Ms() / to.p50Ms());
     }
 
-    private static String resource(String name) {
+    /** A text file from the class path (the report's template, the scenario, Chart.js). */
+    static String resource(String name) {
         try (InputStream in = JourneyReport.class.getClassLoader().getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException(name + " is missing from the classpath");
