@@ -35,6 +35,7 @@ final class RedisProcess {
     static final String PID_FILE = "redis.pid";
     static final String CONF_FILE = "redis.conf";
     static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
+    private static final int BUSY_ATTEMPTS = 10;
 
     private static Path binary;
 
@@ -87,12 +88,11 @@ final class RedisProcess {
         try {
             Files.createDirectories(logFile.getParent());
             Files.writeString(conf, config(dataDir, logFile, port, durable), StandardCharsets.UTF_8);
-            process = new ProcessBuilder(binary().toString(), conf.toString())
+            process = startWhenNotBusy(new ProcessBuilder(binary().toString(), conf.toString())
                     .directory(dataDir.toFile())
                     .redirectErrorStream(true)
                     // Errors before the config is read (and the logfile opened) go to stdout.
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-                    .start();
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())));
         } catch (IOException | RuntimeException e) {
             throw new InfraException(LogTail.failureMessage("redis", e.toString(), logFile), e);
         }
@@ -193,6 +193,29 @@ final class RedisProcess {
     }
 
     /** Extracted once per JVM; embedded-redis copies it to a fresh temporary directory on every call. */
+    /**
+     * Starts {@code builder}, retrying while exec fails with ETXTBSY. The binary was just extracted, and a process
+     * another thread forked meanwhile (postgres starts in parallel) holds a copy of the extracting descriptor
+     * until its own exec closes it: a window of milliseconds in which exec of the binary fails "Text file busy".
+     */
+    static Process startWhenNotBusy(ProcessBuilder builder) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return builder.start();
+            } catch (IOException e) {
+                if (attempt == BUSY_ATTEMPTS || e.getMessage() == null || !e.getMessage().contains("Text file busy")) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(20L * attempt);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for " + builder.command().get(0) + " to be free", e);
+            }
+        }
+    }
+
     private static synchronized Path binary() throws IOException {
         if (binary == null || !Files.isExecutable(binary)) {
             binary = RedisExecProvider.defaultProvider().get().toPath();
