@@ -30,18 +30,19 @@ public final class RequestMetrics {
     public Handler<RoutingContext> handler() {
         return ctx -> {
             long start = System.nanoTime();
-            ctx.addEndHandler(done -> record(ctx, System.nanoTime() - start));
+            // The statements are all run once headers go out; counted then, a client holding the response sees them.
+            ctx.addHeadersEndHandler(headers -> recordStatements(ctx));
+            ctx.addEndHandler(done -> timer(ctx.get(ROUTE, UNMATCHED), ctx.request().method().name(), ctx.response().getStatusCode())
+                    .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS));
             ctx.next();
         };
     }
 
-    private void record(RoutingContext ctx, long nanos) {
-        String route = ctx.get(ROUTE, UNMATCHED);
-        String method = ctx.request().method().name();
-        int status = ctx.response().getStatusCode();
-        timer(route, method, status).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    private void recordStatements(RoutingContext ctx) {
         Integer sql = ctx.get(Endpoints.SQL_STATEMENTS);
         if (sql != null) {
+            String route = ctx.get(ROUTE, UNMATCHED);
+            String method = ctx.request().method().name();
             statements.computeIfAbsent(method + ' ' + route, k -> DistributionSummary.builder("shop.sql.statements.per.request")
                     .description("SQL statements run to serve one request: N+1 loading shows here")
                     .tag("method", method).tag("route", route)
