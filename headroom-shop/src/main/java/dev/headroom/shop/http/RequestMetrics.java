@@ -1,17 +1,20 @@
 package dev.headroom.shop.http;
 
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Per-route latency histograms ({@code http_server_requests_seconds}) and SQL statements per request
  * ({@code shop_sql_statements_per_request}), tagged with the route template, never the raw path, so
- * cardinality stays bounded. Meters are looked up once per (route, method, status) and then reused.
+ * cardinality stays bounded. Meters are looked up once per (route, method, status) and then reused. Beside them
+ * the requests in flight ({@code http_server_requests_inflight}), which a scrape reads as at least 1: itself.
  */
 public final class RequestMetrics {
     /** Routing-context key holding the matched route template, set by the route wiring. */
@@ -21,19 +24,28 @@ public final class RequestMetrics {
     private final MeterRegistry registry;
     private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, DistributionSummary> statements = new ConcurrentHashMap<>();
+    private final LongAdder inFlight = new LongAdder();
 
     public RequestMetrics(MeterRegistry registry) {
         this.registry = registry;
+        // Little's law on the server side (in flight = rate × time in the server) is checked against this reading.
+        Gauge.builder("http.server.requests.inflight", inFlight, LongAdder::sum)
+                .description("HTTP requests received and not yet answered, a scrape of this gauge included")
+                .register(registry);
     }
 
     /** The first handler of every request: times it until the response ends. */
     public Handler<RoutingContext> handler() {
         return ctx -> {
             long start = System.nanoTime();
+            inFlight.increment();
             // The statements are all run once headers go out; counted then, a client holding the response sees them.
             ctx.addHeadersEndHandler(headers -> recordStatements(ctx));
-            ctx.addEndHandler(done -> timer(ctx.get(ROUTE, UNMATCHED), ctx.request().method().name(), ctx.response().getStatusCode())
-                    .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS));
+            ctx.addEndHandler(done -> {
+                inFlight.decrement();
+                timer(ctx.get(ROUTE, UNMATCHED), ctx.request().method().name(), ctx.response().getStatusCode())
+                        .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+            });
             ctx.next();
         };
     }

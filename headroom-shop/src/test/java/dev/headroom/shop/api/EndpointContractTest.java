@@ -388,5 +388,6 @@ class EndpointContractTest {
         assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("shop_sql_statements_per_request_count{")
                 .contains("route=\"/products/:id\""));
         assertThat(lines).noneSatisfy(l -> assertThat(l).contains("route=\"/products/1\""));
+        assertThat(lines).as("nothing else in flight: the scrape reads itself").contains("http_server_requests_inflight 1.0");
     }
 }
