@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The throughput lab against nginx `return 200` and the shop, each pinned to CPU 1 with the generator on CPU 0.
+#
+# nginx: one worker, doubling concurrency 1 … --nginx-max (default 16384), the plain GET of its one location.
+# shop:  `headroom up --profile optimized` (embedded PostgreSQL and Redis on CPU 1 with it), the shop mix of
+#        docs/examples/shop.scenario, doubling concurrency 1 … --shop-max (default 1024).
+# Each writes JSON, CSV, SVG and HTML into --out (default docs/examples), named throughput-nginx.* and
+# throughput-shop.*. Either part can be skipped with --only nginx|shop.
+#
+# Usage: bench/throughput-sweep.sh [--only nginx|shop] [--nginx-max N] [--shop-max N] [--duration 5s] [--out DIR]
+# Needs: nginx and taskset (apt-get install nginx-light util-linux)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+only='' nginx_max=16384 shop_max=1024 duration=5s out=$root/docs/examples
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --only) only=$2; shift 2 ;;
+    --nginx-max) nginx_max=$2; shift 2 ;;
+    --shop-max) shop_max=$2; shift 2 ;;
+    --duration) duration=$2; shift 2 ;;
+    --out) out=$2; shift 2 ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "throughput-sweep.sh: unknown argument '$1'" >&2; exit 2 ;;
+  esac
+done
+for tool in nginx taskset; do command -v $tool >/dev/null || { echo "throughput-sweep.sh: $tool not found" >&2; exit 2; }; done
+work=$(mktemp -d)
+"$root/headroom" --version >/dev/null
+cp "$root/headroom-cli/target/headroom.jar" "$work/headroom.jar"
+HEADROOM_JDK_NEED=run . "$root/scripts/find-jdk.sh"
+lab() { taskset -c 0 "$JAVA_HOME/bin/java" -Xss512k -Xmx2g -jar "$work/headroom.jar" lab throughput "$@"; }
+cleanup() {
+  nginx -p "$work" -c "$root/bench/nginx-sweep.conf" -s stop 2>/dev/null || true
+  [ -n "${shop_pid:-}" ] && kill "$shop_pid" 2>/dev/null && wait "$shop_pid" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+if [ "$only" != shop ]; then
+  taskset -c 1 nginx -p "$work" -c "$root/bench/nginx-sweep.conf"
+  echo "== nginx return 200, 1 … $nginx_max connections (ulimit -n $(ulimit -n))"
+  lab http://127.0.0.1:18889/ --max-concurrency "$nginx_max" --duration "$duration" \
+      --json "$out/throughput-nginx.json" --csv "$out/throughput-nginx.csv" --svg "$out/throughput-nginx.svg" --html "$out/throughput-nginx.html" || true
+  nginx -p "$work" -c "$root/bench/nginx-sweep.conf" -s stop
+fi
+
+if [ "$only" != nginx ]; then
+  taskset -c 1 "$JAVA_HOME/bin/java" -Xss512k -Xmx2g -jar "$work/headroom.jar" up --profile optimized --port 18890 \
+      --data-dir "$work/shop" > "$work/shop.log" 2>&1 &
+  shop_pid=$!
+  for _ in $(seq 1 600); do
+    curl -sf http://127.0.0.1:18890/health/ready >/dev/null 2>&1 && break
+    kill -0 "$shop_pid" 2>/dev/null || { echo "the shop did not start; its log:" >&2; cat "$work/shop.log" >&2; exit 1; }
+    sleep 1
+  done
+  echo "== shop (optimized), shop.scenario, 1 … $shop_max connections"
+  lab --scenario "$root/docs/examples/shop.scenario" http://127.0.0.1:18890 --max-concurrency "$shop_max" --duration "$duration" \
+      --json "$out/throughput-shop.json" --csv "$out/throughput-shop.csv" --svg "$out/throughput-shop.svg" --html "$out/throughput-shop.html" || true
+fi
