@@ -1,12 +1,12 @@
 package dev.headroom.cli;
 
 import dev.headroom.experiments.ReportFiles;
-import dev.headroom.lab.capacity.CapacityPlan;
-import dev.headroom.lab.capacity.ErrorBudget;
-import dev.headroom.lab.capacity.PlanMeasurement;
-import dev.headroom.lab.capacity.PlanReport;
-import dev.headroom.lab.capacity.PlanValues;
-import dev.headroom.lab.capacity.PoolSize;
+import dev.headroom.lab.plan.CapacityPlan;
+import dev.headroom.lab.plan.ErrorBudget;
+import dev.headroom.lab.plan.PlanMeasurement;
+import dev.headroom.lab.plan.PlanReport;
+import dev.headroom.lab.plan.PlanValues;
+import dev.headroom.lab.plan.PoolSize;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;

@@ -1,14 +1,14 @@
 package dev.headroom.cli;
 
 import dev.headroom.experiments.ReportFiles;
-import dev.headroom.lab.capacity.SweepReport;
-import dev.headroom.lab.capacity.SweepPoint;
-import dev.headroom.lab.capacity.SweepResult;
-import dev.headroom.lab.capacity.ThroughputSweep;
-import dev.headroom.lab.capacity.UslCsv;
-import dev.headroom.lab.capacity.UslFit;
-import dev.headroom.lab.capacity.UslFitter;
-import dev.headroom.lab.capacity.UslPlot;
+import dev.headroom.lab.sweep.SweepReport;
+import dev.headroom.lab.sweep.SweepPoint;
+import dev.headroom.lab.sweep.SweepResult;
+import dev.headroom.lab.sweep.ThroughputSweep;
+import dev.headroom.lab.usl.UslCsv;
+import dev.headroom.lab.usl.UslFit;
+import dev.headroom.lab.usl.UslFitter;
+import dev.headroom.lab.usl.UslPlot;
 import dev.headroom.lab.schedule.Durations;
 import dev.headroom.lab.slo.ExitCodes;
 import java.io.PrintStream;
