@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The throughput lab against nginx `return 200` and the shop, each pinned to CPU 1 with the generator on CPU 0.
 #
-# nginx: one worker, doubling concurrency 1 … --nginx-max (default 16384), the plain GET of its one location.
+# nginx: one worker, every doubling level 1 … --nginx-max (default 32768; levels given, so a fall does not stop
+#        the sweep: it runs until the descriptor limit or a failed level), the plain GET of its one location.
 # shop:  `headroom up --profile optimized` (embedded PostgreSQL and Redis on CPU 1 with it), the shop mix of
 #        docs/examples/shop.scenario, doubling concurrency 1 … --shop-max (default 1024).
 # Each writes JSON, CSV, SVG and HTML into --out (default docs/examples), named throughput-nginx.* and
@@ -11,7 +12,7 @@
 # Needs: nginx and taskset (apt-get install nginx-light util-linux)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-only='' nginx_max=16384 shop_max=1024 duration=5s out=$root/docs/examples
+only='' nginx_max=32768 shop_max=1024 duration=5s out=$root/docs/examples
 while [ $# -gt 0 ]; do
   case "$1" in
     --only) only=$2; shift 2 ;;
@@ -38,7 +39,10 @@ trap cleanup EXIT
 if [ "$only" != shop ]; then
   taskset -c 1 nginx -p "$work" -c "$root/bench/nginx-sweep.conf"
   echo "== nginx return 200, 1 … $nginx_max connections (ulimit -n $(ulimit -n))"
-  lab http://127.0.0.1:18889/ --max-concurrency "$nginx_max" --duration "$duration" \
+  levels=1; n=2
+  while [ "$n" -lt "$nginx_max" ]; do levels+=",$n"; n=$((n * 2)); done
+  [ "$nginx_max" -gt 1 ] && levels+=",$nginx_max"
+  lab http://127.0.0.1:18889/ --levels "$levels" --duration "$duration" \
       --json "$out/throughput-nginx.json" --csv "$out/throughput-nginx.csv" --svg "$out/throughput-nginx.svg" --html "$out/throughput-nginx.html" || true
   nginx -p "$work" -c "$root/bench/nginx-sweep.conf" -s stop
 fi

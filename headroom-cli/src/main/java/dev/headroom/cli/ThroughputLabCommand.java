@@ -78,7 +78,7 @@ final class ThroughputLabCommand implements Callable<Integer> {
     @Option(names = "--max-concurrency", paramLabel = "N", description = "Doubling levels 1, 2, 4, … up to N. Default: ${DEFAULT-VALUE}.")
     int maxConcurrency = ThroughputSweep.DEFAULT_MAX_CONCURRENCY;
 
-    @Option(names = "--levels", paramLabel = "LIST", description = "The levels to run instead, increasing, e.g. 1,10,100,1000,10000.")
+    @Option(names = "--levels", paramLabel = "LIST", description = "The levels to run instead, increasing, e.g. 1,10,100,1000,10000; all of them run, falls or not.")
     String levels;
 
     @Option(names = "--duration", paramLabel = "TIME", description = "Measured time per level. Default: ${DEFAULT-VALUE}.")

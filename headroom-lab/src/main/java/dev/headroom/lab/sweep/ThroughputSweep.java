@@ -17,9 +17,9 @@ import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
 
 /**
- * A closed-model concurrency sweep: 1, 2, 4, … connections (or the levels given), each a {@link LoadRun} of its
- * own with a warm-up, until throughput falls for two steps in a row, a point is invalid, the next level would
- * pass the process's descriptor limit, or the last level is done. Then the Universal Scalability Law is fitted to
+ * A closed-model concurrency sweep: 1, 2, 4, … connections, each a {@link LoadRun} of its own with a warm-up,
+ * until throughput falls for two steps in a row, a point is invalid, the next level would pass the process's
+ * descriptor limit, or the last level is done (levels given by hand all run, falls or not). Then the Universal Scalability Law is fitted to
  * the valid points. Where the target exposes an in-flight gauge, each point also carries the server's own count
  * for the Little's-law check ({@link SweepPoint}).
  */
@@ -60,6 +60,7 @@ public final class ThroughputSweep {
         private final URI base;
         private final Workload workload;
         private List<Integer> levels = doubling(DEFAULT_MAX_CONCURRENCY);
+        private boolean stopOnFalls = true;
         private Duration duration = DEFAULT_DURATION;
         private Duration warmup = DEFAULT_WARMUP;
         private Duration timeout = LoadRun.DEFAULT_TIMEOUT;
@@ -75,8 +76,18 @@ public final class ThroughputSweep {
             this.workload = Objects.requireNonNull(workload, "workload");
         }
 
-        /** The levels to run, strictly increasing, each 1 to 100,000. */
+        /**
+         * The levels to run, strictly increasing, each 1 to 100,000. All of them run, falls or not (only an invalid
+         * level or the descriptor limit ends the sweep early): levels picked by hand are there to be measured.
+         */
         public Builder levels(List<Integer> levels) {
+            checkLevels(levels);
+            this.levels = List.copyOf(levels);
+            this.stopOnFalls = false;
+            return this;
+        }
+
+        private static void checkLevels(List<Integer> levels) {
             if (levels.isEmpty()) {
                 throw new IllegalArgumentException("give at least one concurrency level");
             }
@@ -89,8 +100,6 @@ public final class ThroughputSweep {
                     throw new IllegalArgumentException("concurrency levels must increase, was " + levels.get(i - 1) + " then " + n);
                 }
             }
-            this.levels = List.copyOf(levels);
-            return this;
         }
 
         /** Doubling levels 1, 2, 4, … up to {@code max}. Default {@value #DEFAULT_MAX_CONCURRENCY}. */
@@ -98,7 +107,9 @@ public final class ThroughputSweep {
             if (max < 1 || max > 100_000) {
                 throw new IllegalArgumentException("the maximum concurrency must be between 1 and 100000, was " + max);
             }
-            return levels(doubling(max));
+            this.levels = doubling(max);
+            this.stopOnFalls = true;
+            return this;
         }
 
         /** Measured time per level. Default 5 s. */
@@ -156,7 +167,7 @@ public final class ThroughputSweep {
                     stopped = "the point at " + n + " is invalid: " + String.join("; ", point.invalidReasons());
                     break;
                 }
-                if (fellTwice(points)) {
+                if (stopOnFalls && fellTwice(points)) {
                     stopped = "throughput fell for two steps";
                     break;
                 }
