@@ -3,8 +3,8 @@
 #
 # nginx: one worker, every doubling level 1 … --nginx-max (default 32768; levels given, so a fall does not stop
 #        the sweep: it runs until the descriptor limit or a failed level), the plain GET of its one location.
-# shop:  `headroom up --profile optimized` (embedded PostgreSQL and Redis on CPU 1 with it), the shop mix of
-#        docs/examples/shop.scenario, doubling concurrency 1 … --shop-max (default 1024).
+# shop:  `headroom up --profile optimized` (embedded PostgreSQL and Redis on CPU 1 with it), warmed for 20 s,
+#        then the shop mix of docs/examples/shop.scenario, doubling concurrency 1 … --shop-max (default 1024).
 # Each writes JSON, CSV, SVG and HTML into --out (default docs/examples), named throughput-nginx.* and
 # throughput-shop.*. Either part can be skipped with --only nginx|shop.
 #
@@ -56,6 +56,11 @@ if [ "$only" != nginx ]; then
     kill -0 "$shop_pid" 2>/dev/null || { echo "the shop did not start; its log:" >&2; cat "$work/shop.log" >&2; exit 1; }
     sleep 1
   done
+  # A fresh JVM compiles for its first tens of seconds on the shop's one core: warm it, or the first levels
+  # measure the JIT (and requests wait for the event loop outside the server's count).
+  echo "== shop: warming up (20 s at 32 connections)"
+  taskset -c 0 "$JAVA_HOME/bin/java" -Xmx1g -jar "$work/headroom.jar" load --quiet --scenario "$root/docs/examples/shop.scenario" \
+      --concurrency 32 --duration 20s http://127.0.0.1:18890 > /dev/null || true
   echo "== shop (optimized), shop.scenario, 1 … $shop_max connections"
   lab --scenario "$root/docs/examples/shop.scenario" http://127.0.0.1:18890 --max-concurrency "$shop_max" --duration "$duration" \
       --json "$out/throughput-shop.json" --csv "$out/throughput-shop.csv" --svg "$out/throughput-shop.svg" --html "$out/throughput-shop.html" || true

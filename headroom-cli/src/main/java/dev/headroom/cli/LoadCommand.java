@@ -12,7 +12,6 @@ import dev.headroom.lab.regression.RunResults;
 import dev.headroom.lab.regression.StoredReference;
 import dev.headroom.lab.run.LoadRun;
 import dev.headroom.lab.run.Progress;
-import dev.headroom.lab.run.RequestSpec;
 import dev.headroom.lab.run.RunResult;
 import dev.headroom.lab.run.Workload;
 import dev.headroom.lab.scenario.Scenario;
@@ -33,7 +32,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
@@ -418,10 +416,10 @@ final class LoadCommand implements Callable<Integer> {
             gates.add(Flags.check("--slo", () -> Slo.parse(s)));
         }
 
-        Target t = scenario != null ? scenarioTarget() : urlTarget();
-        URI base = t.base;
-        Supplier<Workload> workload = t.workload; // a fresh one per run: each run of a gate sends the same requests
-        String target = t.describe;
+        RequestTarget t = target();
+        URI base = t.base();
+        Supplier<Workload> workload = t.workloads(); // a fresh one per run: each run of a gate sends the same requests
+        String target = t.describe();
         Runs runs;
         String describe;
         if (concurrency != null) {
@@ -450,50 +448,16 @@ final class LoadCommand implements Callable<Integer> {
     }
 
 
-    private record Target(URI base, Supplier<Workload> workload, String describe) {
-    }
-
-    private Target urlTarget() throws IOException {
-        if (url == null) {
-            throw new IllegalArgumentException("give the target URL, e.g. http://127.0.0.1:8080/path, or --scenario FILE");
+    private RequestTarget target() throws IOException {
+        if (scenario == null) {
+            byte[] bytes = bodyFile != null ? Files.readAllBytes(bodyFile) : body != null ? body.getBytes(StandardCharsets.UTF_8) : null;
+            return RequestTarget.url(url, method, headers, bytes);
         }
-        URI uri = Flags.check("URL", () -> URI.create(url));
-        String path = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
-                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-        byte[] bytes = bodyFile != null ? Files.readAllBytes(bodyFile) : body != null ? body.getBytes(StandardCharsets.UTF_8) : null;
-        List<Map.Entry<String, String>> hs = new ArrayList<>();
-        for (String h : headers) {
-            int colon = h.indexOf(':');
-            if (colon <= 0) {
-                throw new IllegalArgumentException("--header must look like 'Name: value', was '" + h + "'");
-            }
-            hs.add(Map.entry(h.substring(0, colon).trim(), h.substring(colon + 1).trim()));
-        }
-        String m = method == null ? "GET" : method.toUpperCase(java.util.Locale.ROOT);
-        if (!m.matches("[A-Z]+")) {
-            throw new IllegalArgumentException("--method must be an HTTP method like GET or POST, was '" + method + "'");
-        }
-        Workload fixed = Workload.of(new RequestSpec(m + " " + path, m, path, hs, bytes));
-        return new Target(uri, () -> fixed, m + " " + url);
-    }
-
-    private Target scenarioTarget() throws IOException {
         if (method != null || body != null || bodyFile != null || !headers.isEmpty()) {
             throw new IllegalArgumentException("--method, --header, --body and --body-file describe a single request;"
                     + " with --scenario, write them in the scenario file");
         }
-        Scenario s = Scenario.load(scenario); // its errors name the file and line already
-        URI base;
-        if (url != null) {
-            base = Flags.check("URL", () -> URI.create(url));
-            if (!Scenario.isOrigin(base)) {
-                throw new IllegalArgumentException("with --scenario the URL is the origin only (e.g. http://127.0.0.1:8080); paths come from the file, was '" + url + "'");
-            }
-        } else {
-            base = s.base().orElseThrow(() -> new IllegalArgumentException(
-                    "the scenario has no 'base URL' line: add one, or give the origin, e.g. http://127.0.0.1:8080"));
-        }
-        return new Target(base, () -> s.workload(seed), "scenario " + s.describe() + " at " + base);
+        return RequestTarget.scenario(scenario, url, seed);
     }
 
     /**
@@ -553,30 +517,6 @@ final class LoadCommand implements Callable<Integer> {
             }, "delay-server-stop"));
             new CountDownLatch(1).await(); // until the JVM stops
             return 0;
-        }
-    }
-
-    /** Lets the console report, which prints to a PrintStream, write through picocli's writer. */
-    private static final class WriterStream extends java.io.OutputStream {
-        private final PrintWriter writer;
-
-        WriterStream(PrintWriter writer) {
-            this.writer = writer;
-        }
-
-        @Override
-        public void write(int b) {
-            writer.write(b);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            writer.write(new String(b, off, len, StandardCharsets.UTF_8));
-        }
-
-        @Override
-        public void flush() {
-            writer.flush();
         }
     }
 }

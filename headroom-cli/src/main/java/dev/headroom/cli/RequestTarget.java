@@ -9,9 +9,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
-/** What a load command sends, from its flags: one request to a URL, or a scenario's mix at an origin. */
-record RequestTarget(URI base, Workload workload, String describe) {
+/**
+ * What a load command sends, from its flags: one request to a URL, or a scenario's mix at an origin.
+ * {@code workloads} makes a fresh workload per run, so that each run of several sends the same requests.
+ */
+record RequestTarget(URI base, Supplier<Workload> workloads, String describe) {
 
     /** One request: {@code method} (null: GET) to {@code url}, with {@code headers} ('Name: value') and {@code body} (may be null). */
     static RequestTarget url(String url, String method, List<String> headers, byte[] body) {
@@ -33,7 +37,8 @@ record RequestTarget(URI base, Workload workload, String describe) {
         if (!m.matches("[A-Z]+")) {
             throw new IllegalArgumentException("--method must be an HTTP method like GET or POST, was '" + method + "'");
         }
-        return new RequestTarget(uri, Workload.of(new RequestSpec(m + " " + path, m, path, hs, body)), m + " " + url);
+        Workload fixed = Workload.of(new RequestSpec(m + " " + path, m, path, hs, body));
+        return new RequestTarget(uri, () -> fixed, m + " " + url);
     }
 
     /** A scenario file's mix, at {@code origin} (null: the file's own base URL). */
@@ -49,6 +54,6 @@ record RequestTarget(URI base, Workload workload, String describe) {
             base = s.base().orElseThrow(() -> new IllegalArgumentException(
                     "the scenario has no 'base URL' line: add one, or give the origin, e.g. http://127.0.0.1:8080"));
         }
-        return new RequestTarget(base, s.workload(seed), "scenario " + s.describe() + " at " + base);
+        return new RequestTarget(base, () -> s.workload(seed), "scenario " + s.describe() + " at " + base);
     }
 }

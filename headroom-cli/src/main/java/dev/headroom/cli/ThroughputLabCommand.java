@@ -40,9 +40,12 @@ import picocli.CommandLine.Spec;
                         + "least squares with σ, κ, λ ≥ 0, with 95%% bootstrap intervals: σ is contention, κ coherency, λ one "
                         + "client's rate, N* = √((1−σ)/κ) the concurrency of peak throughput X_max.",
                 "",
-                "Little's law: where the target serves a Prometheus in-flight gauge (the shop's http_server_requests_inflight "
-                        + "at ORIGIN/metrics, or --metrics and --inflight-metric), each level compares the server's own count "
-                        + "with N; more than 10%% apart is flagged, and the gap is time spent outside the server.",
+                "Little's law: where the target serves Prometheus metrics (ORIGIN/metrics, or --metrics), each level compares "
+                        + "the server's own mean count of requests in flight with N; more than 10%% apart is flagged, and the gap is "
+                        + "time spent outside the server. The count is read from a _sum metric as its growth per second (the "
+                        + "shop's http_server_requests_seconds_sum: the seconds its requests took, per second, is the time-average "
+                        + "in flight) or, from any other metric, as a sampled gauge (e.g. http_server_requests_inflight; biased low "
+                        + "on an event-loop server, whose loop answers the scrape only when it runs no request).",
                 "",
                 "Nothing is started: run the target first (e.g. ./headroom up). On one machine, give the generator and the "
                         + "target a core each (taskset -c 0 / -c 1) so that neither measures the other.",
@@ -58,7 +61,7 @@ import picocli.CommandLine.Spec;
                 "  headroom lab throughput http://127.0.0.1:8081/ --levels 1,10,100,1000,10000 --duration 5s",
                 "  headroom lab throughput --fit points.csv --json fit.json --svg fit.svg"})
 final class ThroughputLabCommand implements Callable<Integer> {
-    static final String DEFAULT_INFLIGHT_METRIC = "http_server_requests_inflight";
+    static final String DEFAULT_INFLIGHT_METRIC = "http_server_requests_seconds_sum";
 
     @Spec
     CommandSpec spec;
@@ -93,7 +96,7 @@ final class ThroughputLabCommand implements Callable<Integer> {
     @Option(names = "--metrics", paramLabel = "URL", description = "Where the server's Prometheus text is. Default: the target's origin + /metrics.")
     String metrics;
 
-    @Option(names = "--inflight-metric", paramLabel = "NAME", description = "The in-flight gauge in it. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--inflight-metric", paramLabel = "NAME", description = "The metric to read in flight from: a _sum of request seconds, or a gauge. Default: ${DEFAULT-VALUE}.")
     String inflightMetric = DEFAULT_INFLIGHT_METRIC;
 
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the scenario's random choices. Default: ${DEFAULT-VALUE}.")
@@ -188,7 +191,7 @@ final class ThroughputLabCommand implements Callable<Integer> {
         Duration warm = Flags.check("--warmup", () -> Durations.parse(warmup));
         Duration wait = Flags.check("--timeout", () -> Durations.parse(timeout));
         RequestTarget target = scenario != null ? RequestTarget.scenario(scenario, url, seed) : RequestTarget.url(url, "GET", headers, null);
-        ThroughputSweep.Builder sweep = ThroughputSweep.of(target.base(), target.workload());
+        ThroughputSweep.Builder sweep = ThroughputSweep.of(target.base(), target.workloads().get());
         if (levels != null) {
             List<Integer> list = Flags.check("--levels", () -> Arrays.stream(levels.split(",")).map(String::trim).map(s -> {
                 try {

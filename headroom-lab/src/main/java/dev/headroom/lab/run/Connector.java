@@ -1,6 +1,7 @@
 package dev.headroom.lab.run;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -17,6 +18,8 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -38,6 +41,7 @@ final class Connector {
     private final MultiThreadIoEventLoopGroup group;
     private final EventLoop loop;
     private final Bootstrap bootstrap;
+    private final List<ByteBuf> toRelease = new ArrayList<>();
 
     Connector(long timeoutNanos) {
         this.group = new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
@@ -73,8 +77,22 @@ final class Connector {
         }).connect(conn.target.host, conn.target.port);
     }
 
-    /** Stops the event loop at once (no quiet period), waiting at most a second. */
+    /**
+     * {@code buffer}, to be released by {@link #shutdown}: bytes every write of the run duplicates, which only the
+     * end of the run's channels makes safe to free (a request that timed out may still sit in one's outbound queue).
+     */
+    ByteBuf releaseAtShutdown(ByteBuf buffer) {
+        toRelease.add(buffer);
+        return buffer;
+    }
+
+    /** Stops the event loop at once (no quiet period), waiting at most a second, then frees the run's fixed buffers. */
     void shutdown() throws InterruptedException {
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        try {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        } finally {
+            toRelease.forEach(ByteBuf::release);
+            toRelease.clear();
+        }
     }
 }

@@ -86,7 +86,7 @@ final class Engine {
         this.warmup = new Measurements(null, System.currentTimeMillis());
         this.sinks = new Measurements[] {m, warmup};
         RequestSpec fixed = workload instanceof Workload.Fixed f ? f.request() : null;
-        this.targets = config.targets().stream().map(uri -> new Target(uri, fixed)).toArray(Target[]::new);
+        this.targets = config.targets().stream().map(uri -> new Target(uri, fixed, connector)).toArray(Target[]::new);
         this.connector = connector;
         this.loop = connector.loop();
         this.selfCheck = new SelfCheck(schedule != null, cpuClock);

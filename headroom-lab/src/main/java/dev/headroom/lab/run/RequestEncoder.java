@@ -17,11 +17,12 @@ final class RequestEncoder {
     private final RequestSpec fixed;
     private final ByteBuf fixedBytes;
 
-    RequestEncoder(String host, int port, boolean defaultPort, RequestSpec fixed) {
+    /** {@code connector} frees the fixed request's bytes when it shuts down, once no write can still hold them. */
+    RequestEncoder(String host, int port, boolean defaultPort, RequestSpec fixed, Connector connector) {
         this.hostHeader = defaultPort ? host : host + ":" + port;
         this.fixed = fixed;
         this.fixedBytes = fixed == null ? null
-                : Unpooled.unreleasableBuffer(encodeInto(fixed, Unpooled::directBuffer).asReadOnly());
+                : Unpooled.unreleasableBuffer(connector.releaseAtShutdown(encodeInto(fixed, Unpooled::directBuffer)).asReadOnly());
     }
 
     ByteBuf encode(RequestSpec spec, ByteBufAllocator alloc) {

@@ -26,10 +26,10 @@ final class Target {
     boolean lastConnectFailed;
 
     /** {@code fixed}: the request every arrival sends, encoded once, or null. */
-    Target(URI uri, RequestSpec fixed) {
+    Target(URI uri, RequestSpec fixed, Connector connector) {
         this.uri = uri;
         this.host = uri.getHost();
         this.port = uri.getPort() == -1 ? 80 : uri.getPort();
-        this.encoder = new RequestEncoder(host, port, uri.getPort() == -1, fixed);
+        this.encoder = new RequestEncoder(host, port, uri.getPort() == -1, fixed, connector);
     }
 }

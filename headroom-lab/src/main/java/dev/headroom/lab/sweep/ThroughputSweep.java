@@ -184,7 +184,7 @@ public final class ThroughputSweep {
             }
             try {
                 gauge.read();
-                String note = "server in flight: " + gauge.metric() + " at " + gauge.url();
+                String note = "server in flight: " + gauge.metric() + " at " + gauge.url() + ", " + gauge.method();
                 progress.accept(note);
                 return note;
             } catch (IOException e) {

@@ -28,13 +28,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A server whose scaling is known: {@code slots} requests are served at a time, each for {@code service}, the rest
- * wait in its queue, so throughput is min(N, slots) / service. Its {@code /metrics} gauge
- * {@code test_inflight} counts the requests it holds (the scrape included, as a real server's would); with
- * {@code outside} the answer leaves the count that long before it is written, time the server does not see.
+ * wait in its queue, so throughput is min(N, slots) / service. Its {@code /metrics} has the gauge
+ * {@code test_inflight}, the requests it holds (the scrape included, as a real server's would), and
+ * {@code test_seconds_sum}, the seconds its answered requests were held; with {@code outside} an answer leaves
+ * both that long before it is written, time the server does not see.
  * One event loop: no locks.
  */
 final class QueueingServer implements AutoCloseable {
     static final String METRIC = "test_inflight";
+    static final String SECONDS = "test_seconds_sum";
 
     private final MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final EventLoop loop = group.next();
@@ -42,9 +44,13 @@ final class QueueingServer implements AutoCloseable {
     private final int slots;
     private final long serviceNanos;
     private final long outsideNanos;
-    private final ArrayDeque<ChannelHandlerContext> queue = new ArrayDeque<>();
+    private final ArrayDeque<Held> queue = new ArrayDeque<>();
     private int busy;
     private int inFlight;
+    private long heldNanos;
+
+    private record Held(ChannelHandlerContext ctx, long since) {
+    }
 
     QueueingServer(int slots, Duration service, Duration outside) throws InterruptedException {
         this.slots = slots;
@@ -68,29 +74,32 @@ final class QueueingServer implements AutoCloseable {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
             inFlight++;
+            Held held = new Held(ctx, System.nanoTime());
             if (request.uri().equals("/metrics")) {
-                String body = "# TYPE " + METRIC + " gauge\n" + METRIC + "{server=\"test\"} " + inFlight + ".0\n";
+                String body = "# TYPE " + METRIC + " gauge\n" + METRIC + "{server=\"test\"} " + inFlight + ".0\n"
+                        + SECONDS + " " + heldNanos / 1e9 + "\n";
                 inFlight--;
                 write(ctx, body);
             } else if (busy < slots) {
-                serve(ctx);
+                serve(held);
             } else {
-                queue.add(ctx);
+                queue.add(held);
             }
         }
     }
 
-    private void serve(ChannelHandlerContext ctx) {
+    private void serve(Held held) {
         busy++;
         loop.schedule(() -> {
             busy--;
             inFlight--;
+            heldNanos += System.nanoTime() - held.since();
             if (outsideNanos == 0) {
-                write(ctx, "ok\n");
+                write(held.ctx(), "ok\n");
             } else {
-                loop.schedule(() -> write(ctx, "ok\n"), outsideNanos, TimeUnit.NANOSECONDS);
+                loop.schedule(() -> write(held.ctx(), "ok\n"), outsideNanos, TimeUnit.NANOSECONDS);
             }
-            ChannelHandlerContext next = queue.poll();
+            Held next = queue.poll();
             if (next != null) {
                 serve(next);
             }

@@ -48,7 +48,10 @@ class ThroughputSweepTest {
     void timeTheServerDoesNotSeeIsFlaggedAndMeasured() throws Exception {
         Duration outside = Duration.ofMillis(4);
         try (QueueingServer server = new QueueingServer(64, SERVICE, outside)) {
-            SweepResult sweep = sweep(server, List.of(1, 4, 16), new ArrayList<>());
+            SweepResult sweep = ThroughputSweep.of(server.url(), work(server)).levels(List.of(1, 4, 16))
+                    .duration(Duration.ofSeconds(1)).warmup(Duration.ofMillis(300))
+                    .inflightGauge(server.url().resolve("/metrics"), QueueingServer.SECONDS).run();
+            assertThat(sweep.gaugeNote()).contains("its growth per second");
             assertThat(sweep.points()).allSatisfy(p -> {
                 // half of each request's 8 ms is outside the count
                 assertThat(p.littleFlagged()).as("N %d, server %.2f", p.concurrency(), p.serverInflight()).isTrue();
@@ -118,6 +121,16 @@ class ThroughputSweepTest {
         assertThat(InflightGauge.parse("x_inflight 7\n", "x_inflight")).isEqualTo(7.0);
         assertThatThrownBy(() -> InflightGauge.parse(text, "y")).hasMessage("no metric y");
         assertThatThrownBy(() -> InflightGauge.parse("x_inflight many\n", "x_inflight")).hasMessageContaining("cannot read");
+    }
+
+    @Test
+    void aSumIsReadAsItsGrowthPerSecondAndAGaugeAsItsMeanLessTheScrape() {
+        URI metrics = URI.create("http://127.0.0.1:1/metrics");
+        List<double[]> sums = List.of(new double[] {0, 10.0}, new double[] {0.5e9, 11.0}, new double[] {2e9, 16.0});
+        assertThat(new InflightGauge(metrics, "x_seconds_sum").mean(sums)).as("6 request-seconds in 2 s").isEqualTo(3.0);
+        assertThat(new InflightGauge(metrics, "x_seconds_sum").mean(sums.subList(0, 1))).as("one reading tells nothing").isNull();
+        List<double[]> gauge = List.of(new double[] {0, 2.0}, new double[] {1, 4.0}, new double[] {2, 0.0});
+        assertThat(new InflightGauge(metrics, "x_inflight").mean(gauge)).as("(1 + 3 + 0) / 3").isEqualTo(4.0 / 3);
     }
 
     @Test
