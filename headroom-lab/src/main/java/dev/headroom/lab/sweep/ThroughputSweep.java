@@ -198,9 +198,11 @@ public final class ThroughputSweep {
         private SweepPoint measure(int n, boolean first) throws IOException, InterruptedException {
             InflightGauge.Sampling sampling = gauge == null ? null : gauge.start();
             RunResult r = LoadRun.closed(base, n, duration, workload).warmup(warmup).timeout(timeout).rehearse(first).run();
-            // the run returns as its measured part ends: the readings of the last `duration` are those of that part
+            // The run returns as its measured part ends and its connections close; a server then ends (and counts)
+            // every request it still held at once, so the readings of that moment are left out.
             long end = System.nanoTime();
-            Double inflight = sampling == null ? null : sampling.meanBetween(end - (long) (r.durationSeconds() * 1e9), end);
+            long from = end - (long) (r.durationSeconds() * 1e9);
+            Double inflight = sampling == null ? null : sampling.meanBetween(from, end - 2 * InflightGauge.EVERY.toNanos());
             List<String> invalid = new ArrayList<>(r.invalidReasons());
             if (r.requests() > 0 && r.errorCount() > MAX_ERROR_SHARE * r.requests()) {
                 invalid.add(String.format("%,d of %,d requests failed %s", r.errorCount(), r.requests(), r.errors()));
