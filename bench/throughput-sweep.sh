@@ -5,22 +5,25 @@
 #        the sweep: it runs until the descriptor limit or a failed level), the plain GET of its one location.
 # shop:  `headroom up --profile optimized` (embedded PostgreSQL and Redis on CPU 1 with it), warmed for 20 s,
 #        then the shop mix of docs/examples/shop.scenario, doubling concurrency 1 … --shop-max (default 1024).
+#        With --shop-path PATH (e.g. /products/7) the shop is swept with that one GET instead of the mix.
 # Each writes JSON, CSV, SVG and HTML into --out (default docs/examples), named throughput-nginx.* and
-# throughput-shop.*. Either part can be skipped with --only nginx|shop.
+# throughput-shop.* (throughput-shop-path.* with --shop-path). Either part can be skipped with --only nginx|shop.
 #
-# Usage: bench/throughput-sweep.sh [--only nginx|shop] [--nginx-max N] [--shop-max N] [--duration 5s] [--out DIR]
+# Usage: bench/throughput-sweep.sh [--only nginx|shop] [--nginx-max N] [--shop-max N] [--shop-path PATH]
+#                                  [--duration 5s] [--out DIR]
 # Needs: nginx and taskset (apt-get install nginx-light util-linux)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-only='' nginx_max=32768 shop_max=1024 duration=5s out=$root/docs/examples
+only='' nginx_max=32768 shop_max=1024 shop_path='' duration=5s out=$root/docs/examples
 while [ $# -gt 0 ]; do
   case "$1" in
     --only) only=$2; shift 2 ;;
     --nginx-max) nginx_max=$2; shift 2 ;;
     --shop-max) shop_max=$2; shift 2 ;;
+    --shop-path) shop_path=$2; shift 2 ;;
     --duration) duration=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "throughput-sweep.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
@@ -61,7 +64,13 @@ if [ "$only" != nginx ]; then
   echo "== shop: warming up (20 s at 32 connections)"
   taskset -c 0 "$JAVA_HOME/bin/java" -Xmx1g -jar "$work/headroom.jar" load --quiet --scenario "$root/docs/examples/shop.scenario" \
       --concurrency 32 --duration 20s http://127.0.0.1:18890 > /dev/null || true
-  echo "== shop (optimized), shop.scenario, 1 … $shop_max connections"
-  lab --scenario "$root/docs/examples/shop.scenario" http://127.0.0.1:18890 --max-concurrency "$shop_max" --duration "$duration" \
-      --json "$out/throughput-shop.json" --csv "$out/throughput-shop.csv" --svg "$out/throughput-shop.svg" --html "$out/throughput-shop.html" || true
+  if [ -n "$shop_path" ]; then
+    echo "== shop (optimized), GET $shop_path, 1 … $shop_max connections"
+    target=(http://127.0.0.1:18890"$shop_path") name=throughput-shop-path
+  else
+    echo "== shop (optimized), shop.scenario, 1 … $shop_max connections"
+    target=(--scenario "$root/docs/examples/shop.scenario" http://127.0.0.1:18890) name=throughput-shop
+  fi
+  lab "${target[@]}" --max-concurrency "$shop_max" --duration "$duration" \
+      --json "$out/$name.json" --csv "$out/$name.csv" --svg "$out/$name.svg" --html "$out/$name.html" || true
 fi
