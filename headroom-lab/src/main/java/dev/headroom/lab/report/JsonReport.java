@@ -43,6 +43,13 @@ public final class JsonReport {
         return JSON.writeValueAsString(tree(r, slos));
     }
 
+    /** The same, with {@code more} top-level fields after the run's own (e.g. a regression gate's verdict). */
+    public static String toJson(RunResult r, List<SloResult> slos, Map<String, Object> more) throws IOException {
+        Map<String, Object> tree = tree(r, slos);
+        tree.putAll(more);
+        return JSON.writeValueAsString(tree);
+    }
+
     static Map<String, Object> tree(RunResult r, List<SloResult> slos) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("target", r.target());
