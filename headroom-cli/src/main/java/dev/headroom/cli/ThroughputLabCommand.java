@@ -147,7 +147,10 @@ final class ThroughputLabCommand implements Callable<Integer> {
         if (csv != null) {
             SweepReport.writeCsv(result, csv);
         }
-        writePlots(result.fit(), "throughput sweep of " + result.target());
+        if (result.fit() != null) {
+            String title = "throughput sweep of " + result.target();
+            writePlots(result.fit(), title, () -> SweepReport.html(result, title));
+        }
         return result.fit() != null ? 0 : ExitCodes.INVALID;
     }
 
@@ -169,19 +172,17 @@ final class ThroughputLabCommand implements Callable<Integer> {
         if (json != null) {
             SweepReport.writeJson(result, fit.toString(), json);
         }
-        writePlots(result, "USL fit of " + fit.getFileName());
+        String title = "USL fit of " + fit.getFileName();
+        writePlots(result, title, () -> UslPlot.html(result, title));
         return 0;
     }
 
-    private void writePlots(UslFit result, String title) throws java.io.IOException {
-        if (result == null) {
-            return;
-        }
+    private void writePlots(UslFit result, String title, java.util.function.Supplier<String> page) throws java.io.IOException {
         if (svg != null) {
             Files.writeString(svg, UslPlot.svg(result, title));
         }
         if (html != null) {
-            Files.writeString(html, UslPlot.html(result, title));
+            Files.writeString(html, page.get());
         }
     }
 

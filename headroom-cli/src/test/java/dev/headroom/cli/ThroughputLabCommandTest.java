@@ -101,7 +101,8 @@ class ThroughputLabCommandTest {
             assertThat(first.get("server_inflight").isNull()).as("this server has no gauge").isTrue();
             assertThat(sweep.get("sigma_ci")).hasSize(2);
             assertThat(Files.readAllLines(csv)).hasSize(4).first().isEqualTo("concurrency,throughput");
-            assertThat(Files.readString(dir.resolve("sweep.html"))).contains("<svg");
+            assertThat(Files.readString(dir.resolve("sweep.html"))).contains("<svg").contains("<h2>Levels</h2>")
+                    .contains("stopped: the last level (4) is done");
         } finally {
             server.stop(0);
         }

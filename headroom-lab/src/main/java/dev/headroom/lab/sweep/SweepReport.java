@@ -2,6 +2,7 @@ package dev.headroom.lab.sweep;
 
 import dev.headroom.lab.usl.UslFit;
 import dev.headroom.lab.usl.UslModel;
+import dev.headroom.lab.usl.UslPlot;
 import dev.headroom.lab.usl.UslPoint;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -121,6 +122,24 @@ public final class SweepReport {
         double xMax = u.maxThroughput();
         out.println(Double.isInfinite(xMax) ? "  X_max = unbounded (σ = κ = 0: linear scaling)"
                 : String.format("  X_max = %,.0f req/s; %s-bound", xMax, u.bound()));
+    }
+
+    /** The page of the fit with each level's latency and Little's-law figures after it. */
+    public static String html(SweepResult sweep, String title) {
+        StringBuilder t = new StringBuilder("<h2>Levels</h2>\n<p>").append(UslPlot.escape("stopped: " + sweep.stoppedBecause()))
+                .append("<br>").append(UslPlot.escape(sweep.gaugeNote())).append("</p>\n<table>\n<tr><th>concurrency</th><th>req/s</th>"
+                        + "<th>p50 ms</th><th>p99 ms</th><th>p99.9 ms</th><th>server in flight</th><th>off N</th>"
+                        + "<th>ms outside the server</th><th>valid</th></tr>\n");
+        for (SweepPoint p : sweep.points()) {
+            boolean gauge = p.serverInflight() != null;
+            t.append(String.format("<tr%s><td>%,d</td><td>%,.0f</td><td>%.2f</td><td>%.2f</td><td>%.2f</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>%n",
+                    p.littleFlagged() ? " style=\"background:#fde8e0\"" : "", p.concurrency(), p.throughputRps(), p.p50Ms(), p.p99Ms(),
+                    p.p999Ms(), gauge ? String.format("%.1f", p.serverInflight()) : "–",
+                    gauge ? String.format("%+.0f%%", -100 * p.littleGap()) : "–",
+                    gauge ? String.format("%.2f", p.outsideServerMs()) : "–",
+                    p.valid() ? "yes" : UslPlot.escape("no: " + String.join("; ", p.invalidReasons()))));
+        }
+        return UslPlot.html(sweep.fit(), title, t.append("</table>\n<p>Levels more than 10 % off N are shaded.</p>\n").toString());
     }
 
     /** {@code concurrency,throughput} rows of the valid points, the format {@code --fit} reads. */

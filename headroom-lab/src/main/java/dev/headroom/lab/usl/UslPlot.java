@@ -114,6 +114,11 @@ public final class UslPlot {
 
     /** A self-contained HTML page: the chart, the coefficients with their intervals, and the points. */
     public static String html(UslFit fit, String title) {
+        return html(fit, title, "");
+    }
+
+    /** The page with {@code appendix}, HTML its caller built and escaped, after the points (e.g. what else was measured). */
+    public static String html(UslFit fit, String title, String appendix) {
         UslModel m = fit.model();
         StringBuilder s = new StringBuilder(32_768);
         s.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
@@ -143,7 +148,7 @@ public final class UslPlot {
             cells(s, "td", plain(p.concurrency()), format(p.throughput()), format(fitted),
                     format(p.throughput() - fitted), format(band[0]), format(band[1]));
         }
-        return s.append("</table>\n</body>\n</html>\n").toString();
+        return s.append("</table>\n").append(appendix).append("</body>\n</html>\n").toString();
     }
 
     private static void axes(StringBuilder s, UslAxis x, UslAxis y) {
@@ -277,8 +282,8 @@ public final class UslPlot {
         return new BigDecimal(v).round(new MathContext(4)).toPlainString();
     }
 
-    /** Text made safe for XML and HTML, in content and in quoted attributes alike. */
-    private static String escape(String text) {
+    /** Text made safe for XML and HTML, in content and in quoted attributes alike (for appendices, too). */
+    public static String escape(String text) {
         StringBuilder s = new StringBuilder(text.length());
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
