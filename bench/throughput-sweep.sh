@@ -4,7 +4,7 @@
 # nginx: one worker, every doubling level 1 … --nginx-max (default 32768; levels given, so a fall does not stop
 #        the sweep: it runs until the descriptor limit or a failed level), the plain GET of its one location.
 # shop:  `headroom up --profile optimized` (embedded PostgreSQL and Redis on CPU 1 with it), warmed for 20 s,
-#        then the shop mix of docs/examples/shop.scenario, doubling concurrency 1 … --shop-max (default 1024).
+#        then the shop mix of docs/examples/shop.scenario, every doubling level 1 … --shop-max (default 1024).
 #        With --shop-path PATH (e.g. /products/7) the shop is swept with that one GET instead of the mix.
 # Each writes JSON, CSV, SVG and HTML into --out (default docs/examples), named throughput-nginx.* and
 # throughput-shop.* (throughput-shop-path.* with --shop-path). Either part can be skipped with --only nginx|shop.
@@ -38,14 +38,18 @@ cleanup() {
   [ -n "${shop_pid:-}" ] && kill "$shop_pid" 2>/dev/null && wait "$shop_pid" 2>/dev/null || true
 }
 trap cleanup EXIT
+# 1,2,4,…,MAX as a --levels list: levels given all run, so one noisy fall does not end the curve early
+doubling() {
+  local levels=1 n=2
+  while [ "$n" -lt "$1" ]; do levels+=",$n"; n=$((n * 2)); done
+  [ "$1" -gt 1 ] && levels+=",$1"
+  printf '%s' "$levels"
+}
 
 if [ "$only" != shop ]; then
   taskset -c 1 nginx -p "$work" -c "$root/bench/nginx-sweep.conf"
   echo "== nginx return 200, 1 … $nginx_max connections (ulimit -n $(ulimit -n))"
-  levels=1; n=2
-  while [ "$n" -lt "$nginx_max" ]; do levels+=",$n"; n=$((n * 2)); done
-  [ "$nginx_max" -gt 1 ] && levels+=",$nginx_max"
-  lab http://127.0.0.1:18889/ --levels "$levels" --duration "$duration" \
+  lab http://127.0.0.1:18889/ --levels "$(doubling "$nginx_max")" --duration "$duration" \
       --json "$out/throughput-nginx.json" --csv "$out/throughput-nginx.csv" --svg "$out/throughput-nginx.svg" --html "$out/throughput-nginx.html" || true
   nginx -p "$work" -c "$root/bench/nginx-sweep.conf" -s stop
 fi
@@ -71,6 +75,6 @@ if [ "$only" != nginx ]; then
     echo "== shop (optimized), shop.scenario, 1 … $shop_max connections"
     target=(--scenario "$root/docs/examples/shop.scenario" http://127.0.0.1:18890) name=throughput-shop
   fi
-  lab "${target[@]}" --max-concurrency "$shop_max" --duration "$duration" \
+  lab "${target[@]}" --levels "$(doubling "$shop_max")" --duration "$duration" \
       --json "$out/$name.json" --csv "$out/$name.csv" --svg "$out/$name.svg" --html "$out/$name.html" || true
 fi
