@@ -11,7 +11,7 @@ import java.util.random.RandomGenerator;
 final class TwoChoices extends SnapshotBalancer {
     /** What "less loaded" means. */
     enum Measure {
-        /** Fewer requests in flight (Envoy's least-request). */
+        /** Fewer requests in flight (Envoy's least-request), divided by a slow-starting endpoint's warmth. */
         IN_FLIGHT,
         /** Lower peak-EWMA latency × (in flight + 1) (Finagle, linkerd). */
         PEAK_EWMA
@@ -46,10 +46,10 @@ final class TwoChoices extends SnapshotBalancer {
         }
         Endpoint a = e[i];
         Endpoint b = e[j];
-        if (measure == Measure.IN_FLIGHT) {
-            return b.inFlight() < a.inFlight() ? b : a;
-        }
         long now = System.nanoTime();
+        if (measure == Measure.IN_FLIGHT) {
+            return b.load(now) < a.load(now) ? b : a;
+        }
         return b.cost(now) < a.cost(now) ? b : a;
     }
 }

@@ -59,6 +59,7 @@ public final class EndpointHealth implements AutoCloseable {
     private final long maxEjectionNanos;
     private final double maxEjectedShare;
     private final double panicThreshold;
+    private final long slowStartNanos;
     private final ScheduledThreadPoolExecutor timer;
     private final ActiveChecker checker;
 
@@ -86,6 +87,7 @@ public final class EndpointHealth implements AutoCloseable {
         this.maxEjectionNanos = b.maxEjectionTime.toNanos();
         this.maxEjectedShare = b.maxEjectedShare;
         this.panicThreshold = b.panicThreshold;
+        this.slowStartNanos = b.slowStart.toNanos();
         this.timer = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon().name("headroom-health").factory());
         // a removed endpoint's pending check would otherwise stay queued until its time
         timer.setRemoveOnCancelPolicy(true);
@@ -126,6 +128,7 @@ public final class EndpointHealth implements AutoCloseable {
             throw new IllegalArgumentException("endpoint '" + endpoint.id() + "' is there already");
         }
         Member m = new Member(endpoint, base, nanoTime.getAsLong());
+        warmUp(m);
         members.put(endpoint.id(), m);
         byId = Map.copyOf(members);
         publish();
@@ -268,6 +271,7 @@ public final class EndpointHealth implements AutoCloseable {
             m.checkStreak = Math.min(Math.max(m.checkStreak, 0) + 1, healthyThreshold);
             if (!m.checkedHealthy && m.checkStreak >= healthyThreshold) {
                 m.checkedHealthy = true;
+                warmUp(m);
                 event(m.id() + " healthy: " + healthyThreshold + " checks passed");
                 publish();
             }
@@ -295,6 +299,7 @@ public final class EndpointHealth implements AutoCloseable {
                 m.ejected = false;
                 m.cleanSince = now;
                 m.resetPassive();
+                warmUp(m);
                 event(m.id() + " returns from ejection");
             }
         }
@@ -315,6 +320,13 @@ public final class EndpointHealth implements AutoCloseable {
             }
         }
         publish();
+    }
+
+    /** Starts the member's slow start, when there is one (on the real clock: the balancer reads it per pick). */
+    private void warmUp(Member m) {
+        if (slowStartNanos > 0) {
+            m.endpoint.slowStart(java.time.Duration.ofNanos(slowStartNanos));
+        }
     }
 
     /** Envoy's success-rate rule over the interval just ended; every member's counters restart. */

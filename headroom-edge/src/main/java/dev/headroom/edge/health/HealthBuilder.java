@@ -1,6 +1,7 @@
 package dev.headroom.edge.health;
 
 import dev.headroom.edge.balance.Balancer;
+import dev.headroom.edge.balance.Endpoint;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -46,6 +47,7 @@ public final class HealthBuilder {
     Duration maxEjectionTime = DEFAULT_MAX_EJECTION_TIME;
     double maxEjectedShare = DEFAULT_MAX_EJECTED_SHARE;
     double panicThreshold = DEFAULT_PANIC_THRESHOLD;
+    Duration slowStart = Duration.ZERO;
     Consumer<String> listener = event -> { };
     LongSupplier nanoTime = System::nanoTime;
 
@@ -183,6 +185,19 @@ public final class HealthBuilder {
             throw new IllegalArgumentException("panicThreshold must be between 0 (off) and 1, was " + share);
         }
         this.panicThreshold = share;
+        return this;
+    }
+
+    /**
+     * Slow start: an endpoint that is added, or comes back from ejection or from failing its checks, ramps from a
+     * tenth of its share to all of it over this window ({@link Endpoint#slowStart}), so that a cold JVM is not
+     * flooded. Zero (the default) turns it off.
+     */
+    public HealthBuilder slowStart(Duration window) {
+        if (window == null || window.isNegative() || window.compareTo(Duration.ofHours(1)) > 0) {
+            throw new IllegalArgumentException("slowStart must be between 0 (off) and 1h, was " + window);
+        }
+        this.slowStart = window;
         return this;
     }
 

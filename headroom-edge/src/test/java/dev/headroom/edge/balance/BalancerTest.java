@@ -81,6 +81,35 @@ class BalancerTest {
     }
 
     @Test
+    void aSlowStartingEndpointsShareRampsFromATenthToAllOfItsWeight() {
+        long minute = 60_000_000_000L;
+        for (Algorithm a : new Algorithm[] {Algorithm.WEIGHTED, Algorithm.LEAST_REQUEST, Algorithm.PEAK_EWMA}) {
+            List<Endpoint> es = endpoints(2);
+            Balancer b = Balancer.builder(a).random(new SplittableRandom(5)).endpoints(es).build();
+            es.get(1).slowStart(minute, System.nanoTime());
+            double starting = share(served(b, 20_000), "e1", 20_000);
+            es.get(1).slowStart(minute, System.nanoTime() - minute / 2);
+            double halfway = share(served(b, 20_000), "e1", 20_000);
+            es.get(1).slowStart(minute, System.nanoTime() - minute);
+            double warm = share(served(b, 20_000), "e1", 20_000);
+            // weighted: shares w / (1 + w) for warmth w = 0.1, 0.5, 1. With two idle endpoints the two-choice ones
+            // compare the same pair every time, and the warming one, its load divided by its warmth, loses it
+            // until it is warm: a share of 0, then a half
+            assertThat(starting).as(a.id() + " starting").isLessThan(a == Algorithm.WEIGHTED ? 0.1 : 0.01);
+            assertThat(halfway).as(a.id() + " halfway").isLessThan(a == Algorithm.WEIGHTED ? 0.36 : 0.01);
+            if (a == Algorithm.WEIGHTED) {
+                assertThat(halfway).as("0.5 / 1.5").isGreaterThan(0.3);
+            }
+            assertThat(warm).as(a.id() + " warm").isBetween(0.45, 0.55);
+        }
+        List<Endpoint> es = endpoints(2);
+        Balancer weighted = Balancer.builder(Algorithm.WEIGHTED).endpoints(es).build();
+        es.get(1).slowStart(minute, System.nanoTime());
+        assertThat(share(served(weighted, 11_000), "e1", 11_000)).as("0.1 / 1.1 exactly, give or take the ramp's drift")
+                .isCloseTo(1 / 11.0, org.assertj.core.data.Offset.offset(0.01));
+    }
+
+    @Test
     void aChangedSetIsSeenWholeAndEmptyGivesNothing() {
         Balancer b = Balancer.builder(Algorithm.ROUND_ROBIN).endpoints(endpoints(2)).build();
         b.setEndpoints(List.of(new Endpoint("x", 1)));
@@ -111,6 +140,18 @@ class BalancerTest {
             Endpoint e = b.pick(0);
             e.begin();
             e.end(latency.applyAsLong(e.id()));
+            counts.merge(e.id(), 1, Integer::sum);
+        }
+        return counts;
+    }
+
+    /** Picks {@code n} times with a request in flight on each pick until the next: the load least-request sees. */
+    private static Map<String, Integer> served(Balancer b, int n) {
+        Map<String, Integer> counts = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            Endpoint e = b.pick(0);
+            e.begin();
+            e.end(1_000_000L);
             counts.merge(e.id(), 1, Integer::sum);
         }
         return counts;

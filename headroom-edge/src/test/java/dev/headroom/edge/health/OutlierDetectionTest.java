@@ -220,4 +220,21 @@ class OutlierDetectionTest {
         assertThat(health.status()).hasSize(2);
         assertThat(balancer.endpoints()).hasSize(2).doesNotContain(busy);
     }
+
+    @Test
+    void anEndpointBackFromEjectionSlowStartsWhenAsked() {
+        Balancer weighted = Balancer.builder(Algorithm.WEIGHTED).build();
+        List<Endpoint> all = start(2, EndpointHealth.builder(weighted).slowStart(Duration.ofMinutes(10)).maxEjectedShare(0.5));
+        all.forEach(e -> e.slowStart(Duration.ZERO)); // both warm, as if they had served for a while
+        fail(all.get(1), 5);
+        assertThat(weighted.endpoints()).extracting(Endpoint::id).containsExactly("node-1");
+        advance(Duration.ofSeconds(30));
+        assertThat(weighted.endpoints()).extracting(Endpoint::id).containsExactly("node-1", "node-2");
+        int returned = 0;
+        for (int i = 0; i < 11_000; i++) {
+            returned += weighted.pick(0).id().equals("node-2") ? 1 : 0;
+        }
+        // a tenth of its weight at first: 0.1 / 1.1 of the picks
+        assertThat(returned / 11_000.0).isCloseTo(1 / 11.0, org.assertj.core.data.Offset.offset(0.01));
+    }
 }
