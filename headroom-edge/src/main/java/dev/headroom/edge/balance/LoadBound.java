@@ -21,11 +21,11 @@ final class LoadBound {
         this.factor = epsilon == 0 ? 0 : 1 + epsilon;
     }
 
-    boolean off() {
+    private boolean off() {
         return factor == 0;
     }
 
-    static long totalInFlight(Endpoint[] endpoints) {
+    private static long totalInFlight(Endpoint[] endpoints) {
         long total = 0;
         for (Endpoint e : endpoints) {
             total += e.inFlight();
@@ -33,8 +33,27 @@ final class LoadBound {
         return total;
     }
 
-    /** @param total {@link #totalInFlight} of the set; {@code totalWeight} its Σ weights */
-    boolean full(Endpoint e, long total, long totalWeight) {
+    /**
+     * The key's choice {@code owners[first]}, or with the bound on, the first endpoint not full from there on, the
+     * owners taken as a circle (a ring's points, a Maglev table's slots).
+     *
+     * @param endpoints the set the owners are drawn from; {@code totalWeight} its Σ weights
+     */
+    Endpoint pick(Endpoint[] owners, int first, Endpoint[] endpoints, long totalWeight) {
+        if (off()) {
+            return owners[first];
+        }
+        long total = totalInFlight(endpoints);
+        int n = owners.length;
+        for (int step = 0, i = first; step < n; step++, i = i + 1 == n ? 0 : i + 1) {
+            if (!full(owners[i], total, totalWeight)) {
+                return owners[i];
+            }
+        }
+        return owners[first]; // all full: only when concurrent picks moved the counters under us
+    }
+
+    private boolean full(Endpoint e, long total, long totalWeight) {
         return e.inFlight() + 1 > Math.ceil(factor * (total + 1) * e.weight() / totalWeight);
     }
 

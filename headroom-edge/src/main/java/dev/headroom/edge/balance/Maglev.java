@@ -76,15 +76,6 @@ final class Maglev extends SnapshotBalancer {
             return null;
         }
         int first = (int) Long.remainderUnsigned(Balancer.mix(key), m);
-        if (bound.off()) {
-            return t.slots[first];
-        }
-        long total = LoadBound.totalInFlight(t.endpoints);
-        for (int step = 0, i = first; step < m; step++, i = i + 1 == m ? 0 : i + 1) {
-            if (!bound.full(t.slots[i], total, t.totalWeight)) {
-                return t.slots[i];
-            }
-        }
-        return t.slots[first]; // all full: only when concurrent picks moved the counters under us
+        return bound.pick(t.slots, first, t.endpoints, t.totalWeight);
     }
 }

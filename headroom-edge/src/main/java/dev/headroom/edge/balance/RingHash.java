@@ -77,15 +77,6 @@ final class RingHash extends SnapshotBalancer {
         if (first == n) {
             first = 0;
         }
-        if (bound.off()) {
-            return r.owners[first];
-        }
-        long total = LoadBound.totalInFlight(r.endpoints);
-        for (int step = 0, i = first; step < n; step++, i = i + 1 == n ? 0 : i + 1) {
-            if (!bound.full(r.owners[i], total, r.totalWeight)) {
-                return r.owners[i];
-            }
-        }
-        return r.owners[first]; // all full: only when concurrent picks moved the counters under us
+        return bound.pick(r.owners, first, r.endpoints, r.totalWeight);
     }
 }

@@ -5,16 +5,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /** Each endpoint in turn; one atomic increment per pick. */
 final class RoundRobin extends SnapshotBalancer {
     private final AtomicLong next = new AtomicLong();
-    private volatile Endpoint[] endpoints = new Endpoint[0];
-
-    @Override
-    void rebuilt(Endpoint[] endpoints) {
-        this.endpoints = endpoints;
-    }
 
     @Override
     public Endpoint pick(long key) {
-        Endpoint[] e = endpoints;
+        Endpoint[] e = array();
         return e.length == 0 ? null : e[(int) Long.remainderUnsigned(next.getAndIncrement(), e.length)];
     }
 }

@@ -6,12 +6,13 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The shared part of every balancer: the endpoint set as an immutable array behind a volatile field, replaced
- * whole, so a pick reads one consistent set without a lock. Subclasses derive what they need from a new set
- * ({@link #rebuilt}) before it is published.
+ * The shared part of every balancer: the endpoint set as an immutable list and array behind volatile fields,
+ * replaced whole, so a pick reads one consistent set without a lock ({@link #array()}). Subclasses that derive
+ * more from a new set (a ring, a table, scores) do it in {@link #rebuilt} before the set is published.
  */
 abstract class SnapshotBalancer implements Balancer {
     private volatile List<Endpoint> list = List.of();
+    private volatile Endpoint[] array = new Endpoint[0];
 
     @Override
     public final List<Endpoint> endpoints() {
@@ -27,10 +28,18 @@ abstract class SnapshotBalancer implements Balancer {
                 throw new IllegalArgumentException("endpoint ids must be distinct, '" + e.id() + "' is there twice");
             }
         }
-        rebuilt(copy.toArray(Endpoint[]::new));
+        Endpoint[] set = copy.toArray(Endpoint[]::new);
+        rebuilt(set);
+        array = set;
         list = copy;
     }
 
-    /** Called with each new set, under the set's lock, before {@link #endpoints()} shows it. */
-    abstract void rebuilt(Endpoint[] endpoints);
+    /** The set now, for a pick to read once; never modified. */
+    final Endpoint[] array() {
+        return array;
+    }
+
+    /** Called with each new set, under the set's lock, before it is published; nothing to derive by default. */
+    void rebuilt(Endpoint[] endpoints) {
+    }
 }

@@ -19,7 +19,6 @@ final class TwoChoices extends SnapshotBalancer {
 
     private final RandomGenerator random;
     private final Measure measure;
-    private volatile Endpoint[] endpoints = new Endpoint[0];
 
     /** @param random null: each thread's ThreadLocalRandom */
     TwoChoices(RandomGenerator random, Measure measure) {
@@ -28,13 +27,8 @@ final class TwoChoices extends SnapshotBalancer {
     }
 
     @Override
-    void rebuilt(Endpoint[] endpoints) {
-        this.endpoints = endpoints;
-    }
-
-    @Override
     public Endpoint pick(long key) {
-        Endpoint[] e = endpoints;
+        Endpoint[] e = array();
         if (e.length < 2) {
             return e.length == 0 ? null : e[0];
         }
