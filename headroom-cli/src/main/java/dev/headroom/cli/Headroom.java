@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Headroom.Version.class,
         description = "Performance-and-scale patterns for the JVM: real, running and measured.",
-        subcommands = {DemoCommand.class, UpCommand.class, LoadCommand.class, LabCommand.class, PlanCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, UpCommand.class, EdgeCommand.class, LoadCommand.class, LabCommand.class, PlanCommand.class, CommandLine.HelpCommand.class})
 public final class Headroom implements Runnable {
     /** Exit code for a usage error (bad flag or value). */
     static final int USAGE = 2;

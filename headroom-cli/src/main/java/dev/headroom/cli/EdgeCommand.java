@@ -1,0 +1,140 @@
+package dev.headroom.cli;
+
+import dev.headroom.edge.balance.Algorithm;
+import dev.headroom.edge.proxy.Backend;
+import dev.headroom.edge.proxy.ClusterSpec;
+import dev.headroom.edge.proxy.ConfigFile;
+import dev.headroom.edge.proxy.EdgeConfig;
+import dev.headroom.edge.proxy.EdgeServer;
+import dev.headroom.edge.proxy.HashKey;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code headroom edge}: the L7 load balancer in front of backends given as flags or in a config file. */
+@Command(name = "edge",
+        mixinStandardHelpOptions = true,
+        description = {
+                "Runs the edge: a reverse proxy and load balancer in front of HTTP backends, until Ctrl-C.",
+                "",
+                "Spreads requests over the backends (--lb), checks them (GET /health/ready every second), ejects those that "
+                        + "fail, slow-starts those that join or return, retries idempotent requests (GET, HEAD, OPTIONS, or with an "
+                        + "Idempotency-Key) on another backend. The admin API (backends, their state, add/remove/drain/weight) "
+                        + "and /metrics listen on --admin-port. Prints 'ready http://HOST:PORT (N s)' when it accepts traffic."},
+        footer = {"", "Examples:",
+                "  headroom edge --port 8080 --backend http://127.0.0.1:8081 --backend http://127.0.0.1:8082",
+                "  headroom edge --backend 'http://127.0.0.1:8081;weight=3' --backend http://127.0.0.1:8082 --lb weighted",
+                "  headroom edge --backend http://127.0.0.1:8081 --backend http://127.0.0.1:8082 --lb maglev --hash-key cookie:session",
+                "  headroom edge --config edge.json     (the format: docs/patterns/load-balancing.md)",
+                "  curl -H 'Authorization: Bearer TOKEN' http://127.0.0.1:ADMIN/admin/clusters"})
+final class EdgeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--port", paramLabel = "PORT", description = "Where clients connect. Default: 8080, or the config file's.")
+    Integer port;
+
+    @Option(names = "--host", paramLabel = "ADDR", description = "Address to listen on. Default: 127.0.0.1 (local only).")
+    String host;
+
+    @Option(names = "--backend", paramLabel = "URL[;weight=N]", description = "A backend, e.g. http://127.0.0.1:8081;weight=2. Repeat for more.")
+    List<String> backends = List.of();
+
+    @Option(names = "--lb", paramLabel = "ALGORITHM", description = "round-robin, weighted, random, least-request, peak-ewma, ring-hash "
+            + "or maglev. Default: peak-ewma.")
+    String lb = "peak-ewma";
+
+    @Option(names = "--hash-key", paramLabel = "KEY", description = "What ring-hash and maglev hash: header:NAME, cookie:NAME, path or address. Default: path.")
+    String hashKey;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "A JSON config file with clusters and routes; --port, --host, "
+            + "--admin-port and --admin-token override it, backends and balancing are its own.")
+    Path config;
+
+    @Option(names = "--admin-port", paramLabel = "PORT", description = "The admin API's and /metrics' port. Default: any free one, printed.")
+    Integer adminPort;
+
+    @Option(names = "--admin-token", paramLabel = "TOKEN", description = "The bearer token the admin API requires (8+ characters). "
+            + "Default: a random one, printed.")
+    String adminToken;
+
+    @Option(names = "--event-loops", paramLabel = "N", description = "Event-loop threads. Default: one per core.")
+    Integer eventLoops;
+
+    @Option(names = "--no-health-checks", description = "No active checks (backends without /health/ready); passive outlier detection stays on.")
+    boolean noHealthChecks;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        EdgeServer edge = EdgeServer.start(config().build(), line -> {
+            out.println(line);
+            out.flush();
+        });
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            edge.close();
+            out.println("stopped");
+            out.flush();
+            stopped.countDown();
+        }, "headroom-edge-shutdown"));
+        out.printf("admin %s (token %s)%n", edge.adminUrl(), adminToken != null ? "as given" : edge.adminToken());
+        long millis = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+        out.printf("ready %s (%d s)%n", edge.url(), Math.round(millis / 1000.0));
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    /** Every flag checked before anything starts, the flag named in the message. */
+    EdgeConfig.Builder config() {
+        EdgeConfig.Builder b;
+        if (config != null) {
+            if (!backends.isEmpty() || hashKey != null || spec.commandLine().getParseResult().hasMatchedOption("--lb") || noHealthChecks) {
+                throw new IllegalArgumentException("--config has the backends and how to balance them: give --backend, --lb, --hash-key "
+                        + "and --no-health-checks in the file instead");
+            }
+            b = ConfigFile.read(config);
+        } else {
+            if (backends.isEmpty()) {
+                throw new IllegalArgumentException("give at least one --backend URL (or --config FILE)");
+            }
+            List<Backend> parsed = backends.stream().map(text -> Flags.check("--backend", () -> Backend.parse(text))).toList();
+            Algorithm algorithm = Flags.check("--lb", () -> Algorithm.parse(lb));
+            HashKey key = hashKey == null ? null : Flags.check("--hash-key", () -> HashKey.parse(hashKey));
+            b = EdgeConfig.builder();
+            EdgeConfig.Builder builder = b;
+            Flags.check("--backend", () -> builder.cluster(new ClusterSpec("default", parsed, algorithm, key,
+                    noHealthChecks ? null : ClusterSpec.DEFAULT_CHECK_PATH, ClusterSpec.DEFAULT_SLOW_START)));
+        }
+        EdgeConfig.Builder builder = b;
+        if (port != null) {
+            Flags.check("--port", () -> builder.port(port));
+        } else if (config == null) {
+            builder.port(EdgeConfig.DEFAULT_PORT);
+        }
+        if (host != null) {
+            Flags.check("--host", () -> builder.host(host));
+        }
+        if (adminPort != null) {
+            Flags.check("--admin-port", () -> builder.adminPort(adminPort));
+        }
+        if (adminToken != null) {
+            Flags.check("--admin-token", () -> builder.adminToken(adminToken));
+        }
+        if (eventLoops != null) {
+            Flags.check("--event-loops", () -> builder.eventLoops(eventLoops));
+        }
+        return Flags.check("--config", () -> {
+            builder.build(); // the whole, checked now; start builds it again
+            return builder;
+        });
+    }
+}

@@ -1,0 +1,276 @@
+package dev.headroom.edge.proxy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything {@link EdgeServer} runs with, validated when built: a setting out of range is refused with its name and
+ * what to change. Defaults follow nginx's where nginx has one (its header and body limits, its 60 s timeouts).
+ */
+public final class EdgeConfig {
+    public static final int DEFAULT_PORT = 8080;
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    public static final Duration DEFAULT_UPSTREAM_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_CLIENT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+    public static final int DEFAULT_MAX_HEADER_BYTES = 8 * 1024;
+    public static final int DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+    public static final int DEFAULT_ATTEMPTS = 3;
+    public static final int DEFAULT_MAX_CONNECTIONS = 128;
+    public static final int DEFAULT_MAX_PENDING = 1024;
+    public static final Duration DEFAULT_POOL_IDLE_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_POOL_MAX_LIFETIME = Duration.ofMinutes(10);
+
+    final String host;
+    final int port;
+    final int adminPort;
+    final String adminToken;
+    final int eventLoops;
+    final Map<String, ClusterSpec> clusters;
+    final List<Route> routes;
+    final Duration connectTimeout;
+    final Duration upstreamTimeout;
+    final Duration clientIdleTimeout;
+    final int maxHeaderBytes;
+    final int maxBodyBytes;
+    final int attempts;
+    final int maxConnections;
+    final int maxPending;
+    final Duration poolIdleTimeout;
+    final Duration poolMaxLifetime;
+
+    private EdgeConfig(Builder b) {
+        host = b.host;
+        port = b.port;
+        adminPort = b.adminPort;
+        adminToken = b.adminToken;
+        eventLoops = b.eventLoops;
+        clusters = Map.copyOf(b.clusters);
+        routes = List.copyOf(b.routes);
+        connectTimeout = b.connectTimeout;
+        upstreamTimeout = b.upstreamTimeout;
+        clientIdleTimeout = b.clientIdleTimeout;
+        maxHeaderBytes = b.maxHeaderBytes;
+        maxBodyBytes = b.maxBodyBytes;
+        attempts = b.attempts;
+        maxConnections = b.maxConnections;
+        maxPending = b.maxPending;
+        poolIdleTimeout = b.poolIdleTimeout;
+        poolMaxLifetime = b.poolMaxLifetime;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public String adminToken() {
+        return adminToken;
+    }
+
+    public Map<String, ClusterSpec> clusters() {
+        return clusters;
+    }
+
+    public List<Route> routes() {
+        return routes;
+    }
+
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private int port = DEFAULT_PORT;
+        private int adminPort;
+        private String adminToken;
+        private int eventLoops = Runtime.getRuntime().availableProcessors();
+        private final Map<String, ClusterSpec> clusters = new LinkedHashMap<>();
+        private final List<Route> routes = new ArrayList<>();
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private Duration upstreamTimeout = DEFAULT_UPSTREAM_TIMEOUT;
+        private Duration clientIdleTimeout = DEFAULT_CLIENT_IDLE_TIMEOUT;
+        private int maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES;
+        private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+        private int attempts = DEFAULT_ATTEMPTS;
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private int maxPending = DEFAULT_MAX_PENDING;
+        private Duration poolIdleTimeout = DEFAULT_POOL_IDLE_TIMEOUT;
+        private Duration poolMaxLifetime = DEFAULT_POOL_MAX_LIFETIME;
+
+        private Builder() {
+        }
+
+        /** The address to listen on. Default 127.0.0.1. */
+        public Builder host(String host) {
+            if (host == null || host.isBlank()) {
+                throw new IllegalArgumentException("host must be an address to listen on, e.g. 127.0.0.1 or 0.0.0.0");
+            }
+            this.host = host;
+            return this;
+        }
+
+        /** The port clients connect to; 0 for any free one. Default {@value #DEFAULT_PORT}. */
+        public Builder port(int port) {
+            this.port = checkPort("port", port);
+            return this;
+        }
+
+        /** The admin API's and /metrics' port on the same host; 0 (the default) for any free one. */
+        public Builder adminPort(int port) {
+            this.adminPort = checkPort("admin port", port);
+            return this;
+        }
+
+        /** The bearer token the admin API requires; null (the default) has one generated and shown at start. */
+        public Builder adminToken(String token) {
+            if (token != null && (token.length() < 8 || !token.chars().allMatch(c -> c > ' ' && c < 127))) {
+                throw new IllegalArgumentException("the admin token must be at least 8 printable ASCII characters without spaces");
+            }
+            this.adminToken = token;
+            return this;
+        }
+
+        /** Event-loop threads. Default: one per core. */
+        public Builder eventLoops(int threads) {
+            if (threads < 1 || threads > 64) {
+                throw new IllegalArgumentException("event loops must be between 1 and 64, was " + threads);
+            }
+            this.eventLoops = threads;
+            return this;
+        }
+
+        public Builder cluster(ClusterSpec cluster) {
+            if (clusters.putIfAbsent(cluster.name(), cluster) != null) {
+                throw new IllegalArgumentException("two clusters are named '" + cluster.name() + "'");
+            }
+            return this;
+        }
+
+        public Builder route(Route route) {
+            routes.add(Objects.requireNonNull(route));
+            return this;
+        }
+
+        /** How long a connection to a backend may take to open. Default 2 s. */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = checkPositive("connect timeout", timeout);
+            return this;
+        }
+
+        /** The longest a backend may stay silent once sent a request (nginx's proxy_read_timeout). Default 60 s. */
+        public Builder upstreamTimeout(Duration timeout) {
+            this.upstreamTimeout = checkPositive("upstream timeout", timeout);
+            return this;
+        }
+
+        /** A client connection idle this long is closed (nginx's keepalive_timeout is 75 s). Default 60 s. */
+        public Builder clientIdleTimeout(Duration timeout) {
+            this.clientIdleTimeout = checkPositive("client idle timeout", timeout);
+            return this;
+        }
+
+        /** The request line and headers together; beyond it 431. Default 8 KiB (nginx's large_client_header_buffers). */
+        public Builder maxHeaderBytes(int bytes) {
+            if (bytes < 1024 || bytes > 1024 * 1024) {
+                throw new IllegalArgumentException("max header bytes must be between 1 KiB and 1 MiB, was " + bytes);
+            }
+            this.maxHeaderBytes = bytes;
+            return this;
+        }
+
+        /** A request body's limit; beyond it 413. Default 1 MiB (nginx's client_max_body_size). */
+        public Builder maxBodyBytes(int bytes) {
+            if (bytes < 0 || bytes > 256 * 1024 * 1024) {
+                throw new IllegalArgumentException("max body bytes must be between 0 and 256 MiB, was " + bytes);
+            }
+            this.maxBodyBytes = bytes;
+            return this;
+        }
+
+        /** Tries of an idempotent request, the first included, each on another backend; 1 for no retries. Default {@value #DEFAULT_ATTEMPTS}. */
+        public Builder attempts(int attempts) {
+            if (attempts < 1 || attempts > 10) {
+                throw new IllegalArgumentException("attempts must be between 1 (no retries) and 10, was " + attempts);
+            }
+            this.attempts = attempts;
+            return this;
+        }
+
+        /** Open connections per backend and event loop, at most. Default {@value #DEFAULT_MAX_CONNECTIONS}. */
+        public Builder maxConnections(int connections) {
+            if (connections < 1 || connections > 10_000) {
+                throw new IllegalArgumentException("max connections per backend must be between 1 and 10000, was " + connections);
+            }
+            this.maxConnections = connections;
+            return this;
+        }
+
+        /** Requests waiting for a connection to a backend, at most; beyond it 503 at once. Default {@value #DEFAULT_MAX_PENDING}. */
+        public Builder maxPending(int requests) {
+            if (requests < 0 || requests > 1_000_000) {
+                throw new IllegalArgumentException("max pending requests per backend must be between 0 and 1000000, was " + requests);
+            }
+            this.maxPending = requests;
+            return this;
+        }
+
+        /**
+         * A pooled connection idle this long is closed by the edge. Keep it below the backends' own keep-alive timeout,
+         * so that the edge, not the backend, closes idle connections and never sends on one being closed. Default 30 s.
+         */
+        public Builder poolIdleTimeout(Duration timeout) {
+            this.poolIdleTimeout = checkPositive("pool idle timeout", timeout);
+            return this;
+        }
+
+        /** A pooled connection is retired after this long, so that backends see new connections (and rebalance). Default 10 min. */
+        public Builder poolMaxLifetime(Duration lifetime) {
+            this.poolMaxLifetime = checkPositive("pool max lifetime", lifetime);
+            return this;
+        }
+
+        public EdgeConfig build() {
+            if (clusters.isEmpty()) {
+                throw new IllegalArgumentException("the edge needs at least one cluster (give --backend URL)");
+            }
+            if (routes.isEmpty()) {
+                if (clusters.size() > 1) {
+                    throw new IllegalArgumentException("with several clusters, routes must say which requests go where");
+                }
+                routes.add(new Route(null, "/", clusters.keySet().iterator().next()));
+            }
+            for (Route r : routes) {
+                if (!clusters.containsKey(r.cluster())) {
+                    throw new IllegalArgumentException("a route names cluster '" + r.cluster() + "', and there is none; the clusters are "
+                            + String.join(", ", clusters.keySet()));
+                }
+            }
+            if (port != 0 && port == adminPort) {
+                throw new IllegalArgumentException("the admin port must differ from the port, both were " + port);
+            }
+            return new EdgeConfig(this);
+        }
+
+        private static int checkPort(String name, int port) {
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException(name + " must be between 0 (any free one) and 65535, was " + port);
+            }
+            return port;
+        }
+
+        private static Duration checkPositive(String name, Duration d) {
+            if (d == null || d.isNegative() || d.isZero() || d.toMillis() < 1) {
+                throw new IllegalArgumentException(name + " must be at least 1 ms, was " + d);
+            }
+            return d;
+        }
+    }
+}

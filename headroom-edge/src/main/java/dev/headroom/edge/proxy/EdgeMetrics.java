@@ -1,0 +1,76 @@
+package dev.headroom.edge.proxy;
+
+import dev.headroom.edge.health.EndpointHealth;
+import java.util.Collection;
+import java.util.Locale;
+
+/** The edge's {@code /metrics}, in the Prometheus text format: per backend and per cluster, then the proxy's own. */
+final class EdgeMetrics {
+    private EdgeMetrics() {
+    }
+
+    static String render(Collection<Cluster> clusters, ProxyHandler proxy) {
+        StringBuilder out = new StringBuilder(4096);
+        out.append("# HELP headroom_edge_requests_total Answers from a backend by status class, and tries that got none (code=\"gateway_failure\").\n")
+                .append("# TYPE headroom_edge_requests_total counter\n");
+        for (Cluster c : clusters) {
+            for (Upstream u : c.upstreams()) {
+                String l = labels(c, u);
+                counter(out, "headroom_edge_requests_total", l + ",code=\"2xx\"", u.responses2xx.sum());
+                counter(out, "headroom_edge_requests_total", l + ",code=\"3xx\"", u.responses3xx.sum());
+                counter(out, "headroom_edge_requests_total", l + ",code=\"4xx\"", u.responses4xx.sum());
+                counter(out, "headroom_edge_requests_total", l + ",code=\"5xx\"", u.responses5xx.sum());
+                counter(out, "headroom_edge_requests_total", l + ",code=\"gateway_failure\"", u.gatewayFailures.sum());
+            }
+        }
+        out.append("# HELP headroom_edge_request_duration_seconds From sending a try to a backend to its response headers.\n")
+                .append("# TYPE headroom_edge_request_duration_seconds histogram\n");
+        for (Cluster c : clusters) {
+            for (Upstream u : c.upstreams()) {
+                u.latency.appendTo(out, "headroom_edge_request_duration_seconds", labels(c, u));
+            }
+        }
+        out.append("# HELP headroom_edge_in_flight Tries sent to a backend and not yet finished.\n# TYPE headroom_edge_in_flight gauge\n");
+        for (Cluster c : clusters) {
+            for (Upstream u : c.upstreams()) {
+                counter(out, "headroom_edge_in_flight", labels(c, u), u.endpoint.inFlight());
+            }
+        }
+        out.append("# HELP headroom_edge_latency_estimate_seconds The backend's peak-EWMA latency estimate.\n")
+                .append("# TYPE headroom_edge_latency_estimate_seconds gauge\n");
+        for (Cluster c : clusters) {
+            for (Upstream u : c.upstreams()) {
+                out.append("headroom_edge_latency_estimate_seconds{").append(labels(c, u)).append("} ")
+                        .append(u.endpoint.latencyEstimateNanos() / 1e9).append('\n');
+            }
+        }
+        out.append("# HELP headroom_edge_backend_state 1 for the backend's health state now.\n# TYPE headroom_edge_backend_state gauge\n");
+        out.append("# HELP headroom_edge_ejections How often the backend was ejected, after decay (it sets the next ejection's length).\n")
+                .append("# TYPE headroom_edge_ejections gauge\n");
+        for (Cluster c : clusters) {
+            for (EndpointHealth.Status s : c.health.status()) {
+                String l = "cluster=\"" + c.spec.name() + "\",backend=\"" + s.id() + "\"";
+                counter(out, "headroom_edge_backend_state", l + ",state=\"" + s.state().name().toLowerCase(Locale.ROOT) + "\"", 1);
+                counter(out, "headroom_edge_ejections", l, s.ejections());
+            }
+        }
+        out.append("# HELP headroom_edge_panic 1 while the cluster has too few healthy backends and sends to all.\n# TYPE headroom_edge_panic gauge\n");
+        for (Cluster c : clusters) {
+            counter(out, "headroom_edge_panic", "cluster=\"" + c.spec.name() + "\"", c.health.panicking() ? 1 : 0);
+        }
+        out.append("# HELP headroom_edge_retries_total Tries after the first.\n# TYPE headroom_edge_retries_total counter\n");
+        out.append("headroom_edge_retries_total ").append(proxy.retries.sum()).append('\n');
+        out.append("# HELP headroom_edge_no_backend_total Requests answered 503 because the cluster had no backend.\n")
+                .append("# TYPE headroom_edge_no_backend_total counter\n");
+        out.append("headroom_edge_no_backend_total ").append(proxy.noBackend.sum()).append('\n');
+        return out.toString();
+    }
+
+    private static String labels(Cluster c, Upstream u) {
+        return "cluster=\"" + c.spec.name() + "\",backend=\"" + u.backend.id() + "\"";
+    }
+
+    private static void counter(StringBuilder out, String name, String labels, long value) {
+        out.append(name).append('{').append(labels).append("} ").append(value).append('\n');
+    }
+}
