@@ -1,8 +1,11 @@
 package dev.headroom.cli;
 
+import dev.headroom.edge.balance.Algorithm;
+import dev.headroom.edge.proxy.EdgeConfig;
 import dev.headroom.infra.Infra;
 import dev.headroom.infra.InfraBuilder;
 import dev.headroom.infra.JvmNodeSpec;
+import dev.headroom.infra.Node;
 import dev.headroom.infra.NodeKind;
 import dev.headroom.infra.PostgresNode;
 import dev.headroom.infra.Topology;
@@ -40,6 +43,7 @@ import picocli.CommandLine.Model.CommandSpec;
                 "  headroom up",
                 "  headroom up --profile baseline --port 9090",
                 "  headroom up --optimize indexes,single-query,pool",
+                "  headroom up --nodes 3 --lb peak-ewma",
                 "  headroom up --users 10000 --products 1000 --orders 100000 --data-dir /tmp/small"})
 final class UpCommand implements Callable<Integer> {
     @Spec
@@ -94,8 +98,17 @@ final class UpCommand implements Callable<Integer> {
     int poolSize;
 
     @Option(names = "--nodes", paramLabel = "N", description = "Shop nodes: 1 serves from this process; more start each "
-            + "in a JVM of its own on consecutive ports (node-1 on --port), all on the same servers. Default: ${DEFAULT-VALUE}.")
+            + "in a JVM of its own on the ports after --port, all on the same servers, behind the edge (the load balancer) "
+            + "on --port; one that dies is restarted and slow-starts back in. Default: ${DEFAULT-VALUE}.")
     int nodes = 1;
+
+    @Option(names = "--lb", paramLabel = "ALGORITHM", description = "With --nodes 2 or more, how the edge spreads requests: "
+            + "round-robin, weighted, random, least-request, peak-ewma, ring-hash or maglev. Default: peak-ewma.")
+    String lb;
+
+    @Option(names = "--admin-token", paramLabel = "TOKEN", description = "With --nodes 2 or more, the edge's admin API token. "
+            + "Default: a random one, printed.")
+    String adminToken;
 
     @Option(names = "--serve-only", description = "Serve on a database another process already migrated, seeded and indexed "
             + "(as up --nodes and demo do for their nodes): skips those steps. Needs --pg-url and --redis-url.")
@@ -147,8 +160,16 @@ final class UpCommand implements Callable<Integer> {
         if (nodes < 1 || nodes > MAX_NODES) {
             throw new IllegalArgumentException("--nodes must be between 1 and " + MAX_NODES + ", was " + nodes);
         }
+        if (nodes == 1 && (lb != null || adminToken != null)) {
+            throw new IllegalArgumentException("--lb and --admin-token configure the edge in front of several nodes: give --nodes 2 or more");
+        }
+        Algorithm algorithm = Flags.check("--lb", () -> Algorithm.parse(lb == null ? Algorithm.PEAK_EWMA.id() : lb));
+        if (adminToken != null) {
+            Flags.check("--admin-token", () -> EdgeConfig.builder().adminToken(adminToken));
+        }
         Infra infra = infraConfig.start();
         Shop shop = null;
+        ShopEdge edge = null;
         String url;
         try {
             Topology topology = infra.topology();
@@ -163,12 +184,15 @@ final class UpCommand implements Callable<Integer> {
             } else {
                 // Seeded once here, so that the nodes find the data ready instead of racing to seed it.
                 Shop.prepare(shopConfig.build(), seedSpec, progress(out));
-                url = "http://" + infra.startNodes(nodeSpecs(topology, shopConfig.build().switches())).getFirst().address();
+                List<Node> started = infra.startNodes(nodeSpecs(topology, shopConfig.build().switches()));
+                edge = ShopEdge.start(started, host, port, algorithm, adminToken, progress(out));
+                url = edge.url();
             }
         } catch (Exception e) {
             infra.close();
             throw e;
         }
+        ShopEdge inFront = edge;
 
         Shop inProcess = shop;
         CountDownLatch stopped = new CountDownLatch(1);
@@ -177,6 +201,9 @@ final class UpCommand implements Callable<Integer> {
             out.flush();
             if (inProcess != null) {
                 inProcess.close();
+            }
+            if (inFront != null) {
+                inFront.close();
             }
             infra.close();
             out.println("stopped");
@@ -191,6 +218,9 @@ final class UpCommand implements Callable<Integer> {
         if (inProcess != null) {
             // The shop serves from this JVM: its process is this one.
             out.printf("%s node-1 %s pid %d%n", NodeKind.NODE.label(), url.replaceFirst("^http://", ""), ProcessHandle.current().pid());
+        }
+        if (inFront != null) {
+            inFront.announce(out);
         }
         // Counted from the JVM's start, so the figure includes everything the user waited for but the build.
         long millis = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
@@ -208,7 +238,7 @@ final class UpCommand implements Callable<Integer> {
         if (poolSize != 0) {
             flags.addAll(List.of("--pool-size", Integer.toString(poolSize)));
         }
-        return ShopNodeSpecs.of(topology, dataDir, flags, nodes, port, List.of(), warm ? 1 : 0, List.of("--warm"));
+        return ShopNodeSpecs.of(topology, dataDir, flags, nodes, port == 0 ? 0 : port + 1, List.of(), warm ? 1 : 0, List.of("--warm"));
     }
 
     private static Consumer<String> progress(PrintWriter out) {

@@ -148,6 +148,33 @@ class NodeModelTest {
     }
 
     @Test
+    void theSupervisorRestartsANodeThatDiedButNotOneKilledOnPurpose() throws Exception {
+        try (Infra infra = Infra.builder().temporaryDataDir().postgresPrimaries(0).redisPort(0).durable(false)
+                .stopOnShutdown(false).log(line -> { }).start()) {
+            List<Node> nodes = infra.startNodes(List.of(
+                    JvmNodeSpec.builder("node-1", HealthServerChild.class.getName()).args(List.of("{port}")).build(),
+                    JvmNodeSpec.builder("node-2", HealthServerChild.class.getName()).args(List.of("{port}")).build()));
+            java.util.concurrent.BlockingQueue<String> restarted = new java.util.concurrent.LinkedBlockingQueue<>();
+            List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+            try (NodeSupervisor supervisor = NodeSupervisor.watch(nodes, java.time.Duration.ofMillis(100), lines::add,
+                    node -> restarted.add(node.name()))) {
+                Node one = nodes.get(0);
+                long before = one.pid().orElseThrow();
+                ProcessHandle.of(before).orElseThrow().destroyForcibly(); // dies behind the node model's back
+                assertThat(restarted.poll(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("node-1");
+                assertThat(one.healthy(PROBE)).isTrue();
+                assertThat(one.pid().orElseThrow()).isNotEqualTo(before);
+                assertThat(lines).contains("node-1 exited unexpectedly; restarting it");
+
+                nodes.get(1).kill(); // asked for: stays down
+                Thread.sleep(500);
+                assertThat(restarted).isEmpty();
+                assertThat(nodes.get(1).state()).isEqualTo(NodeState.KILLED);
+            }
+        }
+    }
+
+    @Test
     void aNodeThatExitsFailsItsStartWithItsLog() {
         try (Infra infra = Infra.builder().temporaryDataDir().postgresPrimaries(0).redis(false)
                 .stopOnShutdown(false).log(line -> { }).start()) {
