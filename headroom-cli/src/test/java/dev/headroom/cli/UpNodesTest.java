@@ -22,16 +22,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code headroom up --nodes 2} as a user runs it: its own JVM, two shop nodes in JVMs of their own, the lines
- * it prints, both nodes serving the same data, and nothing left running after SIGTERM.
+ * {@code headroom up --nodes 2} as a user runs it: its own JVM, two shop nodes in JVMs of their own behind the edge
+ * on the usual port, the lines it prints, both nodes serving the same data, a node killed and restarted while the
+ * edge serves on, and nothing left running after SIGTERM.
  */
 class UpNodesTest {
 
-    private static final Pattern NODE_LINE = Pattern.compile("(primary|redis|node) (\\S+) (127\\.0\\.0\\.1:\\d+) pid (\\d+)");
+    private static final Pattern NODE_LINE = Pattern.compile("(primary|redis|node|edge) (\\S+) (127\\.0\\.0\\.1:\\d+) pid (\\d+)");
     private static final Duration START_LIMIT = Duration.ofSeconds(180);
 
     @Test
-    void twoShopNodesInTheirOwnJvmsServeTheSameDataAndStopWithIt(@TempDir Path dir) throws Exception {
+    void twoShopNodesBehindTheEdgeServeTheSameDataSurviveAKillAndStopWithIt(@TempDir Path dir) throws Exception {
         int port = freePort();
         Process up = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Headroom.class.getName(),
@@ -50,22 +51,43 @@ class UpNodesTest {
 
             List<Matcher> announced = lines.stream().map(NODE_LINE::matcher).filter(Matcher::matches).toList();
             assertThat(announced).extracting(m -> m.group(1) + " " + m.group(2))
-                    .containsExactly("primary primary", "redis redis", "node node-1", "node node-2");
-            assertThat(announced.get(2).group(3)).isEqualTo("127.0.0.1:" + port);
-            List<Long> pids = announced.stream().map(m -> Long.parseLong(m.group(4))).toList();
+                    .containsExactly("primary primary", "redis redis", "node node-1", "node node-2", "edge edge");
+            assertThat(announced.get(2).group(3)).isEqualTo("127.0.0.1:" + (port + 1));
+            assertThat(announced.get(4).group(3)).isEqualTo("127.0.0.1:" + port);
+            assertThat(announced.get(4).group(4)).isEqualTo(Long.toString(up.pid()));
+            List<Long> pids = announced.subList(0, 4).stream().map(m -> Long.parseLong(m.group(4))).toList();
             assertThat(pids).doesNotHaveDuplicates().doesNotContain(up.pid());
 
             HttpClient http = HttpClient.newHttpClient();
             String first = get(http, "http://" + announced.get(2).group(3) + "/products/7");
             String second = get(http, "http://" + announced.get(3).group(3) + "/products/7");
             assertThat(first).contains("\"id\":7").isEqualTo(second);
+            assertThat(get(http, "http://127.0.0.1:" + port + "/products/7")).as("through the edge").isEqualTo(first);
+
+            // node-2 dies; the edge serves every request on node-1 meanwhile, and the supervisor brings node-2 back
+            assertThat(new ProcessBuilder("kill", "-KILL", Long.toString(pids.get(3))).start().waitFor()).isZero();
+            for (int i = 0; i < 20; i++) {
+                assertThat(get(http, "http://127.0.0.1:" + port + "/products/" + (1 + i))).contains("\"id\":" + (1 + i));
+            }
+            long deadline2 = System.nanoTime() + START_LIMIT.toNanos();
+            String back = null;
+            while (System.nanoTime() < deadline2 && (line = out.readLine()) != null) {
+                lines.add(line);
+                if (line.startsWith("node-2 serves again at 127.0.0.1:" + (port + 2))) {
+                    back = line;
+                    break;
+                }
+            }
+            assertThat(back).as(String.join("\n", lines)).isNotNull();
+            assertThat(get(http, "http://" + announced.get(3).group(3) + "/products/7")).isEqualTo(first);
 
             // SIGTERM, as Ctrl-C would; not Process.destroy(), which also closes the pipe the last lines come through.
             assertThat(new ProcessBuilder("kill", "-TERM", Long.toString(up.pid())).start().waitFor()).isZero();
             out.lines().forEach(lines::add);
             assertThat(up.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(lines).contains("stopped");
-            for (long pid : pids) {
+            long restarted = Long.parseLong(back.substring(back.lastIndexOf(' ') + 1));
+            for (long pid : List.of(pids.get(0), pids.get(1), pids.get(2), restarted)) {
                 assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("pid " + pid).isFalse();
             }
         } finally {
@@ -82,16 +104,16 @@ class UpNodesTest {
     }
 
     /**
-     * The first of two free ports in a row below Linux's ephemeral range (32768 and up), where the nodes' own
-     * outgoing connections cannot take the second one between the check and the bind.
+     * The first of three free ports in a row (the edge's and two nodes') below Linux's ephemeral range (32768 and
+     * up), where the nodes' own outgoing connections cannot take one between the check and the bind.
      */
     private static int freePort() throws IOException {
-        for (int port = 20_000; port < 32_000; port += 2) {
-            if (free(port) && free(port + 1)) {
+        for (int port = 20_000; port < 32_000; port += 3) {
+            if (free(port) && free(port + 1) && free(port + 2)) {
                 return port;
             }
         }
-        throw new IOException("no two free ports in a row in 20000..32000");
+        throw new IOException("no three free ports in a row in 20000..32000");
     }
 
     private static boolean free(int port) {

@@ -28,6 +28,8 @@ import java.util.concurrent.atomic.LongAdder;
 final class ProxyHandler implements Handler<HttpServerRequest> {
     /** Responses up to this size are read whole before they are written on; larger ones stream. */
     static final int WHOLE_BODY_BYTES = 64 * 1024;
+    /** The latency a failed try counts as, at least. */
+    static final long FAILURE_PENALTY_NANOS = 1_000_000_000L;
     private final List<Route> routes;
     private final java.util.Map<String, Cluster> clusters;
     private final EdgeConfig config;
@@ -173,7 +175,15 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
                     chosen = u;
                 }
                 if (chosen != null && !triedBefore(chosen.endpoint)) {
-                    break;
+                    return chosen;
+                }
+            }
+            // two choices over two endpoints, or a hash, can keep landing on the one that failed: take any other
+            List<Endpoint> all = balancer.endpoints();
+            for (Endpoint e : all) {
+                Upstream u = triedBefore(e) ? null : cluster.upstream(e);
+                if (u != null) {
+                    return u;
                 }
             }
             return chosen;
@@ -236,7 +246,8 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
 
         private void failed(Upstream u, long start, Throwable cause, boolean mayRetry) {
             long nanos = System.nanoTime() - start;
-            u.endpoint.end(nanos);
+            // a refused connection fails fast: counted as fast, it would draw peak-EWMA's traffic to a dead backend
+            u.endpoint.end(Math.max(nanos, FAILURE_PENALTY_NANOS));
             boolean overloaded = cause instanceof ConnectionPoolTooBusyException;
             if (!overloaded) {
                 cluster.health.recordGatewayFailure(u.endpoint);
