@@ -9,8 +9,11 @@ import dev.headroom.experiments.journey.JourneyResult;
 import dev.headroom.experiments.journey.JourneyStep;
 import dev.headroom.experiments.journey.NodeLauncher;
 import dev.headroom.experiments.journey.Timings;
+import dev.headroom.infra.JvmNodeSpec;
+import dev.headroom.infra.Topology;
 import dev.headroom.lab.schedule.Durations;
 import dev.headroom.lab.slo.Slo;
+import dev.headroom.shop.Switches;
 import dev.headroom.shop.seed.SeedSpec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -133,7 +136,17 @@ final class DemoCommand implements Callable<Integer> {
 
     /** Each node serves with the step's optimizations on the journey's servers, which the journey prepared. */
     private static NodeLauncher launcher(Path dataDir) {
-        return (topology, switches, count, jvmOptions, warmNodes) -> ShopNodeSpecs.of(topology, dataDir,
-                List.of("--optimize", switches.id(), "--shutdown-grace", "2"), count, 0, jvmOptions, warmNodes, List.of("--warm"));
+        return new NodeLauncher() {
+            @Override
+            public List<JvmNodeSpec> specs(Topology topology, Switches switches, int count, List<String> jvmOptions, int warmNodes) {
+                return ShopNodeSpecs.of(topology, dataDir, List.of("--optimize", switches.id(), "--shutdown-grace", "2"), count, 0,
+                        jvmOptions, warmNodes, List.of("--warm"));
+            }
+
+            @Override
+            public JvmNodeSpec edge(List<String> backends) {
+                return ShopNodeSpecs.edge(backends);
+            }
+        };
     }
 }

@@ -1,6 +1,7 @@
 package dev.headroom.cli;
 
 import dev.headroom.infra.JvmNodeSpec;
+import dev.headroom.infra.NodeKind;
 import dev.headroom.infra.PostgresNode;
 import dev.headroom.infra.Topology;
 import java.io.IOException;
@@ -29,18 +30,24 @@ final class ShopNodeSpecs {
      * @param some       how many nodes, from node-1 on, also get {@code someFlags} (e.g. {@code --warm}: one node warms a
      *                   shared cache for all, each its own)
      */
+    /**
+     * The edge in a JVM of its own ({@code headroom edge}) in front of {@code backends} ({@code host:port} each), with
+     * the default balancing (peak-EWMA), checks and retries; ready when {@code /health/ready} through it answers.
+     */
+    static JvmNodeSpec edge(List<String> backends) {
+        List<String> args = new ArrayList<>(List.of("edge", "--port", "{port}"));
+        backends.forEach(b -> args.addAll(List.of("--backend", "http://" + b)));
+        return JvmNodeSpec.builder("edge", Headroom.class.getName()).kind(NodeKind.EDGE).port(0).jvmOptions(jvmOptions(List.of()))
+                .args(args).build();
+    }
+
     static List<JvmNodeSpec> of(Topology topology, Path dataDir, List<String> upFlags, int count, int firstPort,
                                 List<String> jvmOptions, int some, List<String> someFlags) {
         PostgresNode pg = topology.primary();
         List<String> args = new ArrayList<>(List.of("up", "--serve-only", "--port", "{port}",
                 "--pg-url", pg.jdbcUrl() + "?user=" + pg.user(), "--redis-url", topology.redis().uri()));
         args.addAll(upFlags);
-        // This JVM's options (HEADROOM_JAVA_OPTS), and what the jar's manifest grants but -cp does not: Netty's epoll.
-        List<String> options = new ArrayList<>(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        if (options.stream().noneMatch(option -> option.startsWith("--enable-native-access"))) {
-            options.add("--enable-native-access=ALL-UNNAMED");
-        }
-        options.addAll(jvmOptions);
+        List<String> options = jvmOptions(jvmOptions);
         Path archives = dataDir.toAbsolutePath().resolve("cds");
         try {
             Files.createDirectories(archives);
@@ -59,5 +66,15 @@ final class ShopNodeSpecs {
                     .jvmOptions(nodeOptions).args(own).build());
         }
         return specs;
+    }
+
+    /** This JVM's options (HEADROOM_JAVA_OPTS), what the jar's manifest grants but -cp does not (Netty's epoll), and {@code more}. */
+    private static List<String> jvmOptions(List<String> more) {
+        List<String> options = new ArrayList<>(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        if (options.stream().noneMatch(option -> option.startsWith("--enable-native-access"))) {
+            options.add("--enable-native-access=ALL-UNNAMED");
+        }
+        options.addAll(more);
+        return options;
     }
 }

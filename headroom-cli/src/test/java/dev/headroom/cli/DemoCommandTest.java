@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class DemoCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    static final List<String> STEPS = List.of("baseline", "pool", "l2");
+    static final List<String> STEPS = List.of("baseline", "pool", "l2", "edge");
     static final List<String> KINDS = List.of("browse", "search", "user-orders", "order", "checkout");
 
     @TempDir
@@ -30,7 +30,7 @@ class DemoCommandTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "--slo fast                  | --slo: slo 'fast': unknown metric 'fast'",
-            "--steps nope                | --steps: no step named 'nope'; the steps are baseline, indexes, single-query, pool, http, l1, l2",
+            "--steps nope                | --steps: no step named 'nope'; the steps are baseline, indexes, single-query, pool, http, l1, l2, edge",
             "--steps indexes             | --steps: without the baseline step, give the offered rate (--rate)",
             "--steps pool --rate -3      | --rate: the offered rate must be above 0",
             "--users 0                   | --users/--products/--orders: users must be at least 1, was 0",
@@ -86,6 +86,6 @@ class DemoCommandTest {
         // fewer statements per request once order reads are one statement and reads hit the cache
         assertThat(last.get("statements_per_request").asDouble()).isLessThan(baseline.get("statements_per_request").asDouble());
         assertThat(Files.readString(html)).contains("<canvas id=\"latency\">").contains("\"offered_rate\"").doesNotContain("/*RESULT*/");
-        assertThat(r.out()).contains("step 3/3 l2").contains("re-run one step alone:").contains("./headroom demo --steps l2 --rate ");
+        assertThat(r.out()).contains("step 4/4 edge").contains("re-run one step alone:").contains("./headroom demo --steps edge --rate ");
     }
 }

@@ -8,32 +8,36 @@ import java.util.List;
 
 /**
  * One step of the journey: a name, what it adds to the step before, and the whole system it measures. Each step
- * adds exactly one thing; today every step is a set of the shop's switches on two nodes, and later capabilities
- * (the edge, replicas, read models) add steps of their own after these.
+ * adds exactly one thing: a switch of the shop, or a part in front of it (the edge); later capabilities (replicas,
+ * read models) add steps of their own after these.
  *
  * @param name     the step's name in the table, the JSON and {@code --steps}
  * @param adds     what this step turns on, for the reader
  * @param switches the shop's optimizations in this step (cumulative)
+ * @param edge     whether the load goes through the edge (one address, the edge balancing over the nodes) instead
+ *                 of being spread over the nodes by the load generator itself
  */
-public record JourneyStep(String name, String adds, Switches switches) {
+public record JourneyStep(String name, String adds, Switches switches, boolean edge) {
 
-    /** baseline, indexes, single-query, pool, http, l1, l2: each one switch more than the last. */
+    /** baseline, indexes, single-query, pool, http, l1, l2: each one switch more than the last; then edge. */
     public static List<JourneyStep> standard() {
         List<JourneyStep> steps = new ArrayList<>();
         steps.add(new JourneyStep("baseline", "nothing: sequential scans, N+1, SELECT *, a connection per request, no cache",
-                Switches.NONE));
+                Switches.NONE, false));
         add(steps, Switch.INDEXES, "the indexes each read path needs");
         add(steps, Switch.SINGLE_QUERY, "one statement per read path, named columns");
         add(steps, Switch.POOL, "a HikariCP connection pool");
         add(steps, Switch.HTTP, "gzip/Brotli compression, ETag and 304");
         Switches last = steps.getLast().switches();
-        steps.add(new JourneyStep("l1", "an in-process cache (Caffeine) per node, kept coherent over Redis", last.withCache(CacheMode.L1)));
-        steps.add(new JourneyStep("l2", "a shared Redis cache behind each L1", last.withCache(CacheMode.L1_L2)));
+        steps.add(new JourneyStep("l1", "an in-process cache (Caffeine) per node, kept coherent over Redis", last.withCache(CacheMode.L1), false));
+        steps.add(new JourneyStep("l2", "a shared Redis cache behind each L1", last.withCache(CacheMode.L1_L2), false));
+        steps.add(new JourneyStep("edge", "the Headroom edge in front of the nodes: one address, peak-EWMA balancing, health checks, retries",
+                steps.getLast().switches(), true));
         return List.copyOf(steps);
     }
 
     private static void add(List<JourneyStep> steps, Switch s, String adds) {
-        steps.add(new JourneyStep(s.id(), adds, steps.getLast().switches().with(s)));
+        steps.add(new JourneyStep(s.id(), adds, steps.getLast().switches().with(s), false));
     }
 
     /** The steps named in {@code names} (comma-separated), in journey order; every name must exist. */

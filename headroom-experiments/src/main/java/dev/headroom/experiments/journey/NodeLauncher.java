@@ -9,7 +9,6 @@ import java.util.List;
  * How a step's shop nodes are launched, each in a JVM of its own: supplied by the command that runs the journey
  * (it knows its own main class and flags), so that this module needs none of it.
  */
-@FunctionalInterface
 public interface NodeLauncher {
     /**
      * @param topology   the servers the nodes use
@@ -20,4 +19,7 @@ public interface NodeLauncher {
      *                   ({@code up --warm}): 0, 1 (a shared cache), or all (a cache of each node's own)
      */
     List<JvmNodeSpec> specs(Topology topology, Switches switches, int count, List<String> jvmOptions, int warmNodes);
+
+    /** The edge in front of {@code backends} ({@code host:port} each), in a JVM of its own, named {@code edge}. */
+    JvmNodeSpec edge(List<String> backends);
 }

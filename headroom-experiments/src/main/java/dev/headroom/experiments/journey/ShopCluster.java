@@ -17,16 +17,18 @@ import java.util.List;
 /**
  * One step's shop nodes on the journey's servers: the schema brought to the step's switches (indexes built or
  * dropped) and Redis emptied first, so no step sees what the last one cached; then {@code count} nodes, each its own
- * JVM, which load every product into their caches first when the step has caches. {@link #close()} stops them and
- * frees their names for the next step.
+ * JVM, which load every product into their caches first when the step has caches, and the edge in front of them when
+ * the step has it. {@link #close()} stops them and frees their names for the next step.
  */
 final class ShopCluster implements AutoCloseable {
     private final Infra infra;
     private final List<Node> nodes;
+    private final Node edge;
 
-    private ShopCluster(Infra infra, List<Node> nodes) {
+    private ShopCluster(Infra infra, List<Node> nodes, Node edge) {
         this.infra = infra;
         this.nodes = nodes;
+        this.edge = edge;
     }
 
     static ShopCluster start(Infra infra, NodeLauncher launcher, JourneyStep step, int count, List<String> jvmOptions,
@@ -42,7 +44,12 @@ final class ShopCluster implements AutoCloseable {
         int warm = cache == CacheMode.NONE ? 0 : cache.l2() ? 1 : count;
         List<Node> started = infra.startNodes(launcher.specs(infra.topology(), step.switches(), count, jvmOptions, warm).stream()
                 .map(spec -> spec.withNiceness(Journey.SERVER_NICENESS)).toList());
-        return new ShopCluster(infra, started);
+        Node edge = null;
+        if (step.edge()) {
+            edge = infra.startNodes(List.of(launcher.edge(started.stream().map(Node::address).toList())
+                    .withNiceness(Journey.SERVER_NICENESS))).getFirst();
+        }
+        return new ShopCluster(infra, started, edge);
     }
 
     /** What the last step cached would answer this step's first reads: every step starts cold. */
@@ -65,8 +72,17 @@ final class ShopCluster implements AutoCloseable {
         return urls;
     }
 
+    /** Where the load goes: the edge when the step has one, else every node (the generator spreads the load). */
+    List<URI> targets() {
+        return edge == null ? urls() : List.of(URI.create("http://" + edge.address()));
+    }
+
     @Override
     public void close() {
-        infra.stopNodes(nodes);
+        List<Node> all = new ArrayList<>(nodes);
+        if (edge != null) {
+            all.addFirst(edge);
+        }
+        infra.stopNodes(all);
     }
 }

@@ -40,7 +40,7 @@ final class StepRun {
     /** @param command the command that re-runs this step alone, given the offered rate */
     StepResult measure(JourneyStep step, ShopCluster cluster, Double offered, DoubleFunction<String> command) throws Exception {
         Timings t = options.timings();
-        Load load = new Load(cluster.urls(), scenario, options.seed(), rehearsed);
+        Load load = new Load(cluster.targets(), scenario, options.seed(), rehearsed);
         RateSearch search = new RateSearch(load, t, options.slo(),
                 () -> ServerReading.take(db, cluster.nodes(), cluster.urls(), postgresPid), progress);
         // Throughput first: its probes warm the JIT, the pools and the caches, so the latency run measures a warm system.

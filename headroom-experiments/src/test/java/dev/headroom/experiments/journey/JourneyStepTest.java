@@ -15,8 +15,13 @@ class JourneyStepTest {
     void eachStepAddsExactlyOneOptimizationFromTheBaselineToTheOptimizedProfile() {
         List<JourneyStep> steps = JourneyStep.standard();
         assertThat(steps).extracting(JourneyStep::name)
-                .containsExactly("baseline", "indexes", "single-query", "pool", "http", "l1", "l2");
+                .containsExactly("baseline", "indexes", "single-query", "pool", "http", "l1", "l2", "edge");
         assertThat(steps.getFirst().switches()).isEqualTo(Switches.NONE);
+        JourneyStep edge = steps.getLast();
+        assertThat(edge.edge()).isTrue();
+        assertThat(edge.switches()).as("the edge adds no switch").isEqualTo(Profile.OPTIMIZED.switches());
+        steps = steps.subList(0, steps.size() - 1);
+        assertThat(steps).noneMatch(JourneyStep::edge);
         assertThat(steps.getLast().switches()).isEqualTo(Profile.OPTIMIZED.switches());
         for (int i = 1; i < steps.size(); i++) {
             Switches before = steps.get(i - 1).switches();
@@ -34,7 +39,7 @@ class JourneyStepTest {
     void selectKeepsJourneyOrderAndNamesTheValidSteps() {
         List<JourneyStep> all = JourneyStep.standard();
         assertThat(JourneyStep.select(all, "l2, indexes")).extracting(JourneyStep::name).containsExactly("indexes", "l2");
-        assertThatThrownBy(() -> JourneyStep.select(all, "indexes,edge"))
-                .hasMessage("no step named 'edge'; the steps are baseline, indexes, single-query, pool, http, l1, l2");
+        assertThatThrownBy(() -> JourneyStep.select(all, "indexes,replicas"))
+                .hasMessage("no step named 'replicas'; the steps are baseline, indexes, single-query, pool, http, l1, l2, edge");
     }
 }
