@@ -3,8 +3,6 @@ package dev.headroom.edge.proxy;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
-import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -14,8 +12,8 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class ForwardedHeaders {
     static final String REQUEST_ID = "x-request-id";
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "te", "trailer",
-            "transfer-encoding", "upgrade", "proxy-authorization", "proxy-authenticate", "expect");
+    private static final String[] HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "te", "trailer",
+            "transfer-encoding", "upgrade", "proxy-authorization", "proxy-authenticate", "expect"};
     private static final char[] HEX = "0123456789abcdef".toCharArray();
     private static final int MAX_REQUEST_ID = 128;
 
@@ -39,31 +37,50 @@ final class ForwardedHeaders {
         return new String(id);
     }
 
-    /** The headers to send upstream: the client's, less the hop's own, plus who asked and the request id. */
-    static MultiMap upstream(HttpServerRequest request, String requestId) {
+    /**
+     * Fills {@code out} (a try's request headers) with the client's, less the hop's own, plus who asked and the
+     * request id; {@code forwardedFor} and {@code forwarded} are {@link #forwardedFor} and {@link #forwarded} of the request.
+     */
+    static void upstream(HttpServerRequest request, String requestId, String forwardedFor, String forwarded, MultiMap out) {
         MultiMap in = request.headers();
-        MultiMap out = MultiMap.caseInsensitiveMultiMap();
         String connection = in.get("connection");
         for (var header : in) {
-            if (!hopByHop(header.getKey(), connection) && !header.getKey().equalsIgnoreCase(REQUEST_ID)) {
-                out.add(header.getKey(), header.getValue());
+            String name = header.getKey();
+            if (!hopByHop(name, connection) && !name.equalsIgnoreCase(REQUEST_ID) && !name.equalsIgnoreCase("x-forwarded-for")
+                    && !name.equalsIgnoreCase("forwarded") && !name.equalsIgnoreCase("x-forwarded-proto")) {
+                out.add(name, header.getValue());
             }
         }
-        SocketAddress remote = request.remoteAddress();
-        String client = remote == null ? "unknown" : remote.hostAddress();
-        String before = in.get("x-forwarded-for");
-        out.set("x-forwarded-for", before == null ? client : before + ", " + client);
-        out.set("x-forwarded-proto", "http");
-        String host = request.authority() == null ? null : request.authority().host();
-        if (host != null && !out.contains("x-forwarded-host")) {
-            out.set("x-forwarded-host", host);
+        out.add("x-forwarded-for", forwardedFor);
+        out.add("x-forwarded-proto", "http");
+        String host = in.get("host");
+        if (host != null && !in.contains("x-forwarded-host")) {
+            out.add("x-forwarded-host", host); // as the client wrote it, port included
         }
+        out.add("forwarded", forwarded);
+        out.add(REQUEST_ID, requestId);
+    }
+
+    /** {@code X-Forwarded-For}: the client's own, if any, and the address it connected from. */
+    static String forwardedFor(HttpServerRequest request) {
+        String before = request.getHeader("x-forwarded-for");
+        String client = client(request);
+        return before == null ? client : before + ", " + client;
+    }
+
+    /** {@code Forwarded} (RFC 7239): the client's own elements, if any, and this hop's. */
+    static String forwarded(HttpServerRequest request) {
+        String client = client(request);
         String node = client.indexOf(':') >= 0 ? "\"[" + client + "]\"" : client;
+        String host = request.getHeader("host");
         String element = "for=" + node + ";proto=http" + (host == null ? "" : ";host=\"" + host.replace("\"", "") + "\"");
-        String forwarded = in.get("forwarded");
-        out.set("forwarded", forwarded == null ? element : forwarded + ", " + element);
-        out.set(REQUEST_ID, requestId);
-        return out;
+        String before = request.getHeader("forwarded");
+        return before == null ? element : before + ", " + element;
+    }
+
+    private static String client(HttpServerRequest request) {
+        SocketAddress remote = request.remoteAddress();
+        return remote == null ? "unknown" : remote.hostAddress();
     }
 
     /** Copies a backend's response headers, less the hop's own, onto the client's response. */
@@ -76,10 +93,12 @@ final class ForwardedHeaders {
         }
     }
 
+    /** Without lower-casing (an allocation per header): the length first, then a case-blind comparison. */
     static boolean hopByHop(String name, String connectionHeader) {
-        String lower = name.toLowerCase(Locale.ROOT);
-        if (HOP_BY_HOP.contains(lower)) {
-            return true;
+        for (String h : HOP_BY_HOP) {
+            if (h.length() == name.length() && h.equalsIgnoreCase(name)) {
+                return true;
+            }
         }
         if (connectionHeader == null) {
             return false;

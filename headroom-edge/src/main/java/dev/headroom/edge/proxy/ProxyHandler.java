@@ -114,7 +114,8 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
         final String requestId;
         final boolean idempotent;
         final long key;
-        final MultiMap headers;
+        final String forwardedFor;
+        final String forwarded;
         Buffer body;
         int attempt;
         final Endpoint[] tried = new Endpoint[config.attempts];
@@ -127,7 +128,8 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
             this.idempotent = m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS
                     || request.getHeader("idempotency-key") != null;
             this.key = cluster.spec.hashKey() == null ? 0 : cluster.spec.hashKey().of(request);
-            this.headers = ForwardedHeaders.upstream(request, requestId);
+            this.forwardedFor = ForwardedHeaders.forwardedFor(request);
+            this.forwarded = ForwardedHeaders.forwarded(request);
         }
 
         void send() {
@@ -150,7 +152,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
                     return;
                 }
                 HttpClientRequest upstream = connected.result();
-                upstream.headers().setAll(headers);
+                ForwardedHeaders.upstream(request, requestId, forwardedFor, forwarded, upstream.headers());
                 (body == null ? upstream.send() : upstream.send(body)).onComplete(answered -> {
                     if (answered.failed()) {
                         failed(u, start, answered.cause(), idempotent);
