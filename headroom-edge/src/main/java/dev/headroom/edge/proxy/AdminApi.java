@@ -72,7 +72,7 @@ final class AdminApi implements Handler<HttpServerRequest> {
                 answer(request, path.substring("/admin/".length()).split("/", -1), body);
             } catch (Refusal r) {
                 Problem.send(request.response(), r.status, r.status == 404 ? "Not found" : "Bad request", r.getMessage(), null);
-            } catch (IllegalArgumentException | DecodeException | ClassCastException e) {
+            } catch (IllegalArgumentException | DecodeException e) {
                 Problem.send(request.response(), 400, "Bad request", String.valueOf(e.getMessage()), null);
             }
         });
@@ -93,12 +93,14 @@ final class AdminApi implements Handler<HttpServerRequest> {
         }
         if (parts.length == 3 && method == HttpMethod.POST) {
             JsonObject in = object(body, Set.of("url", "weight", "id"));
-            String url = in.getString("url");
+            String url = field(in, "url", String.class);
             if (url == null) {
                 throw new IllegalArgumentException("field 'url': a backend needs one, e.g. http://127.0.0.1:8084");
             }
             Backend parsed = Backend.parse(url);
-            Backend backend = new Backend(in.getString("id", parsed.id()), parsed.url(), in.getInteger("weight", 1));
+            String id = field(in, "id", String.class);
+            Integer weight = field(in, "weight", Integer.class);
+            Backend backend = new Backend(id == null ? parsed.id() : id, parsed.url(), weight == null ? 1 : weight);
             cluster.add(backend);
             json(request, 201, backendJson(cluster, backend.id()));
             return;
@@ -116,7 +118,7 @@ final class AdminApi implements Handler<HttpServerRequest> {
             return;
         }
         if (parts.length == 5 && parts[4].equals("weight") && method == HttpMethod.PUT) {
-            Integer weight = object(body, Set.of("weight")).getInteger("weight");
+            Integer weight = field(object(body, Set.of("weight")), "weight", Integer.class);
             if (weight == null) {
                 throw new IllegalArgumentException("field 'weight': give a whole number from 1 to 1000");
             }
@@ -135,6 +137,16 @@ final class AdminApi implements Handler<HttpServerRequest> {
             }
         }
         return in;
+    }
+
+    /** A field's value if it has the type, null if absent; otherwise a 400 naming the field. */
+    private static <T> T field(JsonObject in, String name, Class<T> type) {
+        Object v = in.getValue(name);
+        if (v == null || type.isInstance(v)) {
+            return type.cast(v);
+        }
+        throw new IllegalArgumentException("field '" + name + "' must be " + (type == Integer.class ? "a whole number" : "a string")
+                + ", was " + v);
     }
 
     private JsonArray clustersJson() {

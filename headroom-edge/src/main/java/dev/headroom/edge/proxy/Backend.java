@@ -13,8 +13,10 @@ import java.util.Locale;
 public record Backend(String id, URI url, int weight) {
 
     public Backend {
-        if (id == null || id.isBlank() || !id.chars().allMatch(c -> c > ' ' && c < 127 && c != '"' && c != '\\')) {
-            throw new IllegalArgumentException("a backend's id must be printable ASCII without spaces or quotes, was '" + id + "'");
+        // an id is a path segment of the admin API and a label value of the metrics
+        if (id == null || id.isBlank() || id.length() > 128 || !id.chars().allMatch(c -> c > ' ' && c < 127 && "\"\\/?#%".indexOf(c) < 0)) {
+            throw new IllegalArgumentException("a backend's id must be 1 to 128 printable ASCII characters without spaces, quotes "
+                    + "or any of \\ / ? # %, was '" + id + "'");
         }
         checkUrl(url);
         if (weight < 1 || weight > 1_000) {

@@ -117,6 +117,10 @@ public final class ConfigFile {
             value(path, () -> b.cluster(spec));
         }
         Object routes = root.getValue("routes");
+        if (routes == null && clusters.size() > 1) {
+            throw new Field("routes: with several clusters, routes must say which requests go where, e.g. "
+                    + "[{\"path\": \"/\", \"cluster\": \"" + clusters.fieldNames().iterator().next() + "\"}]");
+        }
         if (routes != null) {
             if (!(routes instanceof JsonArray list)) {
                 throw new Field("routes: must be a list of {\"host\", \"path\", \"cluster\"}");
@@ -127,6 +131,11 @@ public final class ConfigFile {
                     throw new Field(path + ": must be an object with path and cluster");
                 }
                 only(r, path + ".", "host", "path", "cluster");
+                String named = string(r, "cluster", path + ".");
+                if (named != null && !clusters.containsKey(named)) {
+                    throw new Field(path + ".cluster: there is no cluster '" + named + "'; the clusters are "
+                            + String.join(", ", clusters.fieldNames()));
+                }
                 Route route = value(path, () -> new Route(string(r, "host", path + "."),
                         string(r, "path", path + ".") == null ? "/" : string(r, "path", path + "."), string(r, "cluster", path + ".")));
                 b.route(route);

@@ -45,13 +45,16 @@ final class EdgeMetrics {
             }
         }
         out.append("# HELP headroom_edge_backend_state 1 for the backend's health state now.\n# TYPE headroom_edge_backend_state gauge\n");
+        for (Cluster c : clusters) {
+            for (EndpointHealth.Status s : c.health.status()) {
+                counter(out, "headroom_edge_backend_state", labels(c, s.id()) + ",state=\"" + s.state().name().toLowerCase(Locale.ROOT) + "\"", 1);
+            }
+        }
         out.append("# HELP headroom_edge_ejections How often the backend was ejected, after decay (it sets the next ejection's length).\n")
                 .append("# TYPE headroom_edge_ejections gauge\n");
         for (Cluster c : clusters) {
             for (EndpointHealth.Status s : c.health.status()) {
-                String l = "cluster=\"" + c.spec.name() + "\",backend=\"" + s.id() + "\"";
-                counter(out, "headroom_edge_backend_state", l + ",state=\"" + s.state().name().toLowerCase(Locale.ROOT) + "\"", 1);
-                counter(out, "headroom_edge_ejections", l, s.ejections());
+                counter(out, "headroom_edge_ejections", labels(c, s.id()), s.ejections());
             }
         }
         out.append("# HELP headroom_edge_panic 1 while the cluster has too few healthy backends and sends to all.\n# TYPE headroom_edge_panic gauge\n");
@@ -67,7 +70,11 @@ final class EdgeMetrics {
     }
 
     private static String labels(Cluster c, Upstream u) {
-        return "cluster=\"" + c.spec.name() + "\",backend=\"" + u.backend.id() + "\"";
+        return labels(c, u.backend.id());
+    }
+
+    private static String labels(Cluster c, String backend) {
+        return "cluster=\"" + c.spec.name() + "\",backend=\"" + backend + "\"";
     }
 
     private static void counter(StringBuilder out, String name, String labels, long value) {

@@ -58,17 +58,16 @@ public final class EdgeServer implements AutoCloseable {
         try {
             config.clusters.values().forEach(spec -> clusters.put(spec.name(), new Cluster(vertx, spec, config, log)));
             ProxyHandler proxy = new ProxyHandler(config.routes, clusters, config);
-            HttpServerOptions options = new HttpServerOptions().setHost(config.host).setTcpNoDelay(true).setReusePort(true)
+            HttpServerOptions options = new HttpServerOptions().setHost(config.host).setTcpNoDelay(true).setHttp2ClearTextEnabled(false)
                     .setMaxHeaderSize(config.maxHeaderBytes).setMaxInitialLineLength(config.maxHeaderBytes)
                     .setIdleTimeout((int) config.clientIdleTimeout.toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
                     .setHandle100ContinueAutomatically(true).setCompressionSupported(false).setDecompressionSupported(false);
-            // the first listener finds the port when it is 0; the others, one per event loop, share it
-            AtomicInteger bound = new AtomicInteger(config.port);
-            await(vertx.deployVerticle(() -> new Listener(options, proxy, bound), new DeploymentOptions().setInstances(1)), "port " + config.port);
-            if (config.eventLoops > 1) {
-                await(vertx.deployVerticle(() -> new Listener(options, proxy, bound),
-                        new DeploymentOptions().setInstances(config.eventLoops - 1)), "port " + bound.get());
-            }
+            // Listeners of one Vert.x on the same host and port share one socket (connections go round the event
+            // loops), with or without SO_REUSEPORT; port 0 is first resolved to one free port, so that all share it.
+            int port = config.port != 0 || config.eventLoops == 1 ? config.port : freePort(config.host);
+            AtomicInteger bound = new AtomicInteger(port);
+            await(vertx.deployVerticle(() -> new Listener(options, proxy, bound), new DeploymentOptions().setInstances(config.eventLoops)),
+                    "port " + port);
             String token = config.adminToken != null ? config.adminToken : HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
             HttpServer admin = await(vertx.createHttpServer(new HttpServerOptions().setHost(config.host))
                     .requestHandler(new AdminApi(clusters, proxy, token)).listen(config.adminPort), "admin port " + config.adminPort);
@@ -77,6 +76,14 @@ public final class EdgeServer implements AutoCloseable {
             clusters.values().forEach(Cluster::close);
             vertx.close();
             throw e;
+        }
+    }
+
+    private static int freePort(String host) {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
+            return probe.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot find a free port on " + host + ": " + e.getMessage(), e);
         }
     }
 

@@ -238,10 +238,12 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
             if (length == null && request.method() != HttpMethod.HEAD && status != 204 && status != 304 && status >= 200) {
                 response.setChunked(true);
             }
-            answer.pipeTo(response).onComplete(piped -> {
+            // not ended on failure: a body cut short must reach the client as a broken connection, not as a whole one
+            answer.pipe().endOnFailure(false).to(response).onComplete(piped -> {
                 u.endpoint.end(nanos);
                 if (piped.failed()) {
-                    upstream.reset(); // the client went away mid-answer: this connection cannot be reused
+                    upstream.reset(); // either side went away mid-answer: neither connection can be reused
+                    response.reset();
                 }
             });
         }
