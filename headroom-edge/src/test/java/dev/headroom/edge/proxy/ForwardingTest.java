@@ -216,6 +216,24 @@ class ForwardingTest {
         assertThat(get(edge, "/after-304").body()).isEqualTo("a");
     }
 
+    @Test
+    void aBodyAfter100ContinueArrivesIntact() {
+        HttpResponse<String> r = EdgeTesting.send(request(edge.url() + "/continue").expectContinue(true)
+                .POST(HttpRequest.BodyPublishers.ofString("sent after 100")).build());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(backend.last().body()).isEqualTo("sent after 100");
+        assertThat(backend.last().headers().names()).map(String::toLowerCase).doesNotContain("expect");
+    }
+
+    @Test
+    void anHttp10ClientGetsAChunkedAnswerWithoutChunks() {
+        int bytes = 100_000; // streamed, not read whole
+        EdgeTesting.RawResponse r = raw(edge.port(), "GET /big?bytes=" + bytes + " HTTP/1.0\r\nHost: shop.test");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.header("transfer-encoding")).as("HTTP/1.0 has no chunked encoding").isNull();
+        EdgeTesting.assertSameBytes(r.body(), TestBackend.pattern(bytes).getBytes());
+    }
+
     /** A backend from before keep-alive: no Content-Length, no chunks, the body ends when the connection does. */
     static final class CloseDelimited implements AutoCloseable {
         private final ServerSocket server;
