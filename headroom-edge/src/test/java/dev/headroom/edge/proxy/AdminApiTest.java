@@ -208,4 +208,31 @@ class AdminApiTest {
         }
         assertThat(lines).isEqualTo(LatencyBuckets.BOUNDS.length + 1);
     }
+
+    /**
+     * BUG: the text format wants each metric's lines as one group after its TYPE line; with two backends the
+     * backend_state and ejections samples alternate (one loop writes both).
+     */
+    @Test
+    void eachMetricsLinesAreOneGroup() {
+        names(edge, 2);
+        String m = send(request(edge.adminUrl() + "/metrics").build()).body();
+        java.util.Set<String> ended = new java.util.HashSet<>();
+        String current = null;
+        for (String line : m.split("\n")) {
+            String family;
+            if (line.startsWith("# TYPE ") || line.startsWith("# HELP ")) {
+                family = line.split(" ")[2];
+            } else {
+                family = line.substring(0, line.indexOf(line.contains("{") ? '{' : ' ')).replaceAll("_(bucket|sum|count)$", "");
+            }
+            if (!family.equals(current)) {
+                assertThat(ended).as("%s again after other metrics, at: %s", family, line).doesNotContain(family);
+                if (current != null) {
+                    ended.add(current);
+                }
+                current = family;
+            }
+        }
+    }
 }

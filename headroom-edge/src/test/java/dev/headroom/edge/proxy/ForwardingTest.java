@@ -118,6 +118,13 @@ class ForwardingTest {
     }
 
     @Test
+    void aRequestIdOf128CharactersIsTheLongestKept() {
+        String longest = "i".repeat(128);
+        get(edge, "/id", "X-Request-Id", longest);
+        assertThat(backend.last().headers().get("x-request-id")).isEqualTo(longest);
+    }
+
+    @Test
     void aMissingRequestIdIsMade() {
         HttpResponse<String> r = get(edge, "/id");
         String made = backend.last().headers().get("x-request-id");

@@ -36,6 +36,36 @@ class LimitsTest {
     }
 
     @Test
+    void severalEventLoopsShareAGivenPort() {
+        int port = EdgeTesting.deadPort();
+        try (EdgeServer edge = EdgeTesting.start(config().port(port).eventLoops(2).cluster(cluster("shop", Algorithm.ROUND_ROBIN, backend)))) {
+            assertThat(edge.port()).isEqualTo(port);
+            assertEveryConnectionIsServed(edge);
+        }
+    }
+
+    /**
+     * BUG: with port 0 and more than one event loop, the first listener binds a free port and the others bind that
+     * port again, which only SO_REUSEPORT allows, and Vert.x sets it only with a native transport: headroom-edge has
+     * none (nor have macOS or aarch64 builds of the CLI), so the start fails with "Address already in use".
+     */
+    @Test
+    void severalEventLoopsShareAnyFreePort() {
+        try (EdgeServer edge = EdgeTesting.start(config().port(0).eventLoops(2).cluster(cluster("shop", Algorithm.ROUND_ROBIN, backend)))) {
+            assertEveryConnectionIsServed(edge);
+        }
+    }
+
+    private static void assertEveryConnectionIsServed(EdgeServer edge) {
+        for (int i = 0; i < 6; i++) {
+            // a connection per request, so that both listeners get some
+            EdgeTesting.RawResponse r = EdgeTesting.raw(edge.port(), "GET /loop/" + i + " HTTP/1.1\r\nHost: shop.test\r\nConnection: close");
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.text()).isEqualTo("a");
+        }
+    }
+
+    @Test
     void headersOverTheLimitAre431() {
         try (EdgeServer edge = EdgeTesting.start(config().maxHeaderBytes(2048).cluster(cluster("shop", Algorithm.ROUND_ROBIN, backend)))) {
             int before = backend.served();
