@@ -117,6 +117,17 @@ class AdminApiTest {
         assertThat(detail(r)).contains("'a'");
     }
 
+    /** BUG: ids may hold '/', which no admin path can address, so such a backend cannot be removed, drained or re-weighted. */
+    @Test
+    void aBackendWhoseIdHasASlashCanBeDeleted() {
+        HttpResponse<String> added = admin(edge, "POST", "/admin/clusters/shop/backends",
+                new JsonObject().put("url", c.url().toString()).put("id", "rack/1").encode());
+        assertThat(added.statusCode()).isEqualTo(201);
+        HttpResponse<String> deleted = admin(edge, "DELETE", "/admin/clusters/shop/backends/rack%2F1", null);
+        assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(204);
+        assertThat(edge.states("shop")).containsExactly("a=healthy", "b=healthy");
+    }
+
     @Test
     void aDeletedBackendGetsNoMoreTraffic() {
         HttpResponse<String> r = admin(edge, "DELETE", "/admin/clusters/shop/backends/b", null);

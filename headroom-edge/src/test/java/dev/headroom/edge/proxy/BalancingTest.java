@@ -115,6 +115,18 @@ class BalancingTest {
     }
 
     @Test
+    void maglevSendsACookiesValueToTheSameBackend() {
+        startEdge(Algorithm.MAGLEV, new HashKey.CookieValue("session"), List.of(a.backend(), b.backend(), c.backend()));
+        Set<String> used = new HashSet<>();
+        for (int user = 0; user < 20; user++) {
+            List<String> seen = names(edge, 3, "Cookie", "theme=dark; session=s" + user);
+            assertThat(new HashSet<>(seen)).as("session s%d went to %s", user, seen).hasSize(1);
+            used.add(seen.getFirst());
+        }
+        assertThat(used).hasSizeGreaterThan(1);
+    }
+
+    @Test
     void ringHashKeepsKeysOnTheirBackendWhenAnotherLeaves() {
         startEdge(Algorithm.RING_HASH, new HashKey.Header("X-User"), List.of(a.backend(), b.backend(), c.backend()));
         List<String> before = new ArrayList<>();

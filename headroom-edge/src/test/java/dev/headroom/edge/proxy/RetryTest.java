@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.headroom.edge.balance.Algorithm;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,8 +68,18 @@ class RetryTest {
             assertThat(r.body()).isEqualTo("good");
         }
         assertThat(good.served()).isEqualTo(20);
-        assertThat(edge.requests("shop").get("down")).isPositive();
+        assertThat(edge.requests("shop").get("down")).as("five refusals in a row eject it").isEqualTo(5);
+        assertThat(edge.states("shop")).containsExactly("down=ejected", "good=healthy");
         assertThat(edge.metrics()).doesNotContain("headroom_edge_retries_total 0\n");
+    }
+
+    @Test
+    void aPostIsRetriedWhenItsConnectionWasRefused() {
+        startEdge(config(), List.of(dead("down"), good.backend()));
+        for (int i = 0; i < 4; i++) {
+            assertThat(post(edge, "/orders", "order " + i).statusCode()).isEqualTo(200);
+        }
+        assertThat(good.received).extracting(TestBackend.Received::body).containsExactly("order 0", "order 1", "order 2", "order 3");
     }
 
     @Test
@@ -81,6 +92,14 @@ class RetryTest {
         }
         assertThat(statuses).containsExactlyInAnyOrder(200, 502);
         assertThat(other.served("POST")).as("the dropping backend got one").isEqualTo(1);
+        HttpResponse<String> dropped = post(edge, "/orders", "order 2", "X-Request-Id", "dropped-order");
+        if (dropped.statusCode() == 200) { // round robin's turn was good's: the next is other's
+            dropped = post(edge, "/orders", "order 3", "X-Request-Id", "dropped-order");
+        }
+        assertThat(dropped.statusCode()).isEqualTo(502);
+        assertThat(dropped.headers().firstValue("content-type")).hasValue("application/problem+json");
+        assertThat(new JsonObject(dropped.body()).getString("request_id")).isEqualTo("dropped-order");
+        assertThat(good.received).extracting(r -> r.headers().get("x-request-id")).doesNotContain("dropped-order");
         assertThat(good.served("POST")).as("and the other only its own, not the dropped one again").isEqualTo(1);
     }
 
@@ -97,6 +116,29 @@ class RetryTest {
         assertThat(good.received).extracting(TestBackend.Received::body).as("each succeeded exactly once")
                 .containsExactlyInAnyOrder("order 0", "order 1");
         assertThat(good.received).extracting(r -> r.headers().get("idempotency-key")).containsExactlyInAnyOrder("key-0", "key-1");
+    }
+
+    @Test
+    void aRetryCarriesTheSameRequestId() {
+        other.dropConnections = true;
+        startEdge(config(), List.of(other.backend(), good.backend()));
+        for (int i = 0; i < 2; i++) {
+            post(edge, "/orders", "order " + i, "Idempotency-Key", "key-" + i, "X-Request-Id", "order-" + i);
+        }
+        TestBackend.Received first = other.received.getFirst();
+        assertThat(good.received).filteredOn(r -> r.body().equals(first.body())).singleElement()
+                .extracting(r -> r.headers().get("x-request-id")).isEqualTo(first.headers().get("x-request-id"));
+    }
+
+    @Test
+    void whenEveryTryGets503TheLastAnswerIsPassedOn() {
+        other.status.set(503);
+        good.status.set(503);
+        startEdge(config(), List.of(other.backend(), good.backend()));
+        HttpResponse<String> r = get(edge, "/products");
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(r.body()).as("the backend's own answer").isIn("good", "other");
+        assertThat(other.served() + good.served()).as("attempts, the default 3").isEqualTo(EdgeConfig.DEFAULT_ATTEMPTS);
     }
 
     @Test

@@ -123,6 +123,7 @@ class RoutingTest {
         assertThat(r.status()).isEqualTo(503);
         assertThat(r.header("content-type")).isEqualTo("application/problem+json");
         assertThat(new JsonObject(r.text()).getString("detail")).contains("lonely");
+        assertThat(r.header("x-request-id")).matches("[0-9a-f]{32}");
         assertThat(lonely.served()).isEqualTo(1);
         assertThat(edge.metrics()).contains("headroom_edge_no_backend_total 1\n");
     }
