@@ -13,7 +13,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -228,7 +230,7 @@ class AdminApiTest {
     void eachMetricsLinesAreOneGroup() {
         names(edge, 2);
         String m = send(request(edge.adminUrl() + "/metrics").build()).body();
-        java.util.Set<String> ended = new java.util.HashSet<>();
+        Set<String> ended = new HashSet<>();
         String current = null;
         for (String line : m.split("\n")) {
             String family;

@@ -1,5 +1,7 @@
 package dev.headroom.edge.proxy;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.headroom.edge.balance.Algorithm;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -175,8 +177,7 @@ final class EdgeTesting {
 
     /** Equal bytes, told without printing megabytes when they are not. */
     static void assertSameBytes(byte[] actual, byte[] expected) {
-        org.assertj.core.api.Assertions.assertThat(actual.length).as("length").isEqualTo(expected.length);
-        int first = java.util.Arrays.mismatch(actual, expected);
-        org.assertj.core.api.Assertions.assertThat(first).as("first differing byte").isEqualTo(-1);
+        assertThat(actual.length).as("length").isEqualTo(expected.length);
+        assertThat(Arrays.mismatch(actual, expected)).as("the first byte that differs").isEqualTo(-1);
     }
 }
