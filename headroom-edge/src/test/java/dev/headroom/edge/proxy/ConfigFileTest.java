@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.headroom.edge.balance.Algorithm;
+import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -60,6 +61,28 @@ class ConfigFileTest {
         assertThat(api.hashKey()).isEqualTo(new HashKey.Header("X-User"));
         assertThat(api.checkPath()).as("null turns active checks off").isNull();
         assertThat(api.slowStart()).isZero();
+    }
+
+    @Test
+    void anEdgeStartedFromAFileRoutesAsItSays() throws IOException {
+        Vertx vertx = Vertx.vertx();
+        try {
+            TestBackend shop = TestBackend.start(vertx, "shop-1");
+            TestBackend api = TestBackend.start(vertx, "api-1");
+            Path file = write("""
+                    {"admin": {"token": "%s"}, "event_loops": 1,
+                     "clusters": {"shop": {"health_check": null, "slow_start_ms": 0, "backends": [{"url": "%s", "id": "shop-1"}]},
+                                  "api":  {"health_check": null, "slow_start_ms": 0, "backends": [{"url": "%s", "id": "api-1"}]}},
+                     "routes": [{"path": "/api/", "cluster": "api"}, {"path": "/", "cluster": "shop"}]}
+                    """.formatted(EdgeTesting.TOKEN, shop.url(), api.url()));
+            try (EdgeServer edge = EdgeServer.start(ConfigFile.read(file).port(0).build(), line -> { })) {
+                assertThat(EdgeTesting.get(edge, "/api/orders").body()).isEqualTo("api-1");
+                assertThat(EdgeTesting.get(edge, "/cart").body()).isEqualTo("shop-1");
+                assertThat(EdgeTesting.admin(edge, "GET", "/admin/clusters", null).statusCode()).as("the file's token").isEqualTo(200);
+            }
+        } finally {
+            vertx.close();
+        }
     }
 
     @Test

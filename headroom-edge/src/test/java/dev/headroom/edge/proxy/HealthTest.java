@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.headroom.edge.balance.Algorithm;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -88,6 +89,22 @@ class HealthTest {
         assertThat(statuses).filteredOn(s -> s == 500).hasSize(5);
         assertThat(edge.states("shop")).containsExactly("a=ejected", "b=healthy");
         assertThat(names(edge, 4)).containsOnly("b");
+        JsonObject listed = new JsonArray(admin(edge, "GET", "/admin/clusters", null).body()).getJsonObject(0)
+                .getJsonArray("backends").getJsonObject(0);
+        assertThat(listed.getString("state")).isEqualTo("ejected");
+        assertThat(listed.getInteger("ejections")).isEqualTo(1);
+        assertThat(listed.getLong("ejected_for_ms")).as("the first ejection lasts the base time, 30 s").isBetween(1L, 30_000L);
+    }
+
+    @Test
+    void whenTooFewBackendsAreHealthyThePanicSendsToAll() {
+        startEdge(ClusterSpec.DEFAULT_CHECK_PATH);
+        a.healthStatus.set(503);
+        b.healthStatus.set(503);
+        await("both unhealthy", () -> edge.states("shop").equals(List.of("a=unhealthy", "b=unhealthy")));
+        assertThat(names(edge, 10)).as("none healthy: better a maybe-bad backend than none").containsOnly("a", "b").contains("a", "b");
+        assertThat(edge.metrics()).contains("headroom_edge_panic{cluster=\"shop\"} 1\n");
+        assertThat(new JsonArray(admin(edge, "GET", "/admin/clusters", null).body()).getJsonObject(0).getBoolean("panicking")).isTrue();
     }
 
     @Test
