@@ -30,6 +30,7 @@ class ForwardingTest {
     private static TestBackend backend;
     private static RawBackend closeDelimited;
     private static RawBackend truncating;
+    private static RawBackend headOnly;
     private static EdgeServer edge;
 
     @BeforeAll
@@ -40,13 +41,17 @@ class ForwardingTest {
         closeDelimited = new RawBackend(RawBackend.head("HTTP/1.1 200 OK", "Content-Type: application/octet-stream", "Connection: close"),
                 TestBackend.pattern(TWO_MIB).getBytes());
         // a backend that dies in the middle of a chunked answer, before its last chunk
+        // what a HEAD of a 2 MiB answer gets: its length, no body
+        headOnly = new RawBackend(RawBackend.head("HTTP/1.1 200 OK", "Content-Length: " + TWO_MIB, "Connection: close"), new byte[0]);
         truncating = new RawBackend(RawBackend.head("HTTP/1.1 200 OK", "Transfer-Encoding: chunked"),
                 ("10000\r\n" + "t".repeat(0x10000) + "\r\n" + "10000\r\n" + "u".repeat(0x8000)).getBytes(StandardCharsets.US_ASCII));
         edge = EdgeTesting.start(config()
                 .cluster(cluster("main", Algorithm.ROUND_ROBIN, backend))
                 .cluster(cluster("raw", Algorithm.ROUND_ROBIN, List.of(new Backend("raw", closeDelimited.url(), 1))))
                 .cluster(cluster("truncating", Algorithm.ROUND_ROBIN, List.of(new Backend("truncating", truncating.url(), 1))))
+                .cluster(cluster("head-only", Algorithm.ROUND_ROBIN, List.of(new Backend("head-only", headOnly.url(), 1))))
                 .route(new Route(null, "/close-delimited", "raw"))
+                .route(new Route(null, "/head-only", "head-only"))
                 .route(new Route(null, "/truncated", "truncating"))
                 .route(new Route(null, "/", "main")));
     }
@@ -56,6 +61,7 @@ class ForwardingTest {
         edge.close();
         closeDelimited.close();
         truncating.close();
+        headOnly.close();
         vertx.close();
     }
 
@@ -233,6 +239,21 @@ class ForwardingTest {
         assertThat(backend.last().method()).isEqualTo("HEAD");
         // the connection stays usable: a body sent for HEAD would be read as the next response
         assertThat(get(edge, "/after-head").body()).isEqualTo("a");
+    }
+
+    @Test
+    void headOfALargeAnswerHasItsLengthAndNoBody() {
+        for (String path : List.of("/big-length?bytes=" + TWO_MIB, "/big?bytes=" + TWO_MIB)) {
+            HttpResponse<String> r = EdgeTesting.send(request(edge.url() + path).method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+            assertThat(r.statusCode()).as(path).isEqualTo(200);
+            assertThat(r.body()).as(path).isEmpty();
+            assertThat(get(edge, "/after-head").body()).as("the connection after HEAD " + path).isEqualTo("a");
+        }
+        HttpResponse<String> r = EdgeTesting.send(request(edge.url() + "/head-only")
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("content-length")).as("the length a GET would have").hasValue(String.valueOf(TWO_MIB));
+        assertThat(r.body()).isEmpty();
     }
 
     @Test
