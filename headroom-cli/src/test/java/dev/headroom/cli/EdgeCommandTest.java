@@ -1,0 +1,78 @@
+package dev.headroom.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code headroom edge} refuses bad flags and bad config files with exit code 2 and one line, before it listens. */
+class EdgeCommandTest {
+    @TempDir
+    Path dir;
+
+    private static void assertUsage(CliRun r, String message) {
+        assertThat(r.code()).as(r.err()).isEqualTo(Headroom.USAGE);
+        assertThat(r.err().strip()).startsWith("headroom: ").contains(message).doesNotContain("\n");
+        assertThat(r.out()).doesNotContain("ready");
+    }
+
+    private static CliRun edge(String... flags) {
+        List<String> args = new ArrayList<>(List.of("edge", "--port", "0"));
+        args.addAll(List.of(flags));
+        return CliRun.of(args.toArray(String[]::new));
+    }
+
+    @Test
+    void aBadConfigFileNamesTheFileAndTheField() throws IOException {
+        Path bad = Files.writeString(dir.resolve("bad.json"),
+                "{\"clusters\": {\"shop\": {\"backends\": [{\"url\": \"http://127.0.0.1:8081\", \"wieght\": 2}]}}}");
+        assertUsage(edge("--config", bad.toString()), "bad.json: clusters.shop.backends[0].wieght: not a known field");
+    }
+
+    @Test
+    void aConfigFileThatIsNotJsonIsRefused() throws IOException {
+        Path bad = Files.writeString(dir.resolve("bad.json"), "{\"clusters\": ");
+        assertUsage(edge("--config", bad.toString()), "bad.json: not a JSON object");
+    }
+
+    @Test
+    void withoutBackendsIsRefused() {
+        assertUsage(edge(), "give at least one --backend URL");
+    }
+
+    @Test
+    void aBackendThatIsNotHttpIsRefused() {
+        assertUsage(edge("--backend", "ftp://x"), "--backend: a backend's URL must look like http://");
+    }
+
+    @Test
+    void aBackendWithABadWeightIsRefused() {
+        assertUsage(edge("--backend", "http://127.0.0.1:8081;weight=heavy"), "--backend: a backend's weight must be a whole number");
+    }
+
+    @Test
+    void anUnknownAlgorithmIsRefused() {
+        assertUsage(edge("--backend", "http://127.0.0.1:8081", "--lb", "fastest"), "--lb: the algorithm must be one of");
+    }
+
+    @Test
+    void aBadHashKeyIsRefused() {
+        assertUsage(edge("--backend", "http://127.0.0.1:8081", "--lb", "maglev", "--hash-key", "body"), "--hash-key: the hash key must be");
+    }
+
+    @Test
+    void configAndBackendTogetherAreRefused() throws IOException {
+        Path good = Files.writeString(dir.resolve("edge.json"), "{\"clusters\": {\"shop\": {\"backends\": [{\"url\": \"http://127.0.0.1:8081\"}]}}}");
+        assertUsage(edge("--config", good.toString(), "--backend", "http://127.0.0.1:8082"), "--config has the backends");
+    }
+
+    @Test
+    void aShortAdminTokenIsRefused() {
+        assertUsage(edge("--backend", "http://127.0.0.1:8081", "--admin-token", "short"), "--admin-token: the admin token must be at least 8");
+    }
+}
