@@ -105,10 +105,11 @@ final class AdminApi implements Handler<HttpServerRequest> {
             json(request, 201, backendJson(cluster, backend.id()));
             return;
         }
+        if (parts.length >= 4 && cluster.upstreams().stream().noneMatch(u -> u.backend.id().equals(parts[3]))) {
+            throw new Refusal(404, "cluster '" + cluster.spec.name() + "' has no backend '" + parts[3] + "'");
+        }
         if (parts.length == 4 && method == HttpMethod.DELETE) {
-            if (!cluster.remove(parts[3])) {
-                throw new Refusal(404, "cluster '" + cluster.spec.name() + "' has no backend '" + parts[3] + "'");
-            }
+            cluster.remove(parts[3]);
             request.response().setStatusCode(204).end();
             return;
         }

@@ -41,7 +41,7 @@ final class LatencyBuckets {
         long cumulative = 0;
         for (int i = 0; i < counts.length; i++) {
             cumulative += counts[i].sum();
-            String le = i < BOUNDS.length ? Double.toString(BOUNDS[i]) : "+Inf";
+            String le = i < BOUNDS.length ? java.math.BigDecimal.valueOf(BOUNDS[i]).toPlainString() : "+Inf";
             out.append(name).append("_bucket{").append(labels).append(",le=\"").append(le).append("\"} ").append(cumulative).append('\n');
         }
         out.append(name).append("_sum{").append(labels).append("} ").append(sumNanos.sum() / 1e9).append('\n');

@@ -47,9 +47,9 @@ class ActiveCheckTest {
                     Thread.currentThread().interrupt();
                 }
                 int s = status.get();
+                (s == 503 ? served503 : served200).incrementAndGet(); // before the answer, which the checker may act on at once
                 exchange.sendResponseHeaders(s, -1);
                 exchange.close();
-                (s == 503 ? served503 : served200).incrementAndGet();
             });
             server.setExecutor(executor);
             server.start();

@@ -139,10 +139,7 @@ class ConfigFileTest {
                 .message().doesNotContain("\n");
     }
 
-    /**
-     * BUG: ConfigFile.read does not check that a route's cluster exists; EdgeConfig.Builder.build() does, and its
-     * message names neither the file nor the field (the CLI shows "--config: a route names cluster 'nope', …").
-     */
+    /** A route to a missing cluster is the file's error, named with its field, not the builder's. */
     @Test
     void aRouteToAMissingClusterNamesTheFileAndTheField() throws IOException {
         Path file = write("{" + SHOP + ", \"routes\": [{\"path\": \"/\", \"cluster\": \"nope\"}]}");
@@ -150,7 +147,7 @@ class ConfigFileTest {
                 .hasMessageContaining("'nope'").message().doesNotContain("\n");
     }
 
-    /** BUG: several clusters without routes is refused by build(), without the file's name or the field. */
+    /** Several clusters without routes: the file and the field named. */
     @Test
     void severalClustersWithoutRoutesNameTheFileAndRoutes() throws IOException {
         Path file = write("{\"clusters\": {\"a\": {\"backends\": [{\"url\": \"http://127.0.0.1:8081\"}]}, "

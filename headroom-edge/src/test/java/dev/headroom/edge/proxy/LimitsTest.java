@@ -45,9 +45,8 @@ class LimitsTest {
     }
 
     /**
-     * BUG: with port 0 and more than one event loop, the first listener binds a free port and the others bind that
-     * port again, which only SO_REUSEPORT allows, and Vert.x sets it only with a native transport: headroom-edge has
-     * none (nor have macOS or aarch64 builds of the CLI), so the start fails with "Address already in use".
+     * Port 0 with several event loops: one free port, shared by every listener (without SO_REUSEPORT, which Vert.x
+     * sets only with a native transport).
      */
     @Test
     void severalEventLoopsShareAnyFreePort() {
