@@ -29,10 +29,10 @@ import java.util.Set;
 final class AdminApi implements Handler<HttpServerRequest> {
     private static final int MAX_BODY = 16 * 1024;
     private final Map<String, Cluster> clusters;
-    private final ProxyHandler proxy;
+    private final Router proxy;
     private final byte[] token;
 
-    AdminApi(Map<String, Cluster> clusters, ProxyHandler proxy, String token) {
+    AdminApi(Map<String, Cluster> clusters, Router proxy, String token) {
         this.clusters = clusters;
         this.proxy = proxy;
         this.token = ("Bearer " + token).getBytes(StandardCharsets.US_ASCII);

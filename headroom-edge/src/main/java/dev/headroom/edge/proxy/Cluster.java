@@ -3,7 +3,6 @@ package dev.headroom.edge.proxy;
 import dev.headroom.edge.balance.Balancer;
 import dev.headroom.edge.balance.Endpoint;
 import dev.headroom.edge.health.EndpointHealth;
-import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,12 +19,10 @@ final class Cluster implements AutoCloseable {
     final ClusterSpec spec;
     final Balancer balancer;
     final EndpointHealth health;
-    private final Vertx vertx;
     private final EdgeConfig config;
     private final Map<String, Upstream> upstreams = new ConcurrentHashMap<>();
 
-    Cluster(Vertx vertx, ClusterSpec spec, EdgeConfig config, Consumer<String> log) {
-        this.vertx = vertx;
+    Cluster(ClusterSpec spec, EdgeConfig config, Consumer<String> log) {
         this.spec = spec;
         this.config = config;
         this.balancer = Balancer.builder(spec.algorithm()).build();
@@ -49,7 +46,7 @@ final class Cluster implements AutoCloseable {
         if (upstreams.containsKey(backend.id())) {
             throw new IllegalArgumentException("cluster '" + spec.name() + "' has a backend '" + backend.id() + "' already");
         }
-        Upstream u = new Upstream(vertx, backend, new Endpoint(backend.id(), backend.weight()), config);
+        Upstream u = new Upstream(backend, new Endpoint(backend.id(), backend.weight()), config);
         upstreams.put(backend.id(), u);
         health.add(u.endpoint, backend.url());
     }
@@ -61,8 +58,7 @@ final class Cluster implements AutoCloseable {
             return false;
         }
         health.remove(id);
-        // requests in flight on its connections finish or fail with them
-        vertx.setTimer(config.upstreamTimeout.toMillis(), t -> u.close());
+        u.close(); // idle connections now; those in use when their exchange ends
         return true;
     }
 

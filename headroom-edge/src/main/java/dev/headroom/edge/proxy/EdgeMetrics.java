@@ -9,7 +9,7 @@ final class EdgeMetrics {
     private EdgeMetrics() {
     }
 
-    static String render(Collection<Cluster> clusters, ProxyHandler proxy) {
+    static String render(Collection<Cluster> clusters, Router proxy) {
         StringBuilder out = new StringBuilder(4096);
         out.append("# HELP headroom_edge_requests_total Answers from a backend by status class, and tries that got none (code=\"gateway_failure\").\n")
                 .append("# TYPE headroom_edge_requests_total counter\n");

@@ -1,24 +1,32 @@
 package dev.headroom.edge.proxy;
 
-import io.vertx.core.DeploymentOptions;
-import io.vertx.core.Future;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * The edge: an HTTP/1.1 reverse proxy on Vert.x in front of clusters of backends, one listener per event loop on the
- * same port, and the admin API on a port of its own.
+ * The edge: an HTTP/1.1 reverse proxy in front of clusters of backends, and its admin API on a port of its own.
+ * Requests are proxied on Netty event loops (epoll where it loads), each client connection and the backend
+ * connections it uses on one loop, the decoded request's headers rewritten in place and sent on; the admin API is a
+ * small Vert.x server.
  *
  * <pre>{@code
  * EdgeServer edge = EdgeServer.start(EdgeConfig.builder().port(8080)
@@ -27,19 +35,23 @@ import java.util.function.Consumer;
  * }</pre>
  */
 public final class EdgeServer implements AutoCloseable {
-    private final Vertx vertx;
+    private final MultiThreadIoEventLoopGroup loops;
+    private final Channel listener;
+    private final Vertx admin;
     private final Map<String, Cluster> clusters;
+    private final Router router;
+    private final String host;
     private final int port;
     private final int adminPort;
     private final String adminToken;
-    private final String host;
-    private final ProxyHandler proxy;
 
-    private EdgeServer(Vertx vertx, Map<String, Cluster> clusters, ProxyHandler proxy, String host, int port, int adminPort,
-                       String adminToken) {
-        this.vertx = vertx;
-        this.proxy = proxy;
+    private EdgeServer(MultiThreadIoEventLoopGroup loops, Channel listener, Vertx admin, Map<String, Cluster> clusters, Router router,
+                       String host, int port, int adminPort, String adminToken) {
+        this.loops = loops;
+        this.listener = listener;
+        this.admin = admin;
         this.clusters = clusters;
+        this.router = router;
         this.host = host;
         this.port = port;
         this.adminPort = adminPort;
@@ -53,59 +65,55 @@ public final class EdgeServer implements AutoCloseable {
      * @throws IllegalStateException if a port cannot be bound (with the reason)
      */
     public static EdgeServer start(EdgeConfig config, Consumer<String> log) {
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops).setPreferNativeTransport(true));
+        MultiThreadIoEventLoopGroup loops = Transport.group(config.eventLoops);
+        Vertx admin = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
         Map<String, Cluster> clusters = new LinkedHashMap<>();
         try {
-            config.clusters.values().forEach(spec -> clusters.put(spec.name(), new Cluster(vertx, spec, config, log)));
-            ProxyHandler proxy = new ProxyHandler(config.routes, clusters, config);
-            HttpServerOptions options = new HttpServerOptions().setHost(config.host).setTcpNoDelay(true).setHttp2ClearTextEnabled(false)
-                    .setMaxHeaderSize(config.maxHeaderBytes).setMaxInitialLineLength(config.maxHeaderBytes)
-                    .setIdleTimeout((int) config.clientIdleTimeout.toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
-                    .setHandle100ContinueAutomatically(true).setCompressionSupported(false).setDecompressionSupported(false);
-            // Listeners of one Vert.x on the same host and port share one socket (connections go round the event
-            // loops), with or without SO_REUSEPORT; port 0 is first resolved to one free port, so that all share it.
-            int port = config.port != 0 || config.eventLoops == 1 ? config.port : freePort(config.host);
-            AtomicInteger bound = new AtomicInteger(port);
-            await(vertx.deployVerticle(() -> new Listener(options, proxy, bound), new DeploymentOptions().setInstances(config.eventLoops)),
-                    "port " + port);
+            config.clusters.values().forEach(spec -> clusters.put(spec.name(), new Cluster(spec, config, log)));
+            Router router = new Router(config.routes, clusters, config);
+            Channel listener = listen(loops, config, router);
             String token = config.adminToken != null ? config.adminToken : HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
-            HttpServer admin = await(vertx.createHttpServer(new HttpServerOptions().setHost(config.host))
-                    .requestHandler(new AdminApi(clusters, proxy, token)).listen(config.adminPort), "admin port " + config.adminPort);
-            return new EdgeServer(vertx, clusters, proxy, config.host, bound.get(), admin.actualPort(), token);
+            HttpServer adminServer = await(admin.createHttpServer(new HttpServerOptions().setHost(config.host))
+                    .requestHandler(new AdminApi(clusters, router, token)).listen(config.adminPort), "admin port " + config.adminPort);
+            return new EdgeServer(loops, listener, admin, clusters, router, config.host,
+                    ((InetSocketAddress) listener.localAddress()).getPort(), adminServer.actualPort(), token);
         } catch (RuntimeException e) {
             clusters.values().forEach(Cluster::close);
-            vertx.close();
+            loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            admin.close();
             throw e;
         }
     }
 
-    private static int freePort(String host) {
-        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
-            return probe.getLocalPort();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("cannot find a free port on " + host + ": " + e.getMessage(), e);
+    private static Channel listen(MultiThreadIoEventLoopGroup loops, EdgeConfig config, Router router) {
+        ServerBootstrap b = new ServerBootstrap().group(loops).channel(Transport.server())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(new HttpServerCodec(config.maxHeaderBytes, config.maxHeaderBytes, 64 * 1024),
+                                new HttpServerExpectContinueHandler(),
+                                new IdleStateHandler(0, 0, config.clientIdleTimeout.toMillis(), TimeUnit.MILLISECONDS),
+                                new Frontend(router));
+                    }
+                });
+        // one listening socket; each accepted connection is given to the next event loop, for its whole life
+        return bind(b, config.host, config.port);
+    }
+
+    private static Channel bind(ServerBootstrap b, String host, int port) {
+        try {
+            return b.bind(new InetSocketAddress(host, port)).sync().channel();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting to listen on port " + port, e);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot listen on port " + port + " of " + host + ": " + e.getMessage(), e);
         }
     }
 
-    /** One event loop's listener. */
-    private static final class Listener extends VerticleBase {
-        private final HttpServerOptions options;
-        private final ProxyHandler proxy;
-        private final AtomicInteger port;
-
-        Listener(HttpServerOptions options, ProxyHandler proxy, AtomicInteger port) {
-            this.options = options;
-            this.proxy = proxy;
-            this.port = port;
-        }
-
-        @Override
-        public Future<?> start() {
-            return vertx.createHttpServer(options).requestHandler(proxy).listen(port.get()).onSuccess(s -> port.set(s.actualPort()));
-        }
-    }
-
-    private static <T> T await(Future<T> future, String what) {
+    private static <T> T await(io.vertx.core.Future<T> future, String what) {
         try {
             return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
@@ -151,7 +159,7 @@ public final class EdgeServer implements AutoCloseable {
 
     /** The backends' ids of a cluster and their states, e.g. {@code node-1=healthy}. */
     public List<String> states(String cluster) {
-        return cluster(cluster).health.status().stream().map(s -> s.id() + "=" + s.state().name().toLowerCase(java.util.Locale.ROOT)).toList();
+        return cluster(cluster).health.status().stream().map(s -> s.id() + "=" + s.state().name().toLowerCase(Locale.ROOT)).toList();
     }
 
     /** Tries sent to each backend of a cluster so far (answered or failed), by backend id, in the order added. */
@@ -163,7 +171,7 @@ public final class EdgeServer implements AutoCloseable {
 
     /** The Prometheus text {@code GET /metrics} answers. */
     public String metrics() {
-        return EdgeMetrics.render(clusters.values(), proxy);
+        return EdgeMetrics.render(clusters.values(), router);
     }
 
     private Cluster cluster(String name) {
@@ -177,9 +185,11 @@ public final class EdgeServer implements AutoCloseable {
     /** Stops listening, health checks and pools; requests in flight fail. */
     @Override
     public void close() {
+        listener.close();
         clusters.values().forEach(Cluster::close);
+        loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         try {
-            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            admin.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             // closing anyway: the event loops are daemon threads
         }

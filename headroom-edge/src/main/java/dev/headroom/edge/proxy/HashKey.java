@@ -1,9 +1,12 @@
 package dev.headroom.edge.proxy;
 
 import dev.headroom.edge.balance.Balancer;
-import io.vertx.core.http.Cookie;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.net.SocketAddress;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.cookie.Cookie;
+import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -12,16 +15,16 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public sealed interface HashKey {
 
-    /** The 64-bit key of {@code request}. */
-    long of(HttpServerRequest request);
+    /** The 64-bit key of {@code request}, from a client at {@code remote}. */
+    long of(HttpRequest request, SocketAddress remote);
 
     /** The command line's form. */
     String id();
 
     record Header(String name) implements HashKey {
         @Override
-        public long of(HttpServerRequest request) {
-            String value = request.getHeader(name);
+        public long of(HttpRequest request, SocketAddress remote) {
+            String value = request.headers().get(name);
             return value == null ? ThreadLocalRandom.current().nextLong() : Balancer.key(value);
         }
 
@@ -33,9 +36,16 @@ public sealed interface HashKey {
 
     record CookieValue(String name) implements HashKey {
         @Override
-        public long of(HttpServerRequest request) {
-            Cookie cookie = request.getCookie(name);
-            return cookie == null ? ThreadLocalRandom.current().nextLong() : Balancer.key(cookie.getValue());
+        public long of(HttpRequest request, SocketAddress remote) {
+            String header = request.headers().get("cookie");
+            if (header != null) {
+                for (Cookie c : ServerCookieDecoder.LAX.decode(header)) {
+                    if (c.name().equals(name)) {
+                        return Balancer.key(c.value());
+                    }
+                }
+            }
+            return ThreadLocalRandom.current().nextLong();
         }
 
         @Override
@@ -46,8 +56,8 @@ public sealed interface HashKey {
 
     record Path() implements HashKey {
         @Override
-        public long of(HttpServerRequest request) {
-            return Balancer.key(request.path());
+        public long of(HttpRequest request, SocketAddress remote) {
+            return Balancer.key(new QueryStringDecoder(request.uri()).rawPath());
         }
 
         @Override
@@ -58,9 +68,8 @@ public sealed interface HashKey {
 
     record Address() implements HashKey {
         @Override
-        public long of(HttpServerRequest request) {
-            SocketAddress remote = request.remoteAddress();
-            return Balancer.key(remote == null ? "" : remote.hostAddress());
+        public long of(HttpRequest request, SocketAddress remote) {
+            return Balancer.key(remote instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "");
         }
 
         @Override

@@ -1,24 +1,18 @@
 package dev.headroom.edge.proxy;
 
 import dev.headroom.edge.balance.Endpoint;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClientAgent;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpVersion;
-import io.vertx.core.http.PoolOptions;
-import java.net.URI;
-import java.util.concurrent.TimeUnit;
+import io.netty.channel.EventLoop;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * One backend as the proxy uses it: its balancer {@link Endpoint}, its own keep-alive connection pool (HTTP/1.1,
- * bounded in size and in requests waiting for a connection, idle connections closed by the edge before the backend
- * would, each retired after a lifetime) and its counters.
+ * One backend as the proxy uses it: its balancer {@link Endpoint}, a keep-alive connection pool per event loop
+ * (so a request and its backend connection share a thread, and the pool needs no lock), and its counters.
  */
 final class Upstream implements AutoCloseable {
     final Backend backend;
     final Endpoint endpoint;
-    final HttpClientAgent client;
+    final EdgeConfig config;
     final String host;
     final int port;
     final LatencyBuckets latency = new LatencyBuckets();
@@ -27,29 +21,27 @@ final class Upstream implements AutoCloseable {
     final LongAdder responses4xx = new LongAdder();
     final LongAdder responses5xx = new LongAdder();
     final LongAdder gatewayFailures = new LongAdder();
+    private final ConcurrentHashMap<EventLoop, UpstreamPool> pools = new ConcurrentHashMap<>();
+    private volatile boolean closed;
 
-    Upstream(Vertx vertx, Backend backend, Endpoint endpoint, EdgeConfig config) {
+    Upstream(Backend backend, Endpoint endpoint, EdgeConfig config) {
         this.backend = backend;
         this.endpoint = endpoint;
-        URI url = backend.url();
-        this.host = url.getHost();
-        this.port = url.getPort();
-        HttpClientOptions options = new HttpClientOptions()
-                .setProtocolVersion(HttpVersion.HTTP_1_1)
-                .setKeepAlive(true)
-                .setKeepAliveTimeout((int) Math.max(1, config.poolIdleTimeout.toSeconds()))
-                .setConnectTimeout((int) config.connectTimeout.toMillis())
-                .setTcpNoDelay(true)
-                .setDecompressionSupported(false)
-                .setMaxHeaderSize(Math.max(config.maxHeaderBytes, HttpClientOptions.DEFAULT_MAX_HEADER_SIZE))
-                .setDefaultHost(host)
-                .setDefaultPort(port);
-        PoolOptions pool = new PoolOptions()
-                .setHttp1MaxSize(config.maxConnections)
-                .setMaxWaitQueueSize(config.maxPending)
-                .setMaxLifetimeUnit(TimeUnit.MILLISECONDS)
-                .setMaxLifetime((int) Math.min(Integer.MAX_VALUE, config.poolMaxLifetime.toMillis()));
-        this.client = vertx.httpClientBuilder().with(options).with(pool).build();
+        this.config = config;
+        this.host = backend.url().getHost();
+        this.port = backend.url().getPort();
+    }
+
+    /** The pool of the calling event loop's connections to this backend. */
+    UpstreamPool pool(EventLoop loop) {
+        UpstreamPool pool = pools.get(loop);
+        if (pool == null) {
+            pool = pools.computeIfAbsent(loop, l -> new UpstreamPool(this, l));
+            if (closed) {
+                loop.execute(pool::close);
+            }
+        }
+        return pool;
     }
 
     void count(int status, long nanos) {
@@ -71,8 +63,10 @@ final class Upstream implements AutoCloseable {
         return responses2xx.sum() + responses3xx.sum() + responses4xx.sum() + responses5xx.sum() + gatewayFailures.sum();
     }
 
+    /** Closes every pooled connection on its own loop; connections in use close when their exchange ends. */
     @Override
     public void close() {
-        client.close();
+        closed = true;
+        pools.forEach((loop, pool) -> loop.execute(pool::close));
     }
 }

@@ -1,0 +1,175 @@
+package dev.headroom.edge.proxy;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
+
+/**
+ * One client connection: its requests one at a time, in order (a pipelined request waits for the answer before it),
+ * each an {@link Exchange}; malformed or oversized requests are answered here and end the connection; an idle one is
+ * closed after the client idle timeout.
+ */
+final class Frontend extends ChannelInboundHandlerAdapter {
+    private final Router router;
+    private ChannelHandlerContext ctx;
+    private Exchange current;
+    /** Whether the current exchange's request has been read to its end (later messages belong to the next one). */
+    private boolean requestRead;
+    private final ArrayDeque<Object> pipelined = new ArrayDeque<>(2);
+    private boolean closing;
+
+    Frontend(Router router) {
+        this.router = router;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (closing) {
+            ReferenceCountUtil.release(msg);
+        } else if (current != null && requestRead) {
+            pipelined.addLast(msg);
+        } else {
+            dispatch(msg);
+        }
+    }
+
+    private void dispatch(Object msg) {
+        if (msg instanceof HttpRequest request) {
+            if (!request.decoderResult().isSuccess()) {
+                ReferenceCountUtil.release(msg);
+                refuseMalformed(request.decoderResult().cause());
+                return;
+            }
+            String requestId = ForwardedHeaders.requestId(request);
+            String host = host(request.headers().get(HttpHeaderNames.HOST));
+            int query = request.uri().indexOf('?');
+            String path = query < 0 ? request.uri() : request.uri().substring(0, query);
+            Cluster cluster = router.route(host, path);
+            requestRead = false;
+            if (cluster == null) {
+                current = null;
+                answerAndClose(Problem.response(404, "No route", "no route of this edge matches host '" + host + "' and path '"
+                        + path + "'", requestId), msg);
+                return;
+            }
+            current = new Exchange(this, ctx, router, request, cluster, requestId);
+            current.begin();
+        }
+        if (msg instanceof HttpContent content) {
+            Exchange x = current;
+            if (x == null) {
+                content.release(); // the body of a request already answered
+                return;
+            }
+            if (content instanceof io.netty.handler.codec.http.LastHttpContent) {
+                requestRead = true;
+            }
+            x.requestContent(content);
+        }
+    }
+
+    /** A 404 before the body: answered, and the connection ends once the rest of the request would have to be skipped. */
+    private void answerAndClose(FullHttpResponse response, Object msg) {
+        boolean whole = msg instanceof io.netty.handler.codec.http.FullHttpRequest
+                || io.netty.handler.codec.http.HttpUtil.getContentLength((HttpRequest) msg, 0L) == 0
+                        && !io.netty.handler.codec.http.HttpUtil.isTransferEncodingChunked((HttpRequest) msg);
+        boolean keepAlive = whole && io.netty.handler.codec.http.HttpUtil.isKeepAlive((HttpRequest) msg);
+        io.netty.handler.codec.http.HttpUtil.setKeepAlive(response.headers(), ((HttpRequest) msg).protocolVersion(), keepAlive);
+        ReferenceCountUtil.release(msg);
+        if (keepAlive) {
+            ctx.writeAndFlush(response, ctx.voidPromise());
+        } else {
+            closing = true;
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private void refuseMalformed(Throwable cause) {
+        int status = cause instanceof TooLongHttpHeaderException ? 431 : cause instanceof TooLongHttpLineException ? 414
+                : cause instanceof TooLongFrameException ? 413 : 400;
+        String title = status == 431 ? "Request header fields too large" : status == 414 ? "URI too long" : "Bad request";
+        FullHttpResponse r = Problem.response(status, title, String.valueOf(cause.getMessage()), null);
+        r.headers().set(HttpHeaderNames.CONNECTION, "close");
+        closing = true;
+        ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** The exchange has written its answer: the connection ends, or the next request (if one waits) starts. */
+    void exchangeDone(boolean keepAlive) {
+        current = null;
+        if (!keepAlive) {
+            closing = true;
+            releasePipelined();
+            ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        while (current == null || !requestRead) {
+            Object next = pipelined.pollFirst();
+            if (next == null) {
+                break;
+            }
+            dispatch(next);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable() && current != null) {
+            current.clientWritable();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closing = true;
+        releasePipelined();
+        if (current != null) {
+            current.clientGone();
+            current = null;
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof IdleStateEvent && current == null) {
+            ctx.close(); // idle past the client idle timeout between requests
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close(); // a reset: channelInactive abandons the exchange
+    }
+
+    private void releasePipelined() {
+        Object m;
+        while ((m = pipelined.pollFirst()) != null) {
+            ReferenceCountUtil.release(m);
+        }
+    }
+
+    /** The Host header's name without port (brackets of an IPv6 literal kept). */
+    private static String host(String header) {
+        if (header == null) {
+            return "";
+        }
+        int colon = header.lastIndexOf(':');
+        return colon > header.lastIndexOf(']') ? header.substring(0, colon) : header;
+    }
+}
