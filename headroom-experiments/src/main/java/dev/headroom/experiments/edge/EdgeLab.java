@@ -31,8 +31,12 @@ public final class EdgeLab {
         }
     }
 
-    /** What the report shows beyond the result: each target's and algorithm's rounds, and the notes. */
-    record Details(ProxyCostExperiment.Run proxyCost, SlowNodeExperiment.Run slowNode) { }
+    /**
+     * What the experiments measured, each null when not run: the result's parts, and for the report each target's
+     * and algorithm's rounds and the notes.
+     */
+    record Details(ProxyCostExperiment.Run proxyCost, SlowNodeExperiment.Run slowNode, EdgeLabResult.Failover failover,
+                   List<EdgeLabResult.ScaleOutPoint> scaleOut, EdgeLabResult.ScaleFit scaleFit) { }
 
     /**
      * Runs the experiments the options name, printing progress, then the table and checks, to {@code out}; writes
@@ -46,8 +50,7 @@ public final class EdgeLab {
     /** The result of {@code details}, its checks, the table on {@code out} and the files; {@code started} a {@link System#nanoTime()}. */
     static Outcome report(EdgeLabOptions options, Details details, long started, PrintWriter out) throws IOException {
         EdgeLabResult result = new EdgeLabResult(details.proxyCost() == null ? null : details.proxyCost().result(),
-                details.slowNode() == null ? null : details.slowNode().result(),
-                failover(options), scaleOut(options), null);
+                details.slowNode() == null ? null : details.slowNode().result(), details.failover(), details.scaleOut(), details.scaleFit());
         Outcome outcome = new Outcome(result, EdgeChecks.of(details), (System.nanoTime() - started) / 1e9);
         EdgeLabReport.console(outcome, details, out);
         if (options.json() != null) {
@@ -75,26 +78,24 @@ public final class EdgeLab {
             if (o.experiments().contains(Experiment.SLOW_NODE)) {
                 slowNode = SlowNodeExperiment.run(o, generator, folder, progress);
             }
-            return new Details(proxyCost, slowNode);
+            EdgeLabResult.Failover failover = null;
+            if (o.experiments().contains(Experiment.FAILOVER)) {
+                failover = notBuilt(Experiment.FAILOVER); // to wire: FailoverExperiment.run(o, progress)
+            }
+            List<EdgeLabResult.ScaleOutPoint> scaleOut = null;
+            EdgeLabResult.ScaleFit scaleFit = null;
+            if (o.experiments().contains(Experiment.SCALE_OUT)) {
+                scaleOut = notBuilt(Experiment.SCALE_OUT); // to wire: ScaleOutExperiment.run(...), then the USL fit over it as scaleFit
+            }
+            return new Details(proxyCost, slowNode, failover, scaleOut, scaleFit);
         } finally {
             deleteQuietly(folder);
         }
     }
 
-    /** Where FailoverExperiment.run(options, progress) goes once built; until then the option refuses it. */
-    private static EdgeLabResult.Failover failover(EdgeLabOptions o) {
-        if (o.experiments().contains(Experiment.FAILOVER)) {
-            throw new IllegalStateException("the failover experiment is not built yet");
-        }
-        return null;
-    }
-
-    /** Where ScaleOutExperiment.run(...) goes once built (and the USL fit over its points); until then the option refuses it. */
-    private static List<EdgeLabResult.ScaleOutPoint> scaleOut(EdgeLabOptions o) {
-        if (o.experiments().contains(Experiment.SCALE_OUT)) {
-            throw new IllegalStateException("the scale-out experiment is not built yet");
-        }
-        return null;
+    /** Unreachable while {@link Experiment#built()} is false for {@code e} (the options refuse it); there in case it is set first. */
+    private static <T> T notBuilt(Experiment e) {
+        throw new IllegalStateException("the " + e.id() + " experiment is not built yet");
     }
 
     /** CI=true: a missing tool fails the lab instead of being skipped. */

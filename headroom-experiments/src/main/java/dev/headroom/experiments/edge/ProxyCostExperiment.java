@@ -137,6 +137,11 @@ final class ProxyCostExperiment {
                 }
             }
             List<Target> figures = targets.stream().map(Live::figures).toList();
+            notes.add(perRound(figures));
+            double directMax = Median.of(targets.getLast().maxRps);
+            notes.add(String.format(directMax >= 1.5 * slowest
+                    ? "the generator reached %,.0f/s direct, so the proxies' maxima are theirs, not the generator's"
+                    : "direct reached only %,.0f/s: the generator (one event loop) may be what limits the proxies' maxima too", directMax));
             return new Run(result(figures, offered, o.rounds()), figures, notes, invalid);
         } finally {
             for (AutoCloseable s : servers.reversed()) {
@@ -155,6 +160,17 @@ final class ProxyCostExperiment {
                 headroom.medianP50Ms() - direct.medianP50Ms(), headroom.medianP99Ms() - direct.medianP99Ms(),
                 nginx.medianP50Ms() - direct.medianP50Ms(), nginx.medianP99Ms() - direct.medianP99Ms(),
                 haproxy.map(h -> h.medianP99Ms() - direct.medianP99Ms()).orElse(null), offered, rounds);
+    }
+
+    /** Headroom's maximum over nginx's in each round: the rounds move together on a shared machine, the ratio less. */
+    private static String perRound(List<Target> targets) {
+        Target headroom = find(targets, HEADROOM).orElseThrow();
+        Target nginx = find(targets, NGINX).orElseThrow();
+        List<String> ratios = new ArrayList<>();
+        for (int i = 0; i < headroom.maxRps().size(); i++) {
+            ratios.add(String.format("%.2f", headroom.maxRps().get(i) / nginx.maxRps().get(i)));
+        }
+        return "Headroom's maximum over nginx's, round by round: " + String.join(" ", ratios);
     }
 
     static Optional<Target> find(List<Target> targets, String id) {
