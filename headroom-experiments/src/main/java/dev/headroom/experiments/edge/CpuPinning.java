@@ -1,0 +1,92 @@
+package dev.headroom.experiments.edge;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Keeping the load generator off the servers' CPU with {@code taskset}: the servers (backend and proxy) on the
+ * first CPU this process may use, this JVM, whose event loop is the generator, on the second. Without taskset or
+ * with one CPU nothing is pinned, and {@link #describe()} says so.
+ */
+final class CpuPinning implements AutoCloseable {
+    private final String taskset;
+    private final String serverCpu;
+    private final String generatorCpu;
+    private final String original;
+
+    private CpuPinning(String taskset, String serverCpu, String generatorCpu, String original) {
+        this.taskset = taskset;
+        this.serverCpu = serverCpu;
+        this.generatorCpu = generatorCpu;
+        this.original = original;
+    }
+
+    /** Pins this JVM (all its threads) to the second allowed CPU, if it can; {@link #close()} gives it back its CPUs. */
+    static CpuPinning start() throws IOException, InterruptedException {
+        Optional<String> taskset = Binaries.find("taskset");
+        if (taskset.isEmpty()) {
+            return new CpuPinning(null, null, null, null);
+        }
+        String pid = Long.toString(ProcessHandle.current().pid());
+        String out = run(List.of(taskset.get(), "-pc", pid));
+        String list = out.substring(out.lastIndexOf(':') + 1).strip();
+        List<Integer> cpus = cpus(list);
+        if (cpus.size() < 2) {
+            return new CpuPinning(null, null, null, null);
+        }
+        String server = Integer.toString(cpus.get(0));
+        String generator = Integer.toString(cpus.get(1));
+        run(List.of(taskset.get(), "-a", "-pc", generator, pid));
+        return new CpuPinning(taskset.get(), server, generator, list);
+    }
+
+    /** {@code 0,2-3} as [0, 2, 3]. */
+    static List<Integer> cpus(String list) {
+        List<Integer> cpus = new ArrayList<>();
+        for (String part : list.split(",")) {
+            String[] range = part.strip().split("-");
+            int from = Integer.parseInt(range[0].strip());
+            int to = range.length > 1 ? Integer.parseInt(range[1].strip()) : from;
+            for (int c = from; c <= to; c++) {
+                cpus.add(c);
+            }
+        }
+        return cpus;
+    }
+
+    boolean pinned() {
+        return taskset != null;
+    }
+
+    /** The prefix that starts a server on the servers' CPU; empty when not pinning. */
+    List<String> servers() {
+        return pinned() ? List.of(taskset, "-c", serverCpu) : List.of();
+    }
+
+    String describe() {
+        return pinned()
+                ? "pinned with taskset: backend and proxy processes (nginx, HAProxy, the edge's own JVM) share CPU " + serverCpu
+                        + "; the lab's JVM (the load generator) on CPU " + generatorCpu
+                : "not pinned (needs taskset and 2 CPUs): generator, proxies and backend share the CPUs";
+    }
+
+    /** Gives this JVM its CPUs back. */
+    @Override
+    public void close() throws IOException, InterruptedException {
+        if (pinned()) {
+            run(List.of(taskset, "-a", "-pc", original, Long.toString(ProcessHandle.current().pid())));
+        }
+    }
+
+    private static String run(List<String> command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed: " + out.strip());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,113 @@
+package dev.headroom.experiments.edge;
+
+import dev.headroom.experiments.ProgressLog;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The edge lab: what the Headroom edge costs against nginx and HAProxy ({@link ProxyCostExperiment}), and how each
+ * balancing algorithm copes with one slow node of three ({@link SlowNodeExperiment}); then {@link EdgeChecks} and
+ * {@link EdgeLabReport}. The servers run in a scratch folder, removed at the end.
+ *
+ * <p>Failover and scale-out are left null until built: {@link Experiment} refuses them, and their place in
+ * {@link #measure} is marked.
+ */
+public final class EdgeLab {
+    /** The edge's one cluster, in every experiment. */
+    static final String CLUSTER = "lab";
+
+    private EdgeLab() {
+    }
+
+    /** The result and its checks; {@link #passed()} when every check did. */
+    public record Outcome(EdgeLabResult result, List<EdgeChecks.Check> checks, double elapsedSeconds) {
+        public boolean passed() {
+            return checks.stream().allMatch(EdgeChecks.Check::passed);
+        }
+    }
+
+    /**
+     * What the experiments measured, each null when not run: the result's parts, and for the report each target's
+     * and algorithm's rounds and the notes.
+     */
+    record Details(ProxyCostExperiment.Run proxyCost, SlowNodeExperiment.Run slowNode, EdgeLabResult.Failover failover,
+                   List<EdgeLabResult.ScaleOutPoint> scaleOut, EdgeLabResult.ScaleFit scaleFit) { }
+
+    /**
+     * Runs the experiments the options name, printing progress, then the table and checks, to {@code out}; writes
+     * the JSON and HTML files the options name.
+     */
+    public static Outcome run(EdgeLabOptions options, PrintWriter out) throws Exception {
+        long started = System.nanoTime();
+        return report(options, measure(options, ProgressLog.to(out)), started, out);
+    }
+
+    /** The result of {@code details}, its checks, the table on {@code out} and the files; {@code started} a {@link System#nanoTime()}. */
+    static Outcome report(EdgeLabOptions options, Details details, long started, PrintWriter out) throws IOException {
+        EdgeLabResult result = new EdgeLabResult(details.proxyCost() == null ? null : details.proxyCost().result(),
+                details.slowNode() == null ? null : details.slowNode().result(), details.failover(), details.scaleOut(), details.scaleFit());
+        Outcome outcome = new Outcome(result, EdgeChecks.of(details), (System.nanoTime() - started) / 1e9);
+        EdgeLabReport.console(outcome, details, out);
+        if (options.json() != null) {
+            EdgeLabReport.json(result, options.json());
+            out.println("wrote " + options.json());
+        }
+        if (options.html() != null) {
+            EdgeLabReport.html(outcome, details, options, options.html());
+            out.println("wrote " + options.html());
+        }
+        out.flush();
+        return outcome;
+    }
+
+    static Details measure(EdgeLabOptions o, ProgressLog progress) throws Exception {
+        Path folder = Files.createTempDirectory("headroom-edge-lab-");
+        try {
+            Generator generator = new Generator(o.seed());
+            ProxyCostExperiment.Run proxyCost = null;
+            SlowNodeExperiment.Run slowNode = null;
+            if (o.experiments().contains(Experiment.PROXY_COST)) {
+                progress.line("proxy cost: the Headroom edge, nginx proxy_pass and HAProxy in front of one nginx return-200 backend, and the backend direct");
+                proxyCost = ProxyCostExperiment.run(o, generator, folder, progress, ci());
+            }
+            if (o.experiments().contains(Experiment.SLOW_NODE)) {
+                slowNode = SlowNodeExperiment.run(o, generator, folder, progress);
+            }
+            EdgeLabResult.Failover failover = null;
+            if (o.experiments().contains(Experiment.FAILOVER)) {
+                failover = notBuilt(Experiment.FAILOVER); // to wire: FailoverExperiment.run(o, progress)
+            }
+            List<EdgeLabResult.ScaleOutPoint> scaleOut = null;
+            EdgeLabResult.ScaleFit scaleFit = null;
+            if (o.experiments().contains(Experiment.SCALE_OUT)) {
+                scaleOut = notBuilt(Experiment.SCALE_OUT); // to wire: ScaleOutExperiment.run(...), then the USL fit over it as scaleFit
+            }
+            return new Details(proxyCost, slowNode, failover, scaleOut, scaleFit);
+        } finally {
+            deleteQuietly(folder);
+        }
+    }
+
+    /** Unreachable while {@link Experiment#built()} is false for {@code e} (the options refuse it); there in case it is set first. */
+    private static <T> T notBuilt(Experiment e) {
+        throw new IllegalStateException("the " + e.id() + " experiment is not built yet");
+    }
+
+    /** CI=true: a missing tool fails the lab instead of being skipped. */
+    static boolean ci() {
+        return "true".equalsIgnoreCase(System.getenv("CI"));
+    }
+
+    private static void deleteQuietly(Path folder) {
+        try (Stream<Path> paths = Files.walk(folder)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a scratch folder left in the temp folder: harmless
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.headroom.experiments.edge;
+
+import dev.headroom.experiments.ReportFiles;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** The edge lab's result as a console table, JSON (the result only, snake case) and a self-contained HTML page. */
+final class EdgeLabReport {
+    private EdgeLabReport() {
+    }
+
+    static void console(EdgeLab.Outcome outcome, EdgeLab.Details d, PrintWriter out) {
+        out.println();
+        if (d.proxyCost() != null) {
+            ProxyCostExperiment.Run run = d.proxyCost();
+            EdgeLabResult.ProxyCost p = run.result();
+            out.printf("proxy cost: one nginx return-200 backend; medians of %d interleaved rounds; latency at %,.0f req/s offered to each target%n",
+                    p.rounds(), p.offeredRps());
+            out.printf("%-9s %12s %10s %10s %12s %12s  %s%n", "target", "max req/s", "p50 ms", "p99 ms", "added p50", "added p99", "max req/s by round");
+            ProxyCostExperiment.Target direct = ProxyCostExperiment.find(run.targets(), ProxyCostExperiment.DIRECT).orElseThrow();
+            for (ProxyCostExperiment.Target t : run.targets()) {
+                boolean isDirect = t == direct;
+                out.printf("%-9s %12.0f %10.3f %10.3f %12s %12s  %s%n", t.id(), t.medianMaxRps(), t.medianP50Ms(), t.medianP99Ms(),
+                        isDirect ? "-" : String.format("%+.3f", t.medianP50Ms() - direct.medianP50Ms()),
+                        isDirect ? "-" : String.format("%+.3f", t.medianP99Ms() - direct.medianP99Ms()),
+                        t.maxRps().stream().map(v -> String.format("%.0f", v)).collect(Collectors.joining(" ")));
+            }
+            run.notes().forEach(n -> out.println("  " + n));
+            out.println();
+        }
+        if (d.slowNode() != null) {
+            SlowNodeExperiment.Run run = d.slowNode();
+            EdgeLabResult.SlowNode first = run.result().values().iterator().next();
+            out.printf("slow node: 3 backends, one %d ms slower; %,.0f req/s offered, %d connections; medians of %d interleaved rounds%n",
+                    SlowNodeExperiment.SLOW_ROUND_TRIP.toMillis(), first.offeredRps(), run.connections(), first.rounds());
+            out.printf("%-14s %10s %10s %12s  %s%n", "algorithm", "p50 ms", "p99 ms", "slow share", "p99 ms by round / slow share by round");
+            for (SlowNodeExperiment.Figures f : run.algorithms()) {
+                EdgeLabResult.SlowNode s = run.result().get(f.algorithm());
+                out.printf("%-14s %10.3f %10.3f %11.2f%%  %s / %s%n", f.algorithm(), s.p50Ms(), s.p99Ms(), 100 * s.slowShare(),
+                        f.rounds().stream().map(r -> String.format("%.2f", r.p99Ms())).collect(Collectors.joining(" ")),
+                        f.rounds().stream().map(r -> String.format("%.2f%%", 100 * r.slowShare())).collect(Collectors.joining(" ")));
+            }
+            out.println();
+        }
+        for (EdgeChecks.Check c : outcome.checks()) {
+            out.printf("%s  %s: %s%n", c.passed() ? "PASS" : "FAIL", c.name(), c.detail());
+        }
+        out.printf("%s in %.0f s%n", outcome.passed() ? "all checks passed" : "some checks FAILED", outcome.elapsedSeconds());
+        out.flush();
+    }
+
+    static void json(EdgeLabResult result, Path file) throws IOException {
+        ReportFiles.json(result, file);
+    }
+
+    static void html(EdgeLab.Outcome outcome, EdgeLab.Details d, EdgeLabOptions o, Path file) throws IOException {
+        StringBuilder h = new StringBuilder();
+        h.append("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Headroom edge lab</title>\n<style>")
+                .append("body{font:14px/1.45 system-ui,sans-serif;margin:2em;max-width:72em;color:#222}")
+                .append("table{border-collapse:collapse;margin:1em 0}td,th{padding:.3em .7em;border-bottom:1px solid #ddd;text-align:right}")
+                .append("td:first-child,th:first-child{text-align:left}.bar{display:inline-block;height:.8em;background:#4a7bd0;vertical-align:middle}")
+                .append(".pass{color:#1a7f37}.fail{color:#c62828;font-weight:bold}code{background:#f3f3f3;padding:0 .3em}")
+                .append("</style></head><body>\n<h1>Headroom edge lab</h1>\n");
+        h.append(String.format("<p>%d interleaved rounds, %.1f s measured per run, %.0f s warm-up; latency from each request's intended send time "
+                        + "(open model, Poisson arrivals). %s. Took %.0f s.</p>\n", o.rounds(), o.duration().toMillis() / 1000.0,
+                o.warmup().toMillis() / 1000.0, escape(machine()), outcome.elapsedSeconds()));
+        if (d.proxyCost() != null) {
+            ProxyCostExperiment.Run run = d.proxyCost();
+            EdgeLabResult.ProxyCost p = run.result();
+            h.append(String.format("<h2>Proxy cost</h2>\n<p>One nginx <code>return 200</code> backend (1 worker). Maximum rate: closed model, %d "
+                    + "connections. Latency: every target offered %,.0f req/s (%.0f%% of the slowest proxy's median maximum). Medians of %d rounds; "
+                    + "added = the target's median minus direct's.</p>\n", ProxyCostExperiment.CONNECTIONS, p.offeredRps(),
+                    100 * ProxyCostExperiment.LOAD_SHARE, p.rounds()));
+            double top = run.targets().stream().mapToDouble(ProxyCostExperiment.Target::medianMaxRps).max().orElse(1);
+            ProxyCostExperiment.Target direct = ProxyCostExperiment.find(run.targets(), ProxyCostExperiment.DIRECT).orElseThrow();
+            h.append("<table><tr><th>target</th><th>what</th><th>max req/s</th><th></th><th>p50 ms</th><th>p99 ms</th><th>added p50 ms</th>"
+                    + "<th>added p99 ms</th><th>max by round</th></tr>\n");
+            for (ProxyCostExperiment.Target t : run.targets()) {
+                boolean isDirect = t == direct;
+                h.append(String.format("<tr><td><code>%s</code></td><td style=\"text-align:left\">%s</td><td>%,.0f</td>"
+                                + "<td style=\"text-align:left;width:14em\"><span class=\"bar\" style=\"width:%.1f%%\"></span></td><td>%.3f</td><td>%.3f</td>"
+                                + "<td>%s</td><td>%s</td><td>%s</td></tr>\n", escape(t.id()), escape(t.what()), t.medianMaxRps(), 100 * t.medianMaxRps() / top,
+                        t.medianP50Ms(), t.medianP99Ms(), isDirect ? "" : String.format("%+.3f", t.medianP50Ms() - direct.medianP50Ms()),
+                        isDirect ? "" : String.format("%+.3f", t.medianP99Ms() - direct.medianP99Ms()),
+                        t.maxRps().stream().map(v -> String.format("%,.0f", v)).collect(Collectors.joining(", "))));
+            }
+            h.append("</table>\n<ul>");
+            run.notes().forEach(n -> h.append("<li>").append(escape(n)).append("</li>"));
+            h.append("</ul>\n");
+        }
+        if (d.slowNode() != null) {
+            SlowNodeExperiment.Run run = d.slowNode();
+            Map<String, EdgeLabResult.SlowNode> result = run.result();
+            EdgeLabResult.SlowNode first = result.values().iterator().next();
+            h.append(String.format("<h2>Slow node</h2>\n<p>Three nginx backends, the third behind a TCP proxy adding %d ms to each exchange; the "
+                            + "edge in front with each algorithm, %,.0f req/s offered, %d connections. Medians of %d rounds. The slow share is of the "
+                            + "edge's tries in the measured part.</p>\n", SlowNodeExperiment.SLOW_ROUND_TRIP.toMillis(), first.offeredRps(),
+                    run.connections(), first.rounds()));
+            double top = result.values().stream().mapToDouble(EdgeLabResult.SlowNode::p99Ms).max().orElse(1);
+            h.append("<table><tr><th>algorithm</th><th>p50 ms</th><th>p99 ms</th><th></th><th>slow share</th><th>p99 by round</th><th>slow share by round</th></tr>\n");
+            for (SlowNodeExperiment.Figures f : run.algorithms()) {
+                EdgeLabResult.SlowNode s = result.get(f.algorithm());
+                h.append(String.format("<tr><td><code>%s</code></td><td>%.3f</td><td>%.2f</td>"
+                                + "<td style=\"text-align:left;width:14em\"><span class=\"bar\" style=\"width:%.1f%%\"></span></td><td>%.2f%%</td><td>%s</td><td>%s</td></tr>\n",
+                        escape(f.algorithm()), s.p50Ms(), s.p99Ms(), 100 * s.p99Ms() / top, 100 * s.slowShare(),
+                        f.rounds().stream().map(r -> String.format("%.2f", r.p99Ms())).collect(Collectors.joining(", ")),
+                        f.rounds().stream().map(r -> String.format("%.2f%%", 100 * r.slowShare())).collect(Collectors.joining(", "))));
+            }
+            h.append("</table>\n");
+        }
+        h.append("<h2>Checks</h2>\n<ul>\n");
+        for (EdgeChecks.Check c : outcome.checks()) {
+            h.append(String.format("<li><span class=\"%s\">%s</span> %s: %s</li>\n", c.passed() ? "pass" : "fail", c.passed() ? "PASS" : "FAIL",
+                    escape(c.name()), escape(c.detail())));
+        }
+        h.append("</ul>\n</body></html>\n");
+        Files.writeString(file, h);
+    }
+
+    static String machine() {
+        return Runtime.getRuntime().availableProcessors() + " cores, Java " + Runtime.version().feature() + ", "
+                + System.getProperty("os.name") + " " + System.getProperty("os.arch");
+    }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}
