@@ -75,10 +75,6 @@ final class EdgeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         EdgeConfig checked = config().build();
-        // Read once, when Vert.x's classes load, so set before it starts: per-task timings feed Vert.x metrics, which
-        // the edge does not use. (Not vertx.disableHttpHeadersValidation: it also turns off Netty's decoder checks,
-        // which an edge must keep, whatever they cost.)
-        System.setProperty("vertx.disableContextTimings", "true");
         EdgeServer edge = EdgeServer.start(checked, line -> {
             out.println(line);
             out.flush();
