@@ -18,8 +18,13 @@ import java.util.List;
  * is sent SIGTERM.
  */
 public final class EdgeProcess {
-    /** A JIT-compiled Vert.x proxy needs a modest heap; fixed so that the heap's growth is no part of a round. */
-    static final List<String> JVM_OPTIONS = List.of("-Xms256m", "-Xmx256m", "-Xss512k", "-XX:+UseSerialGC");
+    /**
+     * A modest heap, fixed so that its growth is no part of a round; and on JDK 23+ Netty's use of Unsafe allowed, as
+     * the launcher does (without it Netty falls back to checked buffer access, a fifth of the proxying time).
+     */
+    static final List<String> JVM_OPTIONS = Runtime.version().feature() >= 23
+            ? List.of("-Xms256m", "-Xmx256m", "-Xss512k", "-XX:+UseSerialGC", "--sun-misc-unsafe-memory-access=allow")
+            : List.of("-Xms256m", "-Xmx256m", "-Xss512k", "-XX:+UseSerialGC");
 
     private EdgeProcess() {
     }
