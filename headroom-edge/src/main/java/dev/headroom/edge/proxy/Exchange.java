@@ -33,6 +33,7 @@ import java.util.concurrent.TimeoutException;
 final class Exchange {
     /** The latency a failed try counts as, at least: counted as fast, a backend refusing connections would draw peak-EWMA's traffic. */
     static final long FAILURE_PENALTY_NANOS = 1_000_000_000L;
+    private static final io.netty.util.AsciiString IDEMPOTENCY_KEY = io.netty.util.AsciiString.cached("idempotency-key");
 
     private final Frontend frontend;
     private final ChannelHandlerContext client;
@@ -65,7 +66,7 @@ final class Exchange {
         this.requestId = requestId;
         HttpMethod m = request.method();
         this.head = m == HttpMethod.HEAD;
-        this.idempotent = m == HttpMethod.GET || head || m == HttpMethod.OPTIONS || request.headers().contains("idempotency-key");
+        this.idempotent = m == HttpMethod.GET || head || m == HttpMethod.OPTIONS || request.headers().contains(IDEMPOTENCY_KEY);
         this.keepAlive = HttpUtil.isKeepAlive(request);
         this.key = cluster.spec.hashKey() == null ? 0 : cluster.spec.hashKey().of(request, client.channel().remoteAddress());
         this.tried = new Endpoint[router.config.attempts];

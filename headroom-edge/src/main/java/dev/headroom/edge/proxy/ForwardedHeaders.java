@@ -1,6 +1,8 @@
 package dev.headroom.edge.proxy;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
 import io.netty.handler.codec.http.HttpRequest;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -13,9 +15,16 @@ import java.util.concurrent.ThreadLocalRandom;
  * made, and goes to the backend and back.
  */
 final class ForwardedHeaders {
-    static final String REQUEST_ID = "x-request-id";
-    private static final String[] HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "te", "trailer",
-            "transfer-encoding", "upgrade", "proxy-authorization", "proxy-authenticate", "expect"};
+    // AsciiString names: their hash is computed once, not on every lookup of every request
+    static final AsciiString REQUEST_ID = AsciiString.cached("x-request-id");
+    private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+    private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+    private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
+    private static final AsciiString FORWARDED = AsciiString.cached("forwarded");
+    private static final AsciiString HTTP = AsciiString.cached("http");
+    private static final AsciiString[] HOP_BY_HOP = {HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE,
+            AsciiString.cached("proxy-connection"), HttpHeaderNames.TE, HttpHeaderNames.TRAILER, HttpHeaderNames.TRANSFER_ENCODING,
+            HttpHeaderNames.UPGRADE, HttpHeaderNames.PROXY_AUTHORIZATION, HttpHeaderNames.PROXY_AUTHENTICATE, HttpHeaderNames.EXPECT};
     private static final char[] HEX = "0123456789abcdef".toCharArray();
     private static final int MAX_REQUEST_ID = 128;
 
@@ -44,17 +53,17 @@ final class ForwardedHeaders {
         HttpHeaders h = request.headers();
         stripHopByHop(h);
         String client = remote instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "unknown";
-        String before = h.get("x-forwarded-for");
-        h.set("x-forwarded-for", before == null ? client : before + ", " + client);
-        h.set("x-forwarded-proto", "http");
-        String host = h.get("host");
-        if (host != null && !h.contains("x-forwarded-host")) {
-            h.set("x-forwarded-host", host); // as the client wrote it, port included
+        String before = h.get(X_FORWARDED_FOR);
+        h.set(X_FORWARDED_FOR, before == null ? client : before + ", " + client);
+        h.set(X_FORWARDED_PROTO, HTTP);
+        String host = h.get(HttpHeaderNames.HOST);
+        if (host != null && !h.contains(X_FORWARDED_HOST)) {
+            h.set(X_FORWARDED_HOST, host); // as the client wrote it, port included
         }
         String node = client.indexOf(':') >= 0 ? "\"[" + client + "]\"" : client;
         String element = "for=" + node + ";proto=http" + (host == null ? "" : ";host=\"" + host.replace("\"", "") + "\"");
-        String forwarded = h.get("forwarded");
-        h.set("forwarded", forwarded == null ? element : forwarded + ", " + element);
+        String forwarded = h.get(FORWARDED);
+        h.set(FORWARDED, forwarded == null ? element : forwarded + ", " + element);
         h.set(REQUEST_ID, requestId);
     }
 
@@ -64,7 +73,7 @@ final class ForwardedHeaders {
     }
 
     private static void stripHopByHop(HttpHeaders h) {
-        String connection = h.get("connection");
+        String connection = h.get(HttpHeaderNames.CONNECTION);
         if (connection != null) {
             for (String token : connection.split(",")) {
                 String name = token.strip();
@@ -73,7 +82,7 @@ final class ForwardedHeaders {
                 }
             }
         }
-        for (String name : HOP_BY_HOP) {
+        for (AsciiString name : HOP_BY_HOP) {
             h.remove(name);
         }
     }
