@@ -33,6 +33,8 @@ import java.util.Objects;
  */
 public final class FailoverExperiment {
     public static final int NODES = 3;
+    static final Duration PROBE_WARMUP = Duration.ofSeconds(5);
+    static final Duration PROBE = Duration.ofSeconds(5);
 
     private FailoverExperiment() {
     }
@@ -111,13 +113,17 @@ public final class FailoverExperiment {
         }
     }
 
-    /** What the three sustain through the edge: the closed model with 16 connections per node, 1 s warm-up and 3 s measured. */
+    /**
+     * What the three sustain through the edge: the closed model with 16 connections per node, {@link #PROBE_WARMUP}
+     * warm-up and {@link #PROBE} measured. The warm-up is long because the nodes have just started: with 1 s of it
+     * their cold JITs held the probe to 160/s on a busy machine.
+     */
     private static double maxRate(FailoverNodes nodes, Settings s, ProgressLog progress) throws Exception {
         FailoverWorkload load = new FailoverWorkload("failover-probe", s.postShare(), s.products(), s.users(), s.seed());
         try (EdgeServer edge = EdgeServer.start(FailoverRun.edge(nodes, s.algorithm(), true), line -> { })) {
-            RunResult r = LoadRun.closed(URI.create(edge.url()), 16 * NODES, Duration.ofSeconds(3), load).warmup(Duration.ofSeconds(1)).run();
-            progress.line(String.format("probe: %.0f/s through the edge in the closed model (%d connections), %d errors", r.achievedRate(),
-                    16 * NODES, r.errorCount()));
+            RunResult r = LoadRun.closed(URI.create(edge.url()), 16 * NODES, PROBE, load).warmup(PROBE_WARMUP).run();
+            progress.line(String.format("probe: %.0f/s through the edge in the closed model (%d connections), p99 %.1f ms, %d errors; offering %.0f %% of it",
+                    r.achievedRate(), 16 * NODES, dev.headroom.lab.run.Latency.at(r.corrected(), 99), r.errorCount(), 100 * s.loadShare()));
             return r.achievedRate();
         }
     }

@@ -92,6 +92,11 @@ final class FailoverRun {
             detail.line(String.format("%,d requests, %,d errors (%.4f %%) %s, p50 %.1f ms, p99 %.1f ms, max %.0f ms; work counted %,d/%,d",
                     o.requests(), o.errors(), o.requests() == 0 ? 0 : 100.0 * o.errors() / o.requests(), run.errors(), latency.p50(),
                     latency.p99(), latency.max(), load.requests(), load.errors()));
+            for (RunResult.RequestStats named : run.byName()) {
+                Latency l = Latency.of(named.corrected());
+                detail.line(String.format("  %s: %,d requests, %,d errors, p50 %.1f ms, p99 %.1f ms", named.name(), named.requests(),
+                        named.errors(), l.p50(), l.p99()));
+            }
             detail.line(String.format("ejected %s after the kill, restarted after %s, healthy again after %s", millis(o.ejectMs()),
                     millis(o.restartMs()), millis(o.rejoinMs())));
             detail.line(String.format("ledger: %,d POSTs acknowledged, %d missing, %d duplicated; %,d not acknowledged, %,d of them stored anyway",
