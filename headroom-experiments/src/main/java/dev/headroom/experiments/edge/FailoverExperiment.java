@@ -88,7 +88,12 @@ public final class FailoverExperiment {
         }
     }
 
-    /** Both runs on servers of their own, which are stopped and deleted after. */
+    /**
+     * Both runs on servers of their own, which are stopped and deleted after. In the result, {@code requests},
+     * {@code errors}, {@code ejectMs} and {@code rejoinMs} are the run with retries and ejection's (-1 for a time
+     * that did not come within the run); {@code idempotentPosts} (acknowledged POSTs), {@code postsMissing} and
+     * {@code postsDuplicated} add up both runs.
+     */
     public static EdgeLabResult.Failover run(Settings s, ProgressLog progress) throws Exception {
         try (ScratchInfra servers = ScratchInfra.start(true, progress)) {
             PostgresNode pg = servers.infra().topology().primary();

@@ -37,6 +37,7 @@ final class FailoverRun {
     static final int VICTIM = 1;
     static final int CONNECTIONS = 64;
     static final Duration TIMEOUT = Duration.ofSeconds(5);
+    static final Duration SETTLE = Duration.ofMillis(500);
 
     /** What one run measured. */
     record Outcome(boolean resilient, long requests, long errors, Latency latency, long ejectMs, long restartMs, long rejoinMs,
@@ -83,8 +84,8 @@ final class FailoverRun {
                     s.seed() + 11), load).connections(CONNECTIONS).timeout(TIMEOUT).run();
             long[] times = timeline.get(s.duration().toSeconds() + 120, TimeUnit.SECONDS);
             detail.line("edge: tries per node " + edge.requests(CLUSTER) + ", states " + edge.states(CLUSTER));
-            // an answer the generator gave up on may still be committing on a node: let it land before counting
-            Thread.sleep(1000);
+            // an answer the generator gave up on (after TIMEOUT) may still be committing on a node: let it land before counting
+            Thread.sleep(SETTLE.toMillis());
             FailoverLedger ledger = FailoverLedger.check(pg, load, lastOrder);
             Latency latency = Latency.of(run.corrected());
             Outcome o = new Outcome(resilient, run.requests(), run.errorCount(), latency, times[0], times[1], times[2], ledger,

@@ -17,19 +17,19 @@ class FailoverExperimentTest {
     @Test
     void aKilledNodeIsEjectedAndNoAcknowledgedOrderIsLostOrDoubled() throws Exception {
         StringWriter printed = new StringWriter();
-        FailoverExperiment.Settings settings = FailoverExperiment.Settings.defaults().withDuration(Duration.ofSeconds(6)).withRate(150.0);
+        FailoverExperiment.Settings settings = FailoverExperiment.Settings.defaults().withDuration(Duration.ofSeconds(5)).withRate(150.0);
 
         EdgeLabResult.Failover f = FailoverExperiment.run(settings, ProgressLog.to(new PrintWriter(printed)));
 
         assertThat(printed.toString()).contains("node-2 killed (SIGKILL)").contains("node-2 restarted and ready").contains("ledger: ");
-        assertThat(f.requests()).as(printed.toString()).isGreaterThan(400);
-        assertThat(f.requestsWithoutRetries()).isGreaterThan(400);
+        assertThat(f.requests()).as(printed.toString()).isGreaterThan(300);
+        assertThat(f.requestsWithoutRetries()).isGreaterThan(300);
         assertThat(f.errors()).isBetween(0L, f.requests());
         assertThat(f.errorsWithoutRetries()).isBetween(0L, f.requestsWithoutRetries());
-        // the kill comes at a third of 6 s: the edge must have noticed it before the run's end
+        // the kill comes at a third of 5 s: the edge must have noticed it before the run's end
         assertThat(f.ejectMs()).as(printed.toString()).isBetween(0L, 4_000L);
         assertThat(f.rejoinMs()).isGreaterThanOrEqualTo(-1);
-        assertThat(f.idempotentPosts()).as(printed.toString()).isGreaterThan(100);
+        assertThat(f.idempotentPosts()).as(printed.toString()).isGreaterThan(60);
         assertThat(f.postsMissing()).as(printed.toString()).isZero();
         assertThat(f.postsDuplicated()).as(printed.toString()).isZero();
     }
