@@ -8,7 +8,6 @@ import dev.headroom.shop.Shop;
 import dev.headroom.shop.ShopConfig;
 import dev.headroom.shop.Switches;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,17 +21,14 @@ import java.util.concurrent.CountDownLatch;
  * the shop and nothing else.
  *
  * <p>Each JVM gets a small heap and the serial collector: up to four nodes, PostgreSQL, the edge and the load
- * generator share two cores, and a parallel collector's threads per JVM would only fight over them. Each keeps a
- * class-data archive of its own in the temporary folder ({@code -XX:+AutoCreateSharedArchive}, as {@code headroom up}
- * does), which takes about a third off the next start, the failover's restart included. The nodes are not niced
- * (the journey's are): on a machine shared with other work, niced nodes lost every core to it, and starting three
- * took 24 s instead of a few.
+ * generator share two cores, and a parallel collector's threads per JVM would only fight over them. The nodes are
+ * not niced (the journey's are): on a machine shared with other work, niced nodes lost the cores to it, and starting
+ * three took 24 s. Unniced, three start in parallel in about 8 s here and a restart takes 4 to 8 s (load average 3 to
+ * 7 from other work); a class-data archive per node ({@code -XX:+AutoCreateSharedArchive}, as {@code headroom up}
+ * uses) was tried, but no archive was written on the nodes' SIGTERM exit, so it is left out until that is understood.
  */
 final class FailoverNodes implements AutoCloseable {
     static final List<String> JVM_OPTIONS = List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED");
-
-    /** Shared by every run on this machine: an archive that does not fit the class path is made again by the JVM. */
-    static final Path ARCHIVES = Path.of(System.getProperty("java.io.tmpdir"), "headroom-edge-lab-cds");
 
     private final Infra infra;
     private final List<Node> nodes;
@@ -54,9 +50,7 @@ final class FailoverNodes implements AutoCloseable {
                 infra.topology().redis().uri(), switches.id(), Integer.toString(poolSize)));
         List<JvmNodeSpec> specs = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
-            List<String> options = new ArrayList<>(JVM_OPTIONS);
-            options.addAll(List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + ARCHIVES.resolve("node-" + i + ".jsa")));
-            specs.add(JvmNodeSpec.builder("node-" + i, Main.class.getName()).jvmOptions(options).args(args).build());
+            specs.add(JvmNodeSpec.builder("node-" + i, Main.class.getName()).jvmOptions(JVM_OPTIONS).args(args).build());
         }
         return new FailoverNodes(infra, infra.startNodes(specs));
     }
