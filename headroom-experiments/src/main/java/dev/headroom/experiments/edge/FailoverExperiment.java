@@ -7,6 +7,8 @@ import dev.headroom.experiments.ScratchInfra;
 import dev.headroom.infra.PostgresNode;
 import dev.headroom.lab.run.LoadRun;
 import dev.headroom.lab.run.RunResult;
+import dev.headroom.lab.schedule.Schedules;
+import dev.headroom.lab.schedule.Stages;
 import dev.headroom.shop.Profile;
 import dev.headroom.shop.Shop;
 import dev.headroom.shop.ShopConfig;
@@ -48,12 +50,15 @@ public final class FailoverExperiment {
      * @param products  products seeded (GETs and orders pick among them)
      * @param users     users seeded (orders pick among them)
      * @param seed      seeds the data, the arrivals and the mix
+     * @param warmup    with a given {@code rate}, an unmeasured run at it first (the rate probe warms the nodes otherwise):
+     *                  without it the first run met freshly started JVMs, and its p99 was 1.27 s against the second's 11 ms
      */
     public record Settings(Duration duration, Double rate, double loadShare, double postShare, Algorithm algorithm, long products,
-                           long users, long seed) {
+                           long users, long seed, Duration warmup) {
         public static final Duration DEFAULT_DURATION = Duration.ofSeconds(60);
         public static final double DEFAULT_LOAD_SHARE = 0.5;
         public static final double DEFAULT_POST_SHARE = 0.2;
+        public static final Duration DEFAULT_WARMUP = Duration.ofSeconds(10);
 
         public Settings {
             if (duration == null || duration.toMillis() < 3000) {
@@ -69,6 +74,9 @@ public final class FailoverExperiment {
                 throw new IllegalArgumentException("postShare must be between 0 and 1, was " + postShare);
             }
             Objects.requireNonNull(algorithm, "algorithm");
+            if (warmup == null || warmup.isNegative()) {
+                throw new IllegalArgumentException("warmup must be zero or more, was " + warmup);
+            }
             if (products < 1 || users < 1) {
                 throw new IllegalArgumentException("products and users must be at least 1, were " + products + " and " + users);
             }
@@ -76,15 +84,19 @@ public final class FailoverExperiment {
 
         /** 60 s runs at half the measured maximum, a fifth of arrivals POSTs, peak-EWMA, 2,000 products, 1,000 users. */
         public static Settings defaults() {
-            return new Settings(DEFAULT_DURATION, null, DEFAULT_LOAD_SHARE, DEFAULT_POST_SHARE, Algorithm.PEAK_EWMA, 2000, 1000, 42);
+            return new Settings(DEFAULT_DURATION, null, DEFAULT_LOAD_SHARE, DEFAULT_POST_SHARE, Algorithm.PEAK_EWMA, 2000, 1000, 42, DEFAULT_WARMUP);
         }
 
         public Settings withDuration(Duration d) {
-            return new Settings(d, rate, loadShare, postShare, algorithm, products, users, seed);
+            return new Settings(d, rate, loadShare, postShare, algorithm, products, users, seed, warmup);
         }
 
         public Settings withRate(Double r) {
-            return new Settings(duration, r, loadShare, postShare, algorithm, products, users, seed);
+            return new Settings(duration, r, loadShare, postShare, algorithm, products, users, seed, warmup);
+        }
+
+        public Settings withWarmup(Duration w) {
+            return new Settings(duration, rate, loadShare, postShare, algorithm, products, users, seed, w);
         }
     }
 
@@ -102,6 +114,9 @@ public final class FailoverExperiment {
             try (FailoverNodes nodes = FailoverNodes.start(servers.infra(), NODES, pg.jdbcUrl(), pg.user(), pg.password(),
                     config.switches(), 0)) {
                 double rate = s.rate() != null ? s.rate() : s.loadShare() * maxRate(nodes, s, progress);
+                if (s.rate() != null && !s.warmup().isZero()) {
+                    warm(nodes, s, rate, progress);
+                }
                 FailoverRun.Outcome with = FailoverRun.run(nodes, pg, s, rate, true, progress);
                 FailoverRun.Outcome without = FailoverRun.run(nodes, pg, s, rate, false, progress);
                 FailoverLedger a = with.ledger();
@@ -131,6 +146,16 @@ public final class FailoverExperiment {
                     r.achievedRate(), 16 * NODES, dev.headroom.lab.run.Latency.at(r.corrected(), 99), r.errorCount(), 100 * s.loadShare()));
             return r.achievedRate();
         }
+    }
+
+    /** The nodes' JITs warmed at the run's rate through a resilient edge; its keys are not checked. */
+    private static void warm(FailoverNodes nodes, Settings s, double rate, ProgressLog progress) throws Exception {
+        FailoverWorkload load = new FailoverWorkload("failover-warmup", s.postShare(), s.products(), s.users(), s.seed() + 3);
+        try (EdgeServer edge = EdgeServer.start(FailoverRun.edge(nodes, s.algorithm(), true), line -> { })) {
+            LoadRun.open(URI.create(edge.url()), Schedules.uniform(Stages.constant(rate, s.warmup().toMillis() / 1000.0)), load)
+                    .connections(FailoverRun.CONNECTIONS).timeout(FailoverRun.TIMEOUT).run();
+        }
+        progress.line(String.format("warm-up: %.0f/s for %s, not measured", rate, ProgressLog.seconds(s.warmup())));
     }
 
     /** Runs it by hand: {@code FailoverExperiment [SECONDS [RATE]]}. */

@@ -17,7 +17,8 @@ class FailoverExperimentTest {
     @Test
     void aKilledNodeIsEjectedAndNoAcknowledgedOrderIsLostOrDoubled() throws Exception {
         StringWriter printed = new StringWriter();
-        FailoverExperiment.Settings settings = FailoverExperiment.Settings.defaults().withDuration(Duration.ofSeconds(5)).withRate(150.0);
+        FailoverExperiment.Settings settings = FailoverExperiment.Settings.defaults().withDuration(Duration.ofSeconds(5)).withRate(150.0)
+                .withWarmup(Duration.ZERO);
 
         EdgeLabResult.Failover f = FailoverExperiment.run(settings, ProgressLog.to(new PrintWriter(printed)));
 
