@@ -12,8 +12,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 class EdgeLabCommandTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "--experiments failover                 | --experiments: failover is not built yet; the lab runs proxy-cost, slow-node for now",
-            "--experiments slow-node,scale-out      | --experiments: scale-out is not built yet",
             "--experiments slow-node,x              | --experiments: the experiments must be among proxy-cost, slow-node, failover, scale-out, was 'x'",
             "--rounds 0                             | --rounds must be between 1 and 50, was 0",
             "--duration 100ms                       | --duration must be between 500ms and 10m, was PT0.1S",

@@ -17,6 +17,8 @@ public final class EdgeChecks {
     static final double MAX_ADDED_P99_OVER_NGINX_MS = 1.0;
     static final double MAX_PEAK_EWMA_SLOW_SHARE = 0.01;
     static final double MAX_PEAK_EWMA_P99_VS_ROUND_ROBIN = 0.2;
+    /** The guides' enterprise error SLO. */
+    static final double MAX_FAILOVER_ERROR_SHARE = 0.0001;
     /** Ratios of doubles: a bound met exactly must not fail on the last bit. */
     private static final double ROUNDING = 1e-9;
 
@@ -46,6 +48,27 @@ public final class EdgeChecks {
             checks.add(new Check("slow node: peak-ewma p99 <= " + MAX_PEAK_EWMA_P99_VS_ROUND_ROBIN + "x round robin's",
                     ratio <= MAX_PEAK_EWMA_P99_VS_ROUND_ROBIN + ROUNDING,
                     String.format("%.2f vs %.2f ms (%.3fx)", ewma.p99Ms(), rr.p99Ms(), ratio)));
+        }
+        if (d.failover() != null) {
+            EdgeLabResult.Failover f = d.failover();
+            double share = f.requests() == 0 ? 1 : (double) f.errors() / f.requests();
+            checks.add(new Check("failover: errors < " + 100 * MAX_FAILOVER_ERROR_SHARE + " % with retries and ejection",
+                    f.requests() > 0 && share < MAX_FAILOVER_ERROR_SHARE,
+                    String.format("%,d of %,d requests (without retries and ejection: %,d of %,d); ejected %d ms after the kill",
+                            f.errors(), f.requests(), f.errorsWithoutRetries(), f.requestsWithoutRetries(), f.ejectMs())));
+            checks.add(new Check("failover: every acknowledged POST with an Idempotency-Key in the ledger, once",
+                    f.idempotentPosts() > 0 && f.postsMissing() == 0 && f.postsDuplicated() == 0,
+                    String.format("%,d acknowledged, %d missing, %d duplicated", f.idempotentPosts(), f.postsMissing(), f.postsDuplicated())));
+        }
+        if (d.scaleOut() != null) {
+            List<EdgeLabResult.ScaleOutPoint> points = d.scaleOut();
+            EdgeLabResult.ScaleOutPoint one = points.getFirst();
+            EdgeLabResult.ScaleOutPoint most = points.getLast();
+            String fit = d.scaleFit() == null ? "no fit" : String.format("USL sigma %.3f, kappa %.4f, %s-bound", d.scaleFit().sigma(),
+                    d.scaleFit().kappa(), d.scaleFit().bound());
+            checks.add(new Check("scale-out: capacity grows with nodes", points.size() > 1 && most.capacityRps() > one.capacityRps(),
+                    String.format("%s; %s", points.stream().map(p -> String.format("%d: %,.0f/s", p.nodes(), p.capacityRps()))
+                            .collect(java.util.stream.Collectors.joining(", ")), fit)));
         }
         List<String> invalid = Stream.concat(d.proxyCost() == null ? Stream.empty() : d.proxyCost().invalid().stream(),
                 d.slowNode() == null ? Stream.empty() : d.slowNode().invalid().stream()).toList();

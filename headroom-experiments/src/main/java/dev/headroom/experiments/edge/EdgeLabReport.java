@@ -46,6 +46,26 @@ final class EdgeLabReport {
             }
             out.println();
         }
+        if (d.failover() != null) {
+            EdgeLabResult.Failover f = d.failover();
+            out.printf("failover: 3 shop nodes behind the edge, one killed (SIGKILL) a third into a %d s run at %,.0f req/s, a fifth keyed POST /orders%n",
+                    EdgeLab.FAILOVER.duration().toSeconds(), EdgeLab.FAILOVER.rate());
+            out.printf("  with retries and ejection:    %,d requests, %,d errors; ejected %d ms after the kill, healthy again after %d ms%n",
+                    f.requests(), f.errors(), f.ejectMs(), f.rejoinMs());
+            out.printf("  without (1 try, no checks):   %,d requests, %,d errors%n", f.requestsWithoutRetries(), f.errorsWithoutRetries());
+            out.printf("  ledger: %,d acknowledged POSTs, %d missing, %d duplicated%n%n", f.idempotentPosts(), f.postsMissing(), f.postsDuplicated());
+        }
+        if (d.scaleOut() != null) {
+            out.printf("scale-out: capacity at p99 < %.0f ms, PostgreSQL %d ms away, %d connection(s) per node%n", EdgeLab.SCALE_OUT.sloP99Ms(),
+                    EdgeLab.SCALE_OUT.dbRtt().toMillis(), EdgeLab.SCALE_OUT.poolSize());
+            d.scaleOut().forEach(p -> out.printf("  %d node(s): %,8.0f req/s (p99 %.1f ms)%n", p.nodes(), p.capacityRps(), p.p99Ms()));
+            if (d.scaleFit() != null) {
+                EdgeLabResult.ScaleFit f = d.scaleFit();
+                out.printf("  USL: sigma %.3f, kappa %.4f, lambda %,.0f/s, N* %s, %s-bound, R^2 %.3f%n", f.sigma(), f.kappa(), f.lambda(),
+                        f.peakNodes() == null ? "none" : String.format("%.1f", f.peakNodes()), f.bound(), f.rSquared());
+            }
+            out.println();
+        }
         for (EdgeChecks.Check c : outcome.checks()) {
             out.printf("%s  %s: %s%n", c.passed() ? "PASS" : "FAIL", c.name(), c.detail());
         }
@@ -111,6 +131,28 @@ final class EdgeLabReport {
                         f.rounds().stream().map(r -> String.format("%.2f%%", 100 * r.slowShare())).collect(Collectors.joining(", "))));
             }
             h.append("</table>\n");
+        }
+        if (d.failover() != null) {
+            EdgeLabResult.Failover f = d.failover();
+            h.append(String.format("<h2>Failover</h2>\n<p>Three shop nodes behind the edge; one killed (SIGKILL) a third into a %d s run at %,.0f "
+                            + "req/s, a fifth of them POST /orders with an Idempotency-Key; then the same run without retries and ejection.</p>\n"
+                            + "<table><tr><th>run</th><th>requests</th><th>errors</th></tr><tr><td>retries and ejection</td><td>%,d</td><td>%,d</td></tr>"
+                            + "<tr><td>one try, no checks</td><td>%,d</td><td>%,d</td></tr></table>\n<p>Ejected %d ms after the kill, healthy again "
+                            + "after %d ms; ledger: %,d acknowledged POSTs, %d missing, %d duplicated.</p>\n", EdgeLab.FAILOVER.duration().toSeconds(),
+                    EdgeLab.FAILOVER.rate(), f.requests(), f.errors(), f.requestsWithoutRetries(), f.errorsWithoutRetries(), f.ejectMs(), f.rejoinMs(),
+                    f.idempotentPosts(), f.postsMissing(), f.postsDuplicated()));
+        }
+        if (d.scaleOut() != null) {
+            h.append(String.format("<h2>Scaling out</h2>\n<p>Capacity at p99 &lt; %.0f ms, PostgreSQL %d ms away, %d connection(s) per node.</p>\n"
+                    + "<table><tr><th>nodes</th><th>capacity req/s</th><th>p99 ms</th></tr>\n", EdgeLab.SCALE_OUT.sloP99Ms(),
+                    EdgeLab.SCALE_OUT.dbRtt().toMillis(), EdgeLab.SCALE_OUT.poolSize()));
+            d.scaleOut().forEach(p -> h.append(String.format("<tr><td>%d</td><td>%,.0f</td><td>%.1f</td></tr>\n", p.nodes(), p.capacityRps(), p.p99Ms())));
+            h.append("</table>\n");
+            if (d.scaleFit() != null) {
+                EdgeLabResult.ScaleFit f = d.scaleFit();
+                h.append(String.format("<p>USL fit: &sigma; %.3f, &kappa; %.4f, &lambda; %,.0f/s, N* %s, %s-bound, R&sup2; %.3f.</p>\n", f.sigma(), f.kappa(),
+                        f.lambda(), f.peakNodes() == null ? "none" : String.format("%.1f", f.peakNodes()), escape(f.bound()), f.rSquared()));
+            }
         }
         h.append("<h2>Checks</h2>\n<ul>\n");
         for (EdgeChecks.Check c : outcome.checks()) {

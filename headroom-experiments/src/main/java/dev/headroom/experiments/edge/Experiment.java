@@ -8,37 +8,30 @@ import java.util.stream.Collectors;
 
 /** The lab's experiments, by the ids {@code --experiments} takes. */
 public enum Experiment {
-    PROXY_COST("proxy-cost", true),
-    SLOW_NODE("slow-node", true),
-    FAILOVER("failover", false),
-    SCALE_OUT("scale-out", false);
+    PROXY_COST("proxy-cost"),
+    SLOW_NODE("slow-node"),
+    FAILOVER("failover"),
+    SCALE_OUT("scale-out");
 
     private final String id;
-    private final boolean built;
 
-    Experiment(String id, boolean built) {
+    Experiment(String id) {
         this.id = id;
-        this.built = built;
     }
 
     public String id() {
         return id;
     }
 
-    /** False for the experiments not built yet: asking for one is an error, and "all" leaves it out. */
-    public boolean built() {
-        return built;
-    }
-
-    /** Every experiment that is built, in order. */
+    /** Every experiment, in order. */
     public static Set<Experiment> all() {
-        return Arrays.stream(values()).filter(Experiment::built).collect(Collectors.toCollection(() -> EnumSet.noneOf(Experiment.class)));
+        return EnumSet.allOf(Experiment.class);
     }
 
     /**
      * A comma-separated list of ids, run in this enum's order whatever the list's.
      *
-     * @throws IllegalArgumentException naming an unknown id, or one not built yet
+     * @throws IllegalArgumentException naming an unknown id
      */
     public static Set<Experiment> parseList(String text) {
         Set<Experiment> chosen = EnumSet.noneOf(Experiment.class);
@@ -47,10 +40,6 @@ public enum Experiment {
             Experiment e = Arrays.stream(values()).filter(x -> x.id.equals(id)).findFirst().orElseThrow(() -> new IllegalArgumentException(
                     "the experiments must be among " + Arrays.stream(values()).map(Experiment::id).collect(Collectors.joining(", "))
                             + ", was '" + part.strip() + "'"));
-            if (!e.built) {
-                throw new IllegalArgumentException(e.id + " is not built yet; the lab runs " + all().stream().map(Experiment::id)
-                        .collect(Collectors.joining(", ")) + " for now");
-            }
             chosen.add(e);
         }
         return chosen;
