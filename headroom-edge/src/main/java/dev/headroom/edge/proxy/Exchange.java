@@ -56,6 +56,7 @@ final class Exchange {
     private boolean responding;
     private boolean discarding;
     private boolean finished;
+    private boolean inTry;
 
     Exchange(Frontend frontend, ChannelHandlerContext client, Router router, HttpRequest request, Cluster cluster, String requestId) {
         this.frontend = frontend;
@@ -122,6 +123,7 @@ final class Exchange {
         }
         tried[attempt++] = upstream.endpoint;
         upstream.endpoint.begin();
+        inTry = true;
         tryStart = System.nanoTime();
         upstream.pool(client.channel().eventLoop()).acquire(this);
     }
@@ -158,7 +160,7 @@ final class Exchange {
         if (finished) {
             return;
         }
-        upstream.endpoint.end(System.nanoTime() - tryStart); // not the backend's failure: not counted against it
+        endTry(System.nanoTime() - tryStart); // not the backend's failure: not counted against it
         if (retryLeft()) {
             retry();
         } else {
@@ -203,7 +205,7 @@ final class Exchange {
                 discarding = false;
                 UpstreamConnection c = connection;
                 connection = null;
-                upstream.endpoint.end(headersNanos);
+                endTry(headersNanos);
                 c.done();
                 retry();
             }
@@ -212,7 +214,7 @@ final class Exchange {
         if (last) {
             UpstreamConnection c = connection;
             connection = null;
-            upstream.endpoint.end(headersNanos);
+            endTry(headersNanos);
             c.done();
             client.write(part, client.voidPromise());
             end();
@@ -259,7 +261,7 @@ final class Exchange {
 
     private void tryFailed(Throwable cause) {
         long nanos = System.nanoTime() - tryStart;
-        upstream.endpoint.end(Math.max(nanos, FAILURE_PENALTY_NANOS));
+        endTry(Math.max(nanos, FAILURE_PENALTY_NANOS));
         cluster.health.recordGatewayFailure(upstream.endpoint);
         upstream.countGatewayFailure(nanos);
     }
@@ -345,11 +347,21 @@ final class Exchange {
         }
         finished = true;
         release();
+        if (inTry) {
+            endTry(System.nanoTime() - tryStart); // also when it was still waiting for a connection
+        }
         UpstreamConnection c = connection;
         connection = null;
         if (c != null) {
-            upstream.endpoint.end(System.nanoTime() - tryStart);
             c.close();
+        }
+    }
+
+    /** Every try that began ends once, whatever ends it, so the backend's count in flight stays true. */
+    private void endTry(long nanos) {
+        if (inTry) {
+            inTry = false;
+            upstream.endpoint.end(nanos);
         }
     }
 
