@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "edge",
         mixinStandardHelpOptions = true,
         description = {
-                "Measures the Headroom edge against nginx and HAProxy, its balancing against a slow node, failover and scaling out.",
+                "Measures the edge: its cost against nginx and HAProxy, a slow node, failover and scaling out.",
                 "",
                 "proxy-cost: one nginx return-200 backend (1 worker), reached through the Headroom edge (its own JVM, 1 event loop), "
                         + "nginx proxy_pass (1 worker, upstream keep-alive) and HAProxy (nbthread 1, http-reuse always), and directly. "
