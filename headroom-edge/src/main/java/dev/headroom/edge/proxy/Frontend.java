@@ -1,13 +1,17 @@
 package dev.headroom.edge.proxy;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -76,7 +80,7 @@ final class Frontend extends ChannelInboundHandlerAdapter {
                 content.release(); // the body of a request already answered
                 return;
             }
-            if (content instanceof io.netty.handler.codec.http.LastHttpContent) {
+            if (content instanceof LastHttpContent) {
                 requestRead = true;
             }
             x.requestContent(content);
@@ -85,11 +89,11 @@ final class Frontend extends ChannelInboundHandlerAdapter {
 
     /** A 404 before the body: answered, and the connection ends once the rest of the request would have to be skipped. */
     private void answerAndClose(FullHttpResponse response, Object msg) {
-        boolean whole = msg instanceof io.netty.handler.codec.http.FullHttpRequest
-                || io.netty.handler.codec.http.HttpUtil.getContentLength((HttpRequest) msg, 0L) == 0
-                        && !io.netty.handler.codec.http.HttpUtil.isTransferEncodingChunked((HttpRequest) msg);
-        boolean keepAlive = whole && io.netty.handler.codec.http.HttpUtil.isKeepAlive((HttpRequest) msg);
-        io.netty.handler.codec.http.HttpUtil.setKeepAlive(response.headers(), ((HttpRequest) msg).protocolVersion(), keepAlive);
+        boolean whole = msg instanceof FullHttpRequest
+                || HttpUtil.getContentLength((HttpRequest) msg, 0L) == 0
+                        && !HttpUtil.isTransferEncodingChunked((HttpRequest) msg);
+        boolean keepAlive = whole && HttpUtil.isKeepAlive((HttpRequest) msg);
+        HttpUtil.setKeepAlive(response.headers(), ((HttpRequest) msg).protocolVersion(), keepAlive);
         ReferenceCountUtil.release(msg);
         if (keepAlive) {
             ctx.writeAndFlush(response, ctx.voidPromise());
@@ -115,7 +119,7 @@ final class Frontend extends ChannelInboundHandlerAdapter {
         if (!keepAlive) {
             closing = true;
             releasePipelined();
-            ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             return;
         }
         while (current == null || !requestRead) {

@@ -91,10 +91,14 @@ final class UpstreamPool {
 
     /** An exchange is done with {@code c}, which may be reused. */
     void release(UpstreamConnection c) {
-        Exchange next = waiting.pollFirst();
-        if (next != null && !next.abandoned()) {
-            next.connected(c);
-        } else if (closed) {
+        Exchange next;
+        while ((next = waiting.pollFirst()) != null) {
+            if (!next.abandoned()) {
+                next.connected(c);
+                return;
+            }
+        }
+        if (closed) {
             c.close();
         } else {
             idle.addLast(c);
