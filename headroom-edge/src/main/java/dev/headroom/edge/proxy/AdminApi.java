@@ -105,7 +105,7 @@ final class AdminApi implements Handler<HttpServerRequest> {
             json(request, 201, backendJson(cluster, backend.id()));
             return;
         }
-        if (parts.length >= 4 && cluster.upstreams().stream().noneMatch(u -> u.backend.id().equals(parts[3]))) {
+        if (parts.length >= 4 && cluster.upstream(parts[3]) == null) {
             throw new Refusal(404, "cluster '" + cluster.spec.name() + "' has no backend '" + parts[3] + "'");
         }
         if (parts.length == 4 && method == HttpMethod.DELETE) {
@@ -169,10 +169,11 @@ final class AdminApi implements Handler<HttpServerRequest> {
     private static JsonObject backendJson(Cluster c, EndpointHealth.Status s) {
         JsonObject b = new JsonObject().put("id", s.id()).put("state", s.state().name().toLowerCase(java.util.Locale.ROOT))
                 .put("ejections", s.ejections()).put("ejected_for_ms", s.ejectedFor().toMillis());
-        c.upstreams().stream().filter(u -> u.backend.id().equals(s.id())).findFirst().ifPresent(u -> b
-                .put("url", u.backend.url().toString()).put("weight", u.backend.weight())
-                .put("in_flight", u.endpoint.inFlight()).put("requests", u.requests())
-                .put("latency_estimate_ms", u.endpoint.latencyEstimateNanos() / 1e6));
+        Upstream u = c.upstream(s.id());
+        if (u != null) {
+            b.put("url", u.backend.url().toString()).put("weight", u.backend.weight()).put("in_flight", u.endpoint.inFlight())
+                    .put("requests", u.requests()).put("latency_estimate_ms", u.endpoint.latencyEstimateNanos() / 1e6);
+        }
         return b;
     }
 

@@ -41,6 +41,11 @@ final class Cluster implements AutoCloseable {
         return u != null && u.endpoint == endpoint ? u : null;
     }
 
+    /** The backend with this id, or null. */
+    Upstream upstream(String id) {
+        return upstreams.get(id);
+    }
+
     /** @throws IllegalArgumentException if a backend has this id already */
     synchronized void add(Backend backend) {
         if (upstreams.containsKey(backend.id())) {

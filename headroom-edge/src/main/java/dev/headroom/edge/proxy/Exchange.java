@@ -202,19 +202,13 @@ final class Exchange {
             part.release();
             if (last) {
                 discarding = false;
-                UpstreamConnection c = connection;
-                connection = null;
-                endTry(headersNanos);
-                c.done();
+                answerRead();
                 retry();
             }
             return;
         }
         if (last) {
-            UpstreamConnection c = connection;
-            connection = null;
-            endTry(headersNanos);
-            c.done();
+            answerRead();
             client.write(part, client.voidPromise());
             end();
         } else {
@@ -223,6 +217,14 @@ final class Exchange {
                 connection.reading(false);
             }
         }
+    }
+
+    /** The backend's answer is read to its end: the try ends and its connection is free for the next request. */
+    private void answerRead() {
+        UpstreamConnection c = connection;
+        connection = null;
+        endTry(headersNanos);
+        c.done();
     }
 
     void flushClient() {
