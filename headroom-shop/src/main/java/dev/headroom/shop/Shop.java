@@ -139,7 +139,8 @@ public final class Shop implements AutoCloseable {
         HealthRoutes health = new HealthRoutes(database.health(), redis, executor,
                 () -> draining.get() ? "shutting down" : warming.get() ? "warming its caches" : null);
         health.warmUp();
-        ShopCaches caches = ShopCaches.create(config.cache(), config.l1Entries(), config.poolSize(), redis, Json.MAPPER, registry);
+        ShopCaches caches = ShopCaches.create(config.cache(), config.l1Entries(), config.poolSize(), redis, Json.MAPPER, registry,
+                database.router());
         int cores = Runtime.getRuntime().availableProcessors();
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(cores));
         List<ShopVerticle> servers = new CopyOnWriteArrayList<>();
@@ -159,11 +160,11 @@ public final class Shop implements AutoCloseable {
                     Router router = Router.router(vx);
                     router.route().handler(metrics.handler());
                     new Routes(router)
-                            .get("/users", endpoints.blocking(userRoutes::findByEmail))
+                            .get("/users", endpoints.reading(userRoutes::findByEmail))
                             .get("/users/:id", endpoints.cached(userRoutes::fromCache, userRoutes::get))
                             .patch("/users/:id", endpoints.blocking(userRoutes::patch))
-                            .get("/users/:id/orders", endpoints.blocking(orderRoutes::userOrders))
-                            .get("/products", endpoints.blocking(productRoutes::search))
+                            .get("/users/:id/orders", endpoints.reading(orderRoutes::userOrders))
+                            .get("/products", endpoints.reading(productRoutes::search))
                             .get("/products/:id", endpoints.cached(productRoutes::fromCache, productRoutes::get))
                             .patch("/products/:id", endpoints.blocking(productRoutes::patch))
                             .get("/orders/:id", endpoints.cached(orderRoutes::fromCache, orderRoutes::get))

@@ -2,6 +2,7 @@ package dev.headroom.shop;
 
 import dev.headroom.shop.cache.CacheMode;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -33,6 +34,7 @@ public final class ShopConfig {
     private final int maxInFlight;
     private final long l1Entries;
     private final boolean warmOnStart;
+    private final List<String> replicaUrls;
 
     private ShopConfig(Builder b) {
         this.host = b.host;
@@ -48,6 +50,7 @@ public final class ShopConfig {
         this.maxInFlight = b.maxInFlight;
         this.l1Entries = b.l1Entries;
         this.warmOnStart = b.warmOnStart;
+        this.replicaUrls = b.replicaUrls;
     }
 
     /**
@@ -83,6 +86,9 @@ public final class ShopConfig {
     /** Whether {@link Shop#warmCaches} will run after the start: readiness waits for it. */
     public boolean warmOnStart() { return warmOnStart; }
 
+    /** JDBC URLs of the primary's streaming replicas (same user and password), read with the {@code replicas} switch. */
+    public List<String> replicaUrls() { return replicaUrls; }
+
     public static final class Builder {
         private String host = DEFAULT_HOST;
         private int port = DEFAULT_PORT;
@@ -98,6 +104,7 @@ public final class ShopConfig {
         private CacheMode cache;
         private long l1Entries = DEFAULT_L1_ENTRIES;
         private boolean warmOnStart;
+        private List<String> replicaUrls = List.of();
 
         private Builder() {
         }
@@ -193,6 +200,17 @@ public final class ShopConfig {
                 throw new IllegalArgumentException("L1 entries must be between 1 and 100000000, was " + entries);
             }
             this.l1Entries = entries;
+            return this;
+        }
+
+        /** The primary's streaming replicas, each {@code jdbc:postgresql://...}; reads go to them with the {@code replicas} switch. */
+        public Builder replicas(List<String> jdbcUrls) {
+            for (String url : jdbcUrls) {
+                if (url == null || !url.startsWith("jdbc:postgresql://")) {
+                    throw new IllegalArgumentException("replica url must start with jdbc:postgresql://, was '" + url + "'");
+                }
+            }
+            this.replicaUrls = List.copyOf(jdbcUrls);
             return this;
         }
 

@@ -1,7 +1,7 @@
 package dev.headroom.shop;
 
 /**
- * One optimization of the shop, on or off independently of the others; the cache is the fifth, with its
+ * One optimization of the shop, on or off independently of the others; the cache is the sixth, with its
  * own modes ({@link dev.headroom.shop.cache.CacheMode}). Every combination answers with identical bodies.
  */
 public enum Switch {
@@ -12,7 +12,12 @@ public enum Switch {
     /** A HikariCP pool sized by the formula (without: a new connection per request). */
     POOL("pool"),
     /** Response compression, ETag, Cache-Control and 304 Not Modified (without: full bodies, uncompressed, every time). */
-    HTTP("http");
+    HTTP("http"),
+    /**
+     * Reads on streaming replicas that hold what each read must see: a write's answer carries a consistency
+     * token, and a read that sends it back reads that write on any node (without: every read on the primary).
+     */
+    REPLICAS("replicas");
 
     private final String id;
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headroom.cache.CacheMetrics;
 import dev.headroom.cache.TieredCache;
 import dev.headroom.cache.TieredCacheBuilder;
+import dev.headroom.data.replica.ReplicaRouter;
 import dev.headroom.shop.db.Sql;
 import dev.headroom.shop.http.Page;
 import dev.headroom.shop.http.Rendered;
@@ -53,20 +54,21 @@ public final class ShopCaches implements AutoCloseable {
     /**
      * @param l1Entries  each L1's size, per entity and node
      * @param maxLoads   database loads at once per cache and node (the pool size: more would only queue for connections)
+     * @param router     the replica router reads go through, for the second invalidation after a write; null without
      */
     public static ShopCaches create(CacheMode mode, long l1Entries, int maxLoads, RedisClient redis, ObjectMapper json,
-                                    MeterRegistry registry) {
+                                    MeterRegistry registry, ReplicaRouter router) {
         if (mode == CacheMode.NONE) {
-            return new ShopCaches(new EntityCache<>(null), new EntityCache<>(null), new EntityCache<>(null));
+            return new ShopCaches(new EntityCache<>(null, null), new EntityCache<>(null, null), new EntityCache<>(null, null));
         }
         return new ShopCaches(
-                entity(NAMES.get(0), ProductView.class, mode, l1Entries, maxLoads, redis, json, registry),
-                entity(NAMES.get(1), UserView.class, mode, l1Entries, maxLoads, redis, json, registry),
-                entity(NAMES.get(2), OrderView.class, mode, l1Entries, maxLoads, redis, json, registry));
+                entity(NAMES.get(0), ProductView.class, mode, l1Entries, maxLoads, redis, json, registry, router),
+                entity(NAMES.get(1), UserView.class, mode, l1Entries, maxLoads, redis, json, registry, router),
+                entity(NAMES.get(2), OrderView.class, mode, l1Entries, maxLoads, redis, json, registry, router));
     }
 
     private static <V> EntityCache<V> entity(String name, Class<V> type, CacheMode mode, long l1Entries, int maxLoads,
-                                             RedisClient redis, ObjectMapper json, MeterRegistry registry) {
+                                             RedisClient redis, ObjectMapper json, MeterRegistry registry, ReplicaRouter router) {
         TieredCacheBuilder<Long, Rendered<V>> b = TieredCache.<Long, Rendered<V>>builder(name, new JsonCodec<>(json, type))
                 .negativeTtl(NEGATIVE_TTL)
                 .maxConcurrentLoads(maxLoads)
@@ -90,7 +92,7 @@ public final class ShopCaches implements AutoCloseable {
         }
         TieredCache<Long, Rendered<V>> cache = b.build();
         CacheMetrics.bind(cache, registry);
-        return new EntityCache<>(cache);
+        return new EntityCache<>(cache, router);
     }
 
     /**

@@ -3,6 +3,9 @@ package dev.headroom.shop.db;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import dev.headroom.data.replica.Consistency;
+import dev.headroom.data.replica.ReplicaMetrics;
+import dev.headroom.data.replica.ReplicaRouter;
 import dev.headroom.shop.Switch;
 import dev.headroom.shop.ShopConfig;
 import io.micrometer.core.instrument.Counter;
@@ -10,6 +13,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -17,18 +22,24 @@ import org.postgresql.ds.PGSimpleDataSource;
 /**
  * Where requests get their connections. With the {@code pool} switch they borrow from a HikariCP pool sized by
  * the formula; without it each request opens a new connection, as the naive systems in the guides do (a TCP
- * handshake, authentication and a backend fork each time).
+ * handshake, authentication and a backend fork each time). With the {@code replicas} switch, reads go through a
+ * {@link ReplicaRouter} to the primary's streaming replicas (each with a pool of the same size) by what each has
+ * replayed; writes stay on the primary.
  */
 public final class Database implements AutoCloseable {
     /** A statement that runs longer is cancelled, so a stuck query cannot hold a request forever. */
     public static final int STATEMENT_TIMEOUT_MS = 30_000;
     private static final int CONNECT_TIMEOUT_S = 5;
+    /** A replica pool gives up this soon: a dead replica then costs a read a failover, not the primary's 5 s. */
+    private static final long REPLICA_CONNECTION_TIMEOUT_MS = 250;
 
     private final DataSource requests;
     private final HikariDataSource pool;
     private final PGSimpleDataSource direct;
     private final Counter opened;
     private final Timer acquire;
+    private final ReplicaRouter router;
+    private final List<HikariDataSource> replicaPools = new ArrayList<>();
 
     private Database(ShopConfig config, MeterRegistry registry) {
         this.direct = directDataSource(config);
@@ -52,6 +63,28 @@ public final class Database implements AutoCloseable {
             this.pool = null;
             this.requests = direct;
         }
+        this.router = config.has(Switch.REPLICAS) ? router(config, registry) : null;
+    }
+
+    private ReplicaRouter router(ShopConfig config, MeterRegistry registry) {
+        var b = ReplicaRouter.builder().primary(requests);
+        List<String> urls = config.replicaUrls();
+        for (int i = 0; i < urls.size(); i++) {
+            HikariConfig hc = new HikariConfig();
+            hc.setPoolName("shop-replica-" + (i + 1));
+            hc.setDataSource(dataSource(urls.get(i), config));
+            hc.setMaximumPoolSize(config.poolSize());
+            hc.setMinimumIdle(config.poolSize());
+            hc.setConnectionTimeout(REPLICA_CONNECTION_TIMEOUT_MS);
+            hc.setInitializationFailTimeout(-1); // a replica that is down at start takes reads once it answers
+            hc.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
+            HikariDataSource replica = new HikariDataSource(hc);
+            replicaPools.add(replica);
+            b.replica("replica-" + (i + 1), replica);
+        }
+        ReplicaRouter built = b.build();
+        ReplicaMetrics.bind(built, registry);
+        return built;
     }
 
     public static Database open(ShopConfig config, MeterRegistry registry) {
@@ -71,9 +104,22 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** A request's statements, counted. Close it to give the connection back. */
+    /** A request's statements on the primary, counted. Close it to give the connection back. */
     public Sql sql() {
-        return new Sql(this);
+        return new Sql(this, null, null);
+    }
+
+    /**
+     * A read's statements: through the replica router at {@code level} with the {@code replicas} switch, else on
+     * the primary as {@link #sql()}.
+     */
+    public Sql readSql(Consistency level) {
+        return router == null ? sql() : new Sql(this, router, level);
+    }
+
+    /** The replica router, or null without the {@code replicas} switch. */
+    public ReplicaRouter router() {
+        return router;
     }
 
     /** Unpooled connections for start-up work (migrations, seeding, indexes). */
@@ -96,8 +142,12 @@ public final class Database implements AutoCloseable {
     }
 
     private static PGSimpleDataSource directDataSource(ShopConfig config) {
+        return dataSource(config.jdbcUrl(), config);
+    }
+
+    private static PGSimpleDataSource dataSource(String url, ShopConfig config) {
         PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setURL(config.jdbcUrl());
+        ds.setURL(url);
         if (config.dbUser() != null) {
             ds.setUser(config.dbUser());
         }
@@ -112,6 +162,10 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        if (router != null) {
+            router.close();
+        }
+        replicaPools.forEach(HikariDataSource::close);
         if (pool != null) {
             pool.close();
         }

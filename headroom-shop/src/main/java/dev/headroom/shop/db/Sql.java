@@ -1,5 +1,9 @@
 package dev.headroom.shop.db;
 
+import dev.headroom.data.replica.Consistency;
+import dev.headroom.data.replica.ConsistencyToken;
+import dev.headroom.data.replica.ReplicaRouter;
+import dev.headroom.data.replica.RoutedConnection;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,7 +14,8 @@ import java.util.List;
 /**
  * The JDBC of one request: prepared statements only, and a count of the statements run, so that
  * N+1 loading shows in the metrics. Takes its connection lazily from the {@link Database} and gives
- * it back on {@link #close()}. Not thread-safe: one request, one thread.
+ * it back on {@link #close()}. A read's Sql takes it through the {@link ReplicaRouter} at the read's consistency
+ * level, also lazily: a request answered from a cache never borrows one. Not thread-safe: one request, one thread.
  */
 public final class Sql implements AutoCloseable {
     /** Binds a statement's parameters. */
@@ -33,11 +38,44 @@ public final class Sql implements AutoCloseable {
     private static final Binder NONE = ps -> { };
 
     private final Database database;
+    /** Null for the primary's Sql. */
+    private final ReplicaRouter router;
+    private final Consistency level;
     private Connection connection;
+    private RoutedConnection routed;
     private int statements;
 
-    Sql(Database database) {
+    Sql(Database database, ReplicaRouter router, Consistency level) {
         this.database = database;
+        this.router = router;
+        this.level = level;
+    }
+
+    /** The token a read must see (read-your-writes), or null: caches hold no entry for it that is older. */
+    public ConsistencyToken token() {
+        return level instanceof Consistency.ReadYourWrites ryw ? ryw.token() : null;
+    }
+
+    /** The log position this Sql's reads see at least (after its first statement); 0 when not known. */
+    public long visible() {
+        return routed == null ? 0 : routed.visible().lsn();
+    }
+
+    /**
+     * A statement failed with {@code e}: true when it ran on a replica that is gone (or cancelled it) and the whole
+     * read may run again on a new Sql, which will not use that replica.
+     */
+    public boolean failover(SQLException e) {
+        return routed != null && routed.failover(e);
+    }
+
+    /**
+     * After a write committed through this Sql: the token that lets the client read it on any node; null when it
+     * ran nothing, or without the {@code replicas} switch.
+     */
+    public ConsistencyToken tokenAfterCommit() throws SQLException {
+        ReplicaRouter r = database.router();
+        return r == null || connection == null ? null : r.tokenAfterCommit(connection);
     }
 
     public <T> List<T> list(String sql, Binder binder, RowMapper<T> mapper) throws SQLException {
@@ -108,13 +146,23 @@ public final class Sql implements AutoCloseable {
 
     private Connection connection() throws SQLException {
         if (connection == null) {
-            connection = database.connection();
+            if (router != null) {
+                routed = router.connect(level);
+                connection = routed.connection();
+            } else {
+                connection = database.connection();
+            }
         }
         return connection;
     }
 
     @Override
     public void close() {
+        if (routed != null) {
+            routed.close();
+            routed = null;
+            connection = null;
+        }
         if (connection != null) {
             try {
                 connection.close();

@@ -1,5 +1,8 @@
 package dev.headroom.shop.http;
 
+import dev.headroom.data.replica.Consistency;
+import dev.headroom.data.replica.ConsistencyToken;
+import dev.headroom.data.replica.ReplicaUnavailableException;
 import dev.headroom.shop.db.Database;
 import dev.headroom.shop.db.Sql;
 import io.vertx.core.Handler;
@@ -7,6 +10,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
@@ -23,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * its requests/s (ADR 0001); a cached GET /products/7 went from 0.33x to 0.60x the requests/s of nginx
  * serving the same bytes, and from 24 to 13 µs of CPU per request (bench/cache-hit-vs-nginx.sh,
  * docs/benchmarks.md).
+ *
+ * Reads ({@link #reading}) take their connection through the replica router at the request's consistency
+ * ({@link Consistencies}) and run again, on another server, when their replica's connection broke; writes
+ * ({@link #blocking}) run on the primary and hand the client its consistency token.
  */
 public final class Endpoints {
     private static final Logger LOG = LoggerFactory.getLogger(Endpoints.class);
@@ -33,31 +41,81 @@ public final class Endpoints {
     private final ExecutorService executor;
     private final Semaphore inFlight;
     private final boolean validators;
+    /** Reads without a token or level: any replica within this lag bound. */
+    private final Duration maxLag;
+    /** A read whose replica broke runs again, on another server, up to this many times in all. */
+    static final int MAX_READ_ATTEMPTS = 3;
 
     /** @param validators whether cacheable replies get an ETag, Cache-Control and 304 Not Modified (the optimized profile) */
     public Endpoints(Database database, ExecutorService executor, int maxInFlight, boolean validators) {
         this.database = database;
+        this.maxLag = database.router() == null ? Duration.ofSeconds(1) : database.router().maxLag();
         this.executor = executor;
         this.inFlight = new Semaphore(maxInFlight);
         this.validators = validators;
     }
 
+    /** A route that writes (or must read the primary): on the primary, and its answer carries the consistency token. */
     public Handler<RoutingContext> blocking(Endpoint endpoint) {
+        return hop(ctx -> {
+            ConsistencyToken brought = Consistencies.token(ctx.request()); // a bad one is refused before anything changes
+            try (Sql sql = database.sql()) {
+                try {
+                    Reply reply = endpoint.serve(ctx, sql);
+                    ctx.put(SQL_STATEMENTS, sql.statements());
+                    ConsistencyToken written = sql.tokenAfterCommit();
+                    if (written != null) {
+                        Consistencies.handBack(ctx.response(), written, brought);
+                    }
+                    send(ctx, reply, validators);
+                } catch (ApiException e) {
+                    ctx.put(SQL_STATEMENTS, sql.statements());
+                    Problems.send(ctx.response(), e);
+                }
+            }
+        });
+    }
+
+    /** A route that only reads: through the replica router at the request's consistency, run again after a failover. */
+    public Handler<RoutingContext> reading(Endpoint endpoint) {
+        return hop(ctx -> {
+            Consistency level = Consistencies.level(ctx.request(), maxLag);
+            for (int attempt = 1; ; attempt++) {
+                Sql sql = database.readSql(level);
+                try {
+                    Reply reply = endpoint.serve(ctx, sql);
+                    ctx.put(SQL_STATEMENTS, sql.statements());
+                    send(ctx, reply, validators);
+                    return;
+                } catch (ApiException e) {
+                    ctx.put(SQL_STATEMENTS, sql.statements());
+                    Problems.send(ctx.response(), e);
+                    return;
+                } catch (SQLException e) {
+                    if (attempt == MAX_READ_ATTEMPTS || !sql.failover(e)) {
+                        throw e;
+                    }
+                } finally {
+                    sql.close();
+                }
+            }
+        });
+    }
+
+    /** Blocking work on a virtual thread, within the in-flight bound, its failures answered as problems. */
+    private Handler<RoutingContext> hop(Work work) {
         return ctx -> {
             if (!inFlight.tryAcquire()) {
                 Problems.send(ctx.response(), ApiException.unavailable("the shop is at its limit of requests in flight; retry shortly", 1));
                 return;
             }
             executor.execute(() -> {
-                try (Sql sql = database.sql()) {
-                    try {
-                        Reply reply = endpoint.serve(ctx, sql);
-                        ctx.put(SQL_STATEMENTS, sql.statements());
-                        send(ctx, reply, validators);
-                    } catch (ApiException e) {
-                        ctx.put(SQL_STATEMENTS, sql.statements());
-                        Problems.send(ctx.response(), e);
-                    }
+                try {
+                    work.run(ctx);
+                } catch (ApiException e) {
+                    Problems.send(ctx.response(), e);
+                } catch (ReplicaUnavailableException e) {
+                    Problems.send(ctx.response(), ApiException.unavailable("the replicas lag and the primary is at its share of reads; retry shortly", 1));
                 } catch (SQLTransientConnectionException e) {
                     Problems.send(ctx.response(), ApiException.unavailable("no database connection became free in time", 1));
                 } catch (SQLException e) {
@@ -73,22 +131,32 @@ public final class Endpoints {
         };
     }
 
+    @FunctionalInterface
+    private interface Work {
+        void run(RoutingContext ctx) throws SQLException;
+    }
+
     /**
-     * {@code hit} on the event loop, and {@link #blocking} {@code miss} only when {@code hit} has no answer.
+     * {@code hit} on the event loop, and {@link #reading} {@code miss} only when {@code hit} has no answer (or
+     * an answer older than the request's token, or the request names a consistency level).
      * An answer from memory ran no SQL: it records 0 statements, as a blocking cache hit did.
      */
     public Handler<RoutingContext> cached(Endpoint.FromCache hit, Endpoint miss) {
-        Handler<RoutingContext> blocking = blocking(miss);
+        Handler<RoutingContext> blocking = reading(miss);
         return ctx -> {
             Reply reply;
+            ConsistencyToken token;
             try {
                 reply = hit.serve(ctx);
+                token = reply == null ? null : Consistencies.token(ctx.request());
             } catch (ApiException e) {
                 ctx.put(SQL_STATEMENTS, 0);
                 Problems.send(ctx.response(), e);
                 return;
             }
-            if (reply == null) {
+            // An entry loaded before the client's write is not the client's answer: the blocking path reloads it.
+            if (reply == null || token != null && reply.body() instanceof Rendered<?> r && !token.coveredBy(r.visible())
+                    || ctx.request().getHeader(Consistencies.LEVEL) != null) {
                 blocking.handle(ctx);
                 return;
             }

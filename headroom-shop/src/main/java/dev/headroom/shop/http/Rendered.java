@@ -11,9 +11,18 @@ import io.vertx.core.buffer.Buffer;
  * never written after construction, and Vert.x writes a slice of it to each response and never releases
  * it, so one buffer serves any number of responses at once.
  */
-public record Rendered<V>(V view, Buffer json, String etag) {
+public record Rendered<V>(V view, Buffer json, String etag, long visible) {
+    /** A view whose load position is not known: it satisfies no read-your-writes read but one of token 0/0. */
     public static <V> Rendered<V> of(V view) {
+        return of(view, 0);
+    }
+
+    /**
+     * @param visible the log position the load that made the view saw at least (a {@code ConsistencyToken}'s LSN),
+     *                so that a read whose token is further on does not take it from a cache
+     */
+    public static <V> Rendered<V> of(V view, long visible) {
         Buffer json = Json.toBuffer(view);
-        return new Rendered<>(view, json, ETags.of(json));
+        return new Rendered<>(view, json, ETags.of(json), visible);
     }
 }

@@ -37,7 +37,7 @@ public final class OrderRoutes {
     public Reply fromCache(RoutingContext ctx) {
         Rendered<OrderView> order = orders.cachedLocally(Params.onlyPathId(ctx));
         Rendered<UserView> buyer = order == null ? null : buyers.cachedLocally(order.view().userId());
-        return buyer == null ? null : withBuyer(order.view(), buyer.view());
+        return buyer == null ? null : withBuyer(order, buyer);
     }
 
     public Reply get(RoutingContext ctx, Sql sql) throws SQLException {
@@ -50,21 +50,25 @@ public final class OrderRoutes {
             return Reply.cacheable(Rendered.of(order), UserRoutes.CACHE_CONTROL);
         }
         // cached without the buyer, whose name and email may change; they come from the user cache on each read
-        Rendered<OrderView> order = orders.get(id, key -> withoutBuyer(reads.order(sql, key)));
+        Rendered<OrderView> order = orders.get(id, sql, key -> withoutBuyer(reads.order(sql, key)));
         if (order == null) {
             throw ApiException.notFound("no order with id " + id);
         }
         long userId = order.view().userId();
-        Rendered<UserView> buyer = buyers.get(userId, key -> users.byId(sql, key));
+        Rendered<UserView> buyer = buyers.get(userId, sql, key -> users.byId(sql, key));
         if (buyer == null) {
             throw new IllegalStateException("order " + id + " names user " + userId + ", who does not exist");
         }
-        return withBuyer(order.view(), buyer.view());
+        return withBuyer(order, buyer);
     }
 
-    private static Reply withBuyer(OrderView o, UserView buyer) {
+    /** The order with its buyer, as fresh as the older of the two entries. */
+    private static Reply withBuyer(Rendered<OrderView> order, Rendered<UserView> buyer) {
+        OrderView o = order.view();
+        UserView b = buyer.view();
+        long visible = Long.compareUnsigned(order.visible(), buyer.visible()) <= 0 ? order.visible() : buyer.visible();
         return Reply.cacheable(Rendered.of(new OrderView(o.id(), o.userId(), o.status(), o.createdAt(), o.itemCount(), o.totalCents(),
-                new OrderView.Buyer(buyer.id(), buyer.name(), buyer.email()), o.items())), UserRoutes.CACHE_CONTROL);
+                new OrderView.Buyer(b.id(), b.name(), b.email()), o.items()), visible), UserRoutes.CACHE_CONTROL);
     }
 
     private static OrderView withoutBuyer(OrderView o) {

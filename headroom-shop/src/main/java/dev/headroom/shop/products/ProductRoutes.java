@@ -34,7 +34,7 @@ public final class ProductRoutes {
 
     public Reply get(RoutingContext ctx, Sql sql) throws SQLException {
         long id = Params.onlyPathId(ctx);
-        Rendered<ProductView> product = cache.get(id, key -> products.byId(sql, key));
+        Rendered<ProductView> product = cache.get(id, sql, key -> products.byId(sql, key));
         if (product == null) {
             throw ApiException.notFound("no product with id " + id);
         }

@@ -38,7 +38,7 @@ public final class UserRoutes {
 
     public Reply get(RoutingContext ctx, Sql sql) throws SQLException {
         long id = Params.onlyPathId(ctx);
-        Rendered<UserView> user = cache.get(id, key -> users.byId(sql, key));
+        Rendered<UserView> user = cache.get(id, sql, key -> users.byId(sql, key));
         if (user == null) {
             throw ApiException.notFound("no user with id " + id);
         }
