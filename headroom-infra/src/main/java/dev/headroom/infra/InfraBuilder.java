@@ -233,6 +233,9 @@ public final class InfraBuilder {
             throw new IllegalStateException("replicas need postgresPrimaries 1 (replicas follow the one embedded primary; shards have none), was postgresPrimaries "
                     + primariesOrDefault() + " with replicas " + replicas);
         }
+        if (replicasOrDefault() > 0) {
+            requireReplicationSettings();
+        }
         if (redisTarget != null && redis != null && !redis) {
             throw new IllegalStateException("redis(false) must not be set together with redisUrl");
         }
@@ -287,6 +290,20 @@ public final class InfraBuilder {
 
     boolean durableOrDefault() {
         return durable == null || durable;
+    }
+
+    /** The primary's own settings that would keep replicas from connecting; PostgreSQL 17's defaults all fit. */
+    private void requireReplicationSettings() {
+        String walLevel = postgresSettings.get("wal_level");
+        if (walLevel != null && walLevel.equalsIgnoreCase("minimal")) {
+            throw new IllegalStateException("postgresSetting wal_level must be replica or logical with replicas, was minimal");
+        }
+        for (String key : new String[] {"max_wal_senders", "max_replication_slots"}) {
+            String value = postgresSettings.get(key);
+            if (value != null && value.matches("\\d{1,9}") && Integer.parseInt(value) < replicas) {
+                throw new IllegalStateException("postgresSetting " + key + " must be at least replicas (" + replicas + "), was " + value);
+            }
+        }
     }
 
     private static void requirePort(String setting, int port) {

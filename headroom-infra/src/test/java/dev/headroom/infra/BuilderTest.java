@@ -44,6 +44,12 @@ class BuilderTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("replicas need postgresPrimaries 1 (replicas follow the one embedded primary; shards have none), "
                         + "was postgresPrimaries 0 with replicas 1");
+        assertThatThrownBy(() -> Infra.builder().postgresSetting("wal_level", "minimal").replicas(1).start())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("postgresSetting wal_level must be replica or logical with replicas, was minimal");
+        assertThatThrownBy(() -> Infra.builder().postgresSetting("max_wal_senders", "2").replicas(3).start())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("postgresSetting max_wal_senders must be at least replicas (3), was 2");
     }
 
     @Test
