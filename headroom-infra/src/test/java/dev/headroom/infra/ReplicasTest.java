@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 
 import static dev.headroom.infra.TestSupport.execute;
 import static dev.headroom.infra.TestSupport.queryOne;
@@ -188,18 +189,13 @@ class ReplicasTest {
 
     @Test
     void baseBackupsLeaveOutRuntimeFiles() {
-        assertThat(BaseBackup.skipped(Path.of("postmaster.pid"))).isTrue();
-        assertThat(BaseBackup.skipped(Path.of("epg-lock"))).isTrue();
-        assertThat(BaseBackup.skipped(Path.of("pg_wal/000000010000000000000001"))).isTrue();
-        assertThat(BaseBackup.skipped(Path.of("pg_replslot/headroom_replica_1/state"))).isTrue();
-        assertThat(BaseBackup.skipped(Path.of("base/pgsql_tmp/pgsql_tmp123.0"))).isTrue();
-        assertThat(BaseBackup.skipped(Path.of("global/pg_internal.init"))).isTrue();
-        assertThat(BaseBackup.skipped(Path.of("base/5/16384"))).isFalse();
-        assertThat(BaseBackup.skipped(Path.of("global/pg_control"))).isFalse();
-        assertThat(BaseBackup.skipped(Path.of("postgresql.auto.conf"))).isFalse();
-        assertThat(BaseBackup.skippedDirectory(Path.of("pg_replslot/headroom_replica_1"))).isTrue();
-        assertThat(BaseBackup.skippedDirectory(Path.of("pg_replslot"))).isFalse();
-        assertThat(BaseBackup.skippedDirectory(Path.of("pg_wal/archive_status"))).isFalse();
+        assertThat(Stream.of("postmaster.pid", "postmaster.opts", "epg-lock", "pg_wal/000000010000000000000001",
+                "pg_replslot/headroom_replica_1/state", "pg_stat_tmp/global.stat", "base/pgsql_tmp/pgsql_tmp123.0",
+                "global/pg_internal.init").map(Path::of)).allMatch(BaseBackup::skipped);
+        assertThat(Stream.of("base/5/16384", "global/pg_control", "postgresql.auto.conf", "pg_hba.conf").map(Path::of))
+                .noneMatch(BaseBackup::skipped);
+        assertThat(Stream.of("pg_replslot/headroom_replica_1", "pg_stat_tmp/x").map(Path::of)).allMatch(BaseBackup::skippedDirectory);
+        assertThat(Stream.of("pg_replslot", "pg_wal/archive_status", "base/5").map(Path::of)).noneMatch(BaseBackup::skippedDirectory);
     }
 
     private long lagBytes(String replica) throws SQLException {
