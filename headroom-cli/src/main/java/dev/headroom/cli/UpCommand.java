@@ -44,6 +44,7 @@ import picocli.CommandLine.Model.CommandSpec;
                 "  headroom up --profile baseline --port 9090",
                 "  headroom up --optimize indexes,single-query,pool",
                 "  headroom up --nodes 3 --lb peak-ewma",
+                "  headroom up --replicas 2",
                 "  headroom up --users 10000 --products 1000 --orders 100000 --data-dir /tmp/small"})
 final class UpCommand implements Callable<Integer> {
     @Spec
@@ -93,6 +94,11 @@ final class UpCommand implements Callable<Integer> {
 
     @Option(names = "--redis-url", paramLabel = "URL", description = "Use this Redis instead of the embedded one, e.g. redis://localhost:6379.")
     String redisUrl;
+
+    @Option(names = "--replicas", paramLabel = "N", description = "Streaming replicas of the embedded PostgreSQL, 0 to 8: "
+            + "hot standbys replica-1..N on the ports from 15442, each made by a base backup on its first start and reused "
+            + "after (the shop still reads from the primary). Not with --pg-url. Default: ${DEFAULT-VALUE}.")
+    int replicas = 0;
 
     @Option(names = "--pool-size", paramLabel = "N", description = "Connections in the optimized profile's pool. Default: cores * 2 + 1 (= ${sys:headroom.formulaPool}).")
     int poolSize;
@@ -153,6 +159,10 @@ final class UpCommand implements Callable<Integer> {
         if (redisUrl != null) {
             Flags.check("--redis-url", () -> infraConfig.redisUrl(redisUrl));
         }
+        if (replicas != 0 && pgUrl != null) {
+            throw new IllegalArgumentException("--replicas makes replicas of the embedded PostgreSQL: leave out --pg-url, or give --replicas 0");
+        }
+        Flags.check("--replicas", () -> infraConfig.replicas(replicas));
 
         if (serveOnly && (pgUrl == null || redisUrl == null || nodes != 1)) {
             throw new IllegalArgumentException("--serve-only serves on servers another process prepared: give --pg-url and --redis-url, and no --nodes");

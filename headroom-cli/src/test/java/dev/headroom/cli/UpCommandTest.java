@@ -32,6 +32,9 @@ class UpCommandTest {
             "--optimize pool,pool            | --optimize: pool is given twice in 'pool,pool'",
             "--optimize cache=l9             | --optimize: cache must be one of none, l1, l2",
             "--l1-entries 0                  | --l1-entries: L1 entries must be between 1 and 100000000, was 0",
+            "--replicas 9                    | --replicas: replicas must be between 0 and 8, was 9",
+            "--replicas -1                   | --replicas: replicas must be between 0 and 8, was -1",
+            "--replicas 1 --pg-url jdbc:postgresql://h/db | --replicas makes replicas of the embedded PostgreSQL: leave out --pg-url, or give --replicas 0",
     })
     void badFlagsExitWithTwoAndOneLine(String flags, String message) {
         String[] args = ("up --data-dir " + dir + " " + flags.trim()).split("\\s+");
@@ -45,7 +48,7 @@ class UpCommandTest {
     void helpDescribesEveryContractFlag() {
         CliRun r = CliRun.of("up", "--help");
         assertThat(r.code()).isZero();
-        for (String flag : new String[] {"--port", "--profile", "--data-dir", "--users", "--products", "--orders", "--seed", "--pg-url", "--redis-url", "--cache", "--l1-entries"}) {
+        for (String flag : new String[] {"--port", "--profile", "--data-dir", "--users", "--products", "--orders", "--seed", "--pg-url", "--redis-url", "--cache", "--l1-entries", "--replicas"}) {
             assertThat(r.out()).contains(flag);
         }
     }

@@ -17,8 +17,9 @@ import java.util.stream.Stream;
 
 /**
  * Starts and stops the servers Headroom runs on, as a topology of named {@link Node}s: one embedded PostgreSQL 17
- * primary (zonky) or several (shards), an embedded Redis 7.0 (the binary from embedded-redis), external servers
- * given by URL instead, and service nodes in JVMs of their own ({@link #startNodes}).
+ * primary (zonky) or several (shards), streaming replicas of the one primary ({@link InfraBuilder#replicas}), an
+ * embedded Redis 7.0 (the binary from embedded-redis), external servers given by URL instead, and service nodes in
+ * JVMs of their own ({@link #startNodes}).
  *
  * <pre>{@code
  * try (Infra infra = Infra.builder().dataDir(Path.of(".headroom")).start()) {
@@ -30,15 +31,17 @@ import java.util.stream.Stream;
  * }</pre>
  *
  * <p><b>Layout.</b> {@code <dataDir>/postgres} for the primary (or {@code <dataDir>/shard-N} per shard), reused
- * across starts; {@code <dataDir>/redis} (Redis {@code dir}: AOF, pid file, config, lock); logs in
- * {@code <dataDir>/logs}: {@code postgres.log}, {@code redis.log}, {@code shard-N.log}, {@code <node>.log} (appended
- * to, never truncated). Every server listens on 127.0.0.1 only.
+ * across starts; {@code <dataDir>/replica-N} per replica (a base backup of the primary with {@code standby.signal}
+ * and {@code headroom-primary-id}, reused across starts); {@code <dataDir>/redis} (Redis {@code dir}: AOF, pid file,
+ * config, lock); logs in {@code <dataDir>/logs}: {@code postgres.log}, {@code redis.log}, {@code shard-N.log},
+ * {@code replica-N.log}, {@code <node>.log} (appended to, never truncated). Every server listens on 127.0.0.1 only.
  *
  * <p><b>Start.</b> For each embedded server: (1) fail if another live process owns the directory (it holds the
  * directory's file lock); (2) stop a server that an earlier run left behind (a killed JVM does not take its
  * servers with it), found through the pid file and checked by executable and working directory; (3) pick the
  * port (the requested one, else the next free one above it); (4) start and wait until the server answers. The servers
- * start in parallel. On failure whatever was started is stopped again and an {@link InfraException} names the
+ * start in parallel; replicas start after the primary answers (see {@link InfraBuilder#replicas}), and the primary's
+ * slots {@code headroom_replica_K} for K above the replica count are dropped first. On failure whatever was started is stopped again and an {@link InfraException} names the
  * server, the cause and the last lines of its log. {@link #close()} stops the nodes in the reverse order.
  *
  * <p><b>Thread safety.</b> All methods may be called from any thread; {@code close()} runs once, and concurrent
@@ -52,6 +55,10 @@ public final class Infra implements AutoCloseable {
     static final int DEFAULT_REDIS_PORT = 16379;
     /** More PostgreSQL servers than this on one machine is a typo, not a topology. */
     static final int MAX_PRIMARIES = 64;
+    /** Streaming replicas of the one primary; each costs a server process and a WAL sender (PostgreSQL's default max_wal_senders is 10). */
+    static final int MAX_REPLICAS = 8;
+    /** A replica's requested port is postgresPort + this + N - 1, clear of the shards' consecutive ports in the usual layouts. */
+    static final int REPLICA_PORT_OFFSET = 10;
 
     static final Logger LOG = LoggerFactory.getLogger(Infra.class);
 
@@ -94,7 +101,7 @@ public final class Infra implements AutoCloseable {
     }
 
     /**
-     * The node of that name: {@code primary}, {@code shard-N}, {@code redis}, or a service node's name.
+     * The node of that name: {@code primary}, {@code shard-N}, {@code replica-N}, {@code redis}, or a service node's name.
      *
      * @throws IllegalArgumentException if there is none
      */
@@ -215,6 +222,8 @@ public final class Infra implements AutoCloseable {
         boolean durable = config.durableOrDefault();
         List<ProcessNode> embedded = new ArrayList<>();
         List<PostgresNode> primaries = new ArrayList<>();
+        List<ReplicaProcessNode> replicas = new ArrayList<>();
+        PostgresProcessNode primaryNode = null; // the one embedded primary, which replicas follow
         RedisNode redisNode = null;
 
         // 1. Claim the directories and ports: fail before starting anything if a live process owns a directory.
@@ -239,6 +248,17 @@ public final class Infra implements AutoCloseable {
                             pgDir, dir.resolve(folder).toString(), logs.resolve(label + ".log"), port, durable, config.postgresSettings, log);
                     embedded.add(node);
                     primaries.add(node.endpoint());
+                    primaryNode = count == 1 ? node : null;
+                }
+                for (int i = 1; i <= config.replicasOrDefault(); i++) {
+                    String name = ReplicaProcessNode.name(i);
+                    Path replicaDir = absolute.resolve(name);
+                    PostgresServer.claim(name, replicaDir);
+                    PostgresServer.stopLeftOver(name, replicaDir, log);
+                    int base = config.postgresPortOrDefault();
+                    int port = choosePort(name, "postgresPort", base == 0 ? 0 : base + REPLICA_PORT_OFFSET + i - 1);
+                    replicas.add(new ReplicaProcessNode(i, replicaDir, dir.resolve(name).toString(), logs.resolve(name + ".log"), port,
+                            durable, config.postgresSettings, primaryNode, log));
                 }
             }
             if (config.redisTarget != null) {
@@ -268,12 +288,26 @@ public final class Infra implements AutoCloseable {
                 nodes.addAll(embedded);
             }
         }
+        if (primaryNode != null) {
+            // Before the replicas start: a slot no replica reads any more keeps WAL forever.
+            ReplicaProcessNode.dropSlotsAbove(primaryNode.endpoint(), replicas.size(), log);
+        }
+        if (!replicas.isEmpty()) {
+            // After the primary answers, since each one's first start copies it; in parallel with each other.
+            try {
+                startAll(replicas);
+            } finally {
+                synchronized (stateLock) {
+                    nodes.addAll(replicas);
+                }
+            }
+        }
         if (config.redisTarget != null) {
             synchronized (stateLock) {
                 nodes.add(ExternalNode.of(redisNode));
             }
         }
-        topology = new Topology(primaries, List.of(), redisNode, List.of());
+        topology = new Topology(primaries, replicas.stream().map(PostgresProcessNode::endpoint).toList(), redisNode, List.of());
     }
 
     /** Starts the nodes in parallel; if any fails, stops the others and throws the first failure. */

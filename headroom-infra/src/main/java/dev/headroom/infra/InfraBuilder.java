@@ -39,6 +39,7 @@ public final class InfraBuilder {
     private Boolean stopOnShutdown;
     private Consumer<String> log;
     private Integer primaries;
+    private Integer replicas;
     private Boolean redis;
     private boolean temporary;
 
@@ -46,8 +47,8 @@ public final class InfraBuilder {
     }
 
     /**
-     * Where the servers keep their data and logs: {@code <dir>/postgres}, {@code <dir>/redis},
-     * {@code <dir>/logs}. Default: {@code .headroom}, relative to the working directory.
+     * Where the servers keep their data and logs: {@code <dir>/postgres}, {@code <dir>/replica-N},
+     * {@code <dir>/redis}, {@code <dir>/logs}. Default: {@code .headroom}, relative to the working directory.
      */
     public InfraBuilder dataDir(Path dir) {
         Objects.requireNonNull(dir, "dataDir must not be null");
@@ -81,6 +82,22 @@ public final class InfraBuilder {
         }
         requireUnset("postgresPrimaries", primaries);
         primaries = count;
+        return this;
+    }
+
+    /**
+     * How many streaming replicas of the embedded primary to start, 0 to {@value Infra#MAX_REPLICAS}: hot standbys
+     * named {@code replica-1..n}, data in {@code <dataDir>/replica-N}, on the ports from {@link #postgresPort} + 10
+     * (15442, 15443, ...; any free port when postgresPort is 0). Each is made by a base backup of the primary on its
+     * first start and reuses its data afterwards. Needs one embedded primary (no {@link #postgresUrl}, no shards).
+     * Default: 0.
+     */
+    public InfraBuilder replicas(int count) {
+        if (count < 0 || count > Infra.MAX_REPLICAS) {
+            throw new IllegalArgumentException("replicas must be between 0 and " + Infra.MAX_REPLICAS + ", was " + count);
+        }
+        requireUnset("replicas", replicas);
+        replicas = count;
         return this;
     }
 
@@ -192,7 +209,7 @@ public final class InfraBuilder {
     }
 
     /**
-     * Starts PostgreSQL, then Redis (or checks the external ones), and returns when both answer.
+     * Starts PostgreSQL and Redis (or checks the external ones), then the replicas, and returns when all answer.
      *
      * @throws IllegalStateException if settings contradict each other (e.g. postgresPort with postgresUrl)
      * @throws InfraException        if a server cannot be claimed, started or reached; what was started is
@@ -208,6 +225,16 @@ public final class InfraBuilder {
         }
         if (postgresTarget != null && primaries != null && primaries != 1) {
             throw new IllegalStateException("postgresPrimaries must be 1 with postgresUrl (the external server is one primary), was " + primaries);
+        }
+        if (replicasOrDefault() > 0 && postgresTarget != null) {
+            throw new IllegalStateException("replicas must be 0 with postgresUrl (Infra makes replicas of its embedded primary only), was " + replicas);
+        }
+        if (replicasOrDefault() > 0 && primariesOrDefault() != 1) {
+            throw new IllegalStateException("replicas need postgresPrimaries 1 (replicas follow the one embedded primary; shards have none), was postgresPrimaries "
+                    + primariesOrDefault() + " with replicas " + replicas);
+        }
+        if (replicasOrDefault() > 0) {
+            requireReplicationSettings();
         }
         if (redisTarget != null && redis != null && !redis) {
             throw new IllegalStateException("redis(false) must not be set together with redisUrl");
@@ -253,12 +280,30 @@ public final class InfraBuilder {
         return primaries != null ? primaries : 1;
     }
 
+    int replicasOrDefault() {
+        return replicas != null ? replicas : 0;
+    }
+
     boolean redisOrDefault() {
         return redis == null || redis;
     }
 
     boolean durableOrDefault() {
         return durable == null || durable;
+    }
+
+    /** The primary's own settings that would keep replicas from connecting; PostgreSQL 17's defaults all fit. */
+    private void requireReplicationSettings() {
+        String walLevel = postgresSettings.get("wal_level");
+        if (walLevel != null && walLevel.equalsIgnoreCase("minimal")) {
+            throw new IllegalStateException("postgresSetting wal_level must be replica or logical with replicas, was minimal");
+        }
+        for (String key : new String[] {"max_wal_senders", "max_replication_slots"}) {
+            String value = postgresSettings.get(key);
+            if (value != null && value.matches("\\d{1,9}") && Integer.parseInt(value) < replicas) {
+                throw new IllegalStateException("postgresSetting " + key + " must be at least replicas (" + replicas + "), was " + value);
+            }
+        }
     }
 
     private static void requirePort(String setting, int port) {

@@ -5,8 +5,11 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.function.Consumer;
 
-/** An embedded PostgreSQL primary or shard ({@link PostgresServer}) as a {@link Node}. */
-final class PostgresProcessNode extends ProcessNode {
+/**
+ * An embedded PostgreSQL primary or shard ({@link PostgresServer}) as a {@link Node}; {@link ReplicaProcessNode}
+ * adds what a streaming replica needs before each start.
+ */
+class PostgresProcessNode extends ProcessNode {
 
     private final Path dataDir;
     private final String shownDataDir;
@@ -35,8 +38,17 @@ final class PostgresProcessNode extends ProcessNode {
     synchronized ProcessHandle launch() {
         // After a kill the pid file names a dead process; a reused pid must not make postgres refuse to start.
         PostgresServer.stopLeftOver(label(), dataDir, progress());
+        prepare();
         server = PostgresServer.start(label(), dataDir, shownDataDir, log().orElseThrow(), port(), durable, settings, progress());
         return server.postmaster();
+    }
+
+    /** Called before each start, once no server runs in the data directory: a replica makes or checks its data. */
+    void prepare() {
+    }
+
+    final Path dataDir() {
+        return dataDir;
     }
 
     @Override

@@ -27,11 +27,20 @@ final class Probes {
         }
     }
 
-    /**
-     * Connects as {@code node}'s user and runs {@code SELECT 1}, each step bounded by {@code timeout}; pgjdbc
-     * takes its timeouts in whole seconds, so they round up.
-     */
+    /** Connects as {@code node}'s user and runs {@code SELECT 1}, each step bounded by {@code timeout} (see {@link #connect}). */
     static void selectOne(PostgresNode node, Duration timeout) throws SQLException {
+        try (Connection connection = connect(node, timeout);
+             Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT 1")) {
+            rs.next();
+        }
+    }
+
+    /**
+     * A connection as {@code node}'s user whose connect, login and every read are bounded by {@code timeout} (whole
+     * seconds, rounded up), so that a frozen server makes the caller fail instead of hang. The caller closes it.
+     */
+    static Connection connect(PostgresNode node, Duration timeout) throws SQLException {
         String seconds = Long.toString(Math.max(1, (timeout.toMillis() + 999) / 1000));
         Properties properties = new Properties();
         if (node.user() != null) {
@@ -43,11 +52,7 @@ final class Probes {
         properties.setProperty("connectTimeout", seconds);
         properties.setProperty("loginTimeout", seconds);
         properties.setProperty("socketTimeout", seconds);
-        try (Connection connection = DriverManager.getConnection(node.jdbcUrl(), properties);
-             Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT 1")) {
-            rs.next();
-        }
+        return DriverManager.getConnection(node.jdbcUrl(), properties);
     }
 
     static boolean redis(String host, int port, Duration timeout) {

@@ -11,7 +11,8 @@ import java.util.Objects;
  *
  * @param primaries PostgreSQL servers that take writes: one named {@code primary}, or shards {@code shard-1..n};
  *                  empty when the Infra was asked for no PostgreSQL
- * @param replicas  streaming replicas (none yet: a later node kind)
+ * @param replicas  streaming replicas of the primary, {@code replica-1..n} (hot standbys: they answer reads only), in
+ *                  order; see {@link Replication} for their lag
  * @param redis     the Redis server, or {@code null} when the Infra was asked for none (then {@link #redis()} throws)
  * @param services  HTTP service nodes started with {@link Infra#startNodes}, in start order
  */

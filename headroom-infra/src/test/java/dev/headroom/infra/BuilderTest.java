@@ -23,6 +23,36 @@ class BuilderTest {
     }
 
     @Test
+    void replicasAreCheckedAndNeedOneEmbeddedPrimary() {
+        assertThatThrownBy(() -> Infra.builder().replicas(9))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("replicas must be between 0 and 8, was 9");
+        assertThatThrownBy(() -> Infra.builder().replicas(-1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("replicas must be between 0 and 8, was -1");
+        assertThatThrownBy(() -> Infra.builder().replicas(1).replicas(2))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("replicas was already set to 1");
+        assertThatThrownBy(() -> Infra.builder().postgresUrl("jdbc:postgresql://h/db").replicas(2).start())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("replicas must be 0 with postgresUrl (Infra makes replicas of its embedded primary only), was 2");
+        assertThatThrownBy(() -> Infra.builder().postgresPrimaries(2).replicas(1).start())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("replicas need postgresPrimaries 1 (replicas follow the one embedded primary; shards have none), "
+                        + "was postgresPrimaries 2 with replicas 1");
+        assertThatThrownBy(() -> Infra.builder().postgresPrimaries(0).replicas(1).start())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("replicas need postgresPrimaries 1 (replicas follow the one embedded primary; shards have none), "
+                        + "was postgresPrimaries 0 with replicas 1");
+        assertThatThrownBy(() -> Infra.builder().postgresSetting("wal_level", "minimal").replicas(1).start())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("postgresSetting wal_level must be replica or logical with replicas, was minimal");
+        assertThatThrownBy(() -> Infra.builder().postgresSetting("max_wal_senders", "2").replicas(3).start())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("postgresSetting max_wal_senders must be at least replicas (3), was 2");
+    }
+
+    @Test
     void settersRunOnce() {
         assertThatThrownBy(() -> Infra.builder().postgresPort(15432).postgresPort(15433))
                 .isInstanceOf(IllegalStateException.class)
