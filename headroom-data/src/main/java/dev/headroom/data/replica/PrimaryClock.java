@@ -41,15 +41,17 @@ final class PrimaryClock {
 
     /**
      * The time of the newest sample the position {@code replayed} covers: the replica holds what the primary held
-     * then. {@code Long.MIN_VALUE} when it covers none of the samples kept (it is further behind than they reach),
-     * and when there are none yet.
+     * then. When it covers none: the first sample's time while every sample since the start is kept (it was behind
+     * already when sampling began, so its staleness is counted from then: a lower bound, which a replica a moment
+     * behind the start soon leaves), else {@code Long.MIN_VALUE} (further behind than the samples reach), and
+     * {@code Long.MIN_VALUE} before the first sample.
      */
     synchronized long caughtUpTo(long replayed) {
         // Samples are in log order: binary search from the oldest kept to the newest.
         int lo = 0;
         int hi = size - 1;
         int oldest = (next - size + nanos.length) % nanos.length;
-        long found = Long.MIN_VALUE;
+        long found = size > 0 && size < nanos.length ? nanos[oldest] : Long.MIN_VALUE;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
             int i = (oldest + mid) % nanos.length;

@@ -49,8 +49,6 @@ public final class ReplicaRouter implements AutoCloseable {
     static final String INSERT_POSITION = "SELECT pg_current_wal_insert_lsn()::text";
     /** Samples kept of the primary's position: at the default 10 ms, 40 s of history. */
     private static final int CLOCK_SAMPLES = 4096;
-    /** How often a waiting read asks its replica again. */
-    private static final long REPLAY_CHECK_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
     /** A failed try counts as this slow in the balancer's latency estimate. */
     private static final long FAILURE_PENALTY_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** Protection counts decay by half this often, so the share follows the recent reads. */
@@ -296,16 +294,9 @@ public final class ReplicaRouter implements AutoCloseable {
     private RoutedConnection withoutFitReplica(Consistency level, long now, long tried) throws SQLException {
         ConsistencyToken token = level instanceof Consistency.ReadYourWrites ryw ? ryw.token() : null;
         if (token != null && replayWaitNanos > 0) {
-            Replica freshest = freshest(now, tried, true);
-            if (freshest != null) {
-                try {
-                    RoutedConnection rc = onReplica(freshest, token);
-                    if (rc != null) {
-                        return rc;
-                    }
-                } catch (Failover f) {
-                    failovers.increment();
-                }
+            RoutedConnection rc = awaitReplay(level, token, now, tried);
+            if (rc != null) {
+                return rc;
             }
         }
         if (level instanceof Consistency.Any || !everyReplicaLags(now)) {
@@ -373,8 +364,45 @@ public final class ReplicaRouter implements AutoCloseable {
     }
 
     /**
-     * A connection to replica {@code r}; with {@code awaited}, first waits up to replayWait for it to replay that
-     * token (asking on the connection itself) and returns null when it does not.
+     * Up to replayWait for a replica that has replayed {@code token}: first the freshest one is asked on its own
+     * connection (the polled position may be a poll behind), then whichever replica the pollers see reach it first.
+     * Null when none does in time.
+     */
+    private RoutedConnection awaitReplay(Consistency level, ConsistencyToken token, long now, long tried) throws SQLException {
+        long deadline = now + replayWaitNanos;
+        Replica freshest = freshest(now, tried, true);
+        if (freshest != null) {
+            try {
+                RoutedConnection rc = onReplica(freshest, token);
+                if (rc != null) {
+                    waited.increment();
+                    return rc;
+                }
+            } catch (Failover f) {
+                failovers.increment();
+                tried |= 1L << indexOf(freshest);
+            }
+        }
+        for (long t = System.nanoTime(); t < deadline; t = System.nanoTime()) {
+            java.util.concurrent.locks.LockSupport.parkNanos(Math.min(pollNanos / 4, deadline - t));
+            Replica r = choose(level, System.nanoTime(), tried);
+            if (r != null) {
+                try {
+                    RoutedConnection rc = onReplica(r, null);
+                    waited.increment();
+                    return rc;
+                } catch (Failover f) {
+                    failovers.increment();
+                    tried |= 1L << indexOf(r);
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A connection to replica {@code r}; with {@code awaited}, first asks it (on that connection) whether it has
+     * replayed that token, and returns null when it has not.
      *
      * @throws Failover when the replica cannot be reached (it is counted down)
      */
@@ -386,13 +414,12 @@ public final class ReplicaRouter implements AutoCloseable {
             c = r.dataSource.getConnection();
             long visible = r.replayed(); // before the read: replay only moves forward while the server lives
             if (awaited != null) {
-                visible = awaitReplay(r, c, awaited, start + replayWaitNanos);
+                visible = replayedNow(r, c);
                 if (!awaited.coveredBy(visible)) {
                     c.close();
                     r.endpoint.end(System.nanoTime() - start);
                     return null;
                 }
-                waited.increment();
             }
             return new RoutedConnection(this, r, c, new ConsistencyToken(visible), start);
         } catch (SQLException e) {
@@ -441,24 +468,17 @@ public final class ReplicaRouter implements AutoCloseable {
         }
     }
 
-    private long awaitReplay(Replica r, Connection c, ConsistencyToken token, long deadline) throws SQLException {
-        try (Statement st = c.createStatement()) {
-            while (true) {
-                long lsn;
-                try (ResultSet rs = st.executeQuery(Replica.REPLAYED)) {
-                    rs.next();
-                    String text = rs.getString(1);
-                    if (text == null) {
-                        return 0; // not a standby after all: the poller will say so
-                    }
-                    lsn = ConsistencyToken.parse(text).lsn();
-                }
-                r.sawReplayed(lsn);
-                if (token.coveredBy(lsn) || System.nanoTime() + REPLAY_CHECK_NANOS > deadline) {
-                    return lsn;
-                }
-                java.util.concurrent.locks.LockSupport.parkNanos(REPLAY_CHECK_NANOS);
+    /** What {@code r} has replayed, asked on {@code c}; 0 if it says it is not a standby (the poller will count it down). */
+    private static long replayedNow(Replica r, Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(Replica.REPLAYED)) {
+            rs.next();
+            String text = rs.getString(1);
+            if (text == null) {
+                return 0;
             }
+            long lsn = ConsistencyToken.parse(text).lsn();
+            r.sawReplayed(lsn);
+            return lsn;
         }
     }
 

@@ -117,7 +117,7 @@ class ReplicaRouterTest {
                 throw new IllegalStateException(e);
             }
         });
-        assertThat(patient.read(Consistency.readYourWrites(next), (c, visible) -> isReplica(c) ? body(c, 3) : "primary"))
+        assertThat(patient.<String>read(Consistency.readYourWrites(next), (c, visible) -> isReplica(c) ? body(c, 3) : "primary"))
                 .isEqualTo("replayed while waiting");
         resume.join();
         assertThat(patient.stats().waited()).isEqualTo(1);
@@ -127,18 +127,18 @@ class ReplicaRouterTest {
     @Test
     void eachLevelGoesWhereItSays() throws Exception {
         ReplicaRouter router = router(b -> b.maxLag(Duration.ofSeconds(30)));
-        assertThat(router.read(Consistency.PRIMARY, (c, v) -> isReplica(c))).isFalse();
-        assertThat(router.read(Consistency.ANY, (c, v) -> isReplica(c))).isTrue();
-        assertThat(router.read(Consistency.boundedStaleness(Duration.ofSeconds(5)), (c, v) -> isReplica(c))).isTrue();
+        assertThat(router.<Boolean>read(Consistency.PRIMARY, (c, v) -> isReplica(c))).isFalse();
+        assertThat(router.<Boolean>read(Consistency.ANY, (c, v) -> isReplica(c))).isTrue();
+        assertThat(router.<Boolean>read(Consistency.boundedStaleness(Duration.ofSeconds(5)), (c, v) -> isReplica(c))).isTrue();
 
         pause(replica1);
         pause(replica2);
         keepWriting(router, Duration.ofMillis(600));
         // Both paused for 600 ms of writes: neither is within 300 ms, so the bounded read goes to the primary,
         // while any still takes a replica.
-        assertThat(router.read(Consistency.boundedStaleness(Duration.ofMillis(300)), (c, v) -> isReplica(c))).isFalse();
-        assertThat(router.read(Consistency.ANY, (c, v) -> isReplica(c))).isTrue();
-        assertThat(router.replicas()).allSatisfy(r -> assertThat(r.stalenessMs()).isGreaterThan(300));
+        assertThat(router.<Boolean>read(Consistency.boundedStaleness(Duration.ofMillis(300)), (c, v) -> isReplica(c))).isFalse();
+        assertThat(router.<Boolean>read(Consistency.ANY, (c, v) -> isReplica(c))).isTrue();
+        assertThat(router.replicas()).allSatisfy(r -> assertThat(r.stalenessMs()).isGreaterThan(300.0));
     }
 
     @Test
@@ -223,7 +223,7 @@ class ReplicaRouterTest {
             } catch (ReplicaUnavailableException e) {
                 refused++;
                 assertThat(e.getSQLState()).isEqualTo(ReplicaUnavailableException.SQL_STATE);
-                assertThat(e).hasMessageContaining("primary already takes its share of reads (25 %)");
+                assertThat(e.getMessage()).contains("primary already takes its share of reads (25 %)");
             }
         }
         assertThat(shedding.stats().protectedPrimary()).isBetween(95L, 101L);
@@ -238,7 +238,7 @@ class ReplicaRouterTest {
         assertThat(stale.stats().staleServed()).isEqualTo(400 - stale.stats().protectedPrimary());
         assertThat(stale.stats().shed()).isZero();
         // An explicit primary read is the caller's choice: never counted against the share.
-        assertThat(stale.read(Consistency.PRIMARY, (c, v) -> isReplica(c))).isFalse();
+        assertThat(stale.<Boolean>read(Consistency.PRIMARY, (c, v) -> isReplica(c))).isFalse();
     }
 
     @Test
