@@ -42,7 +42,7 @@ class ProfileEquivalenceTest {
         List<Switches> sets = demoSets();
         Map<String, String> baseline = responses(sets.getFirst(), sample);
 
-        assertThat(sets).hasSize(7).last().isEqualTo(Profile.OPTIMIZED.switches());
+        assertThat(sets).hasSize(8).last().isEqualTo(Profile.OPTIMIZED.switches());
         assertThat(sample).hasSizeGreaterThan(150);
         assertThat(baseline.values()).filteredOn(r -> r.startsWith("200 ")).hasSizeGreaterThan(sample.size() * 3 / 4);
         for (Switches set : sets.subList(1, sets.size())) {

@@ -67,10 +67,10 @@ public final class Endpoints {
                     if (written != null) {
                         Consistencies.handBack(ctx.response(), written, brought);
                     }
-                    send(ctx, reply, validators);
+                    return () -> send(ctx, reply, validators);
                 } catch (ApiException e) {
                     ctx.put(SQL_STATEMENTS, sql.statements());
-                    Problems.send(ctx.response(), e);
+                    throw e;
                 }
             }
         });
@@ -85,12 +85,10 @@ public final class Endpoints {
                 try {
                     Reply reply = endpoint.serve(ctx, sql);
                     ctx.put(SQL_STATEMENTS, sql.statements());
-                    send(ctx, reply, validators);
-                    return;
+                    return () -> send(ctx, reply, validators);
                 } catch (ApiException e) {
                     ctx.put(SQL_STATEMENTS, sql.statements());
-                    Problems.send(ctx.response(), e);
-                    return;
+                    throw e;
                 } catch (SQLException e) {
                     if (attempt == MAX_READ_ATTEMPTS || !sql.failover(e)) {
                         throw e;
@@ -102,7 +100,11 @@ public final class Endpoints {
         });
     }
 
-    /** Blocking work on a virtual thread, within the in-flight bound, its failures answered as problems. */
+    /**
+     * Blocking work on a virtual thread, within the in-flight bound, its failures answered as problems. The answer
+     * is written after the connection and the permit are given back: a client that sends its next request as soon
+     * as it has the answer finds both free.
+     */
     private Handler<RoutingContext> hop(Work work) {
         return ctx -> {
             if (!inFlight.tryAcquire()) {
@@ -110,30 +112,34 @@ public final class Endpoints {
                 return;
             }
             executor.execute(() -> {
+                Runnable answer;
                 try {
-                    work.run(ctx);
+                    answer = work.run(ctx);
                 } catch (ApiException e) {
-                    Problems.send(ctx.response(), e);
+                    answer = () -> Problems.send(ctx.response(), e);
                 } catch (ReplicaUnavailableException e) {
-                    Problems.send(ctx.response(), ApiException.unavailable("the replicas lag and the primary is at its share of reads; retry shortly", 1));
+                    answer = () -> Problems.send(ctx.response(),
+                            ApiException.unavailable("the replicas lag and the primary is at its share of reads; retry shortly", 1));
                 } catch (SQLTransientConnectionException e) {
-                    Problems.send(ctx.response(), ApiException.unavailable("no database connection became free in time", 1));
+                    answer = () -> Problems.send(ctx.response(), ApiException.unavailable("no database connection became free in time", 1));
                 } catch (SQLException e) {
                     LOG.warn("{} {} failed: {} (SQLState {})", ctx.request().method(), ctx.request().path(), e.getMessage(), e.getSQLState());
-                    Problems.send(ctx.response(), unavailableOrInternal(e));
+                    answer = () -> Problems.send(ctx.response(), unavailableOrInternal(e));
                 } catch (RuntimeException e) {
                     LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), e);
-                    Problems.send(ctx.response(), Problems.forStatus(500, "an unexpected error occurred; it has been logged"));
+                    answer = () -> Problems.send(ctx.response(), Problems.forStatus(500, "an unexpected error occurred; it has been logged"));
                 } finally {
                     inFlight.release();
                 }
+                answer.run();
             });
         };
     }
 
+    /** A request's blocking work; returns how to answer, which runs once its resources are given back. */
     @FunctionalInterface
     private interface Work {
-        void run(RoutingContext ctx) throws SQLException;
+        Runnable run(RoutingContext ctx) throws SQLException;
     }
 
     /**

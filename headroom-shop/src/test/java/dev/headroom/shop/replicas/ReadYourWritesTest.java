@@ -109,7 +109,7 @@ class ReadYourWritesTest {
         String token = patched.headers().firstValue(Consistencies.TOKEN).orElseThrow();
         assertThat(token).matches("[0-9A-F]{1,8}/[0-9A-F]{1,8}");
         assertThat(patched.headers().firstValue("Set-Cookie").orElseThrow())
-                .startsWith(Consistencies.TOKEN + "=" + token).contains("Path=/").contains("HttpOnly").contains("SameSite=Lax");
+                .startsWith(Consistencies.TOKEN + "=" + token).contains("Path=/").containsIgnoringCase("HttpOnly").contains("SameSite=Lax");
     }
 
     @Test
