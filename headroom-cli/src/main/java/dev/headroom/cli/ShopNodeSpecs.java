@@ -46,6 +46,7 @@ final class ShopNodeSpecs {
         PostgresNode pg = topology.primary();
         List<String> args = new ArrayList<>(List.of("up", "--serve-only", "--port", "{port}",
                 "--pg-url", pg.jdbcUrl() + "?user=" + pg.user(), "--redis-url", topology.redis().uri()));
+        topology.replicas().forEach(replica -> args.addAll(List.of("--replica-url", replica.jdbcUrl())));
         args.addAll(upFlags);
         List<String> options = jvmOptions(jvmOptions);
         Path archives = dataDir.toAbsolutePath().resolve("cds");

@@ -97,8 +97,14 @@ final class UpCommand implements Callable<Integer> {
 
     @Option(names = "--replicas", paramLabel = "N", description = "Streaming replicas of the embedded PostgreSQL, 0 to 8: "
             + "hot standbys replica-1..N on the ports from 15442, each made by a base backup on its first start and reused "
-            + "after (the shop still reads from the primary). Not with --pg-url. Default: ${DEFAULT-VALUE}.")
+            + "after. With the replicas switch (in optimized) the shop reads from them by what each has replayed: a write's "
+            + "answer carries a Headroom-Consistency token, and a read that sends it back sees that write on any node. "
+            + "Not with --pg-url (give --replica-url). Default: ${DEFAULT-VALUE}.")
     int replicas = 0;
+
+    @Option(names = "--replica-url", paramLabel = "URL", description = "A streaming replica of --pg-url to read from "
+            + "(repeatable), e.g. jdbc:postgresql://localhost:5433/shop; the user and password are --pg-url's.")
+    List<String> replicaUrls = new ArrayList<>();
 
     @Option(names = "--pool-size", paramLabel = "N", description = "Connections in the optimized profile's pool. Default: cores * 2 + 1 (= ${sys:headroom.formulaPool}).")
     int poolSize;
@@ -163,6 +169,10 @@ final class UpCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--replicas makes replicas of the embedded PostgreSQL: leave out --pg-url, or give --replicas 0");
         }
         Flags.check("--replicas", () -> infraConfig.replicas(replicas));
+        if (!replicaUrls.isEmpty() && (pgUrl == null || replicas != 0)) {
+            throw new IllegalArgumentException("--replica-url names replicas of --pg-url: give --pg-url, and no --replicas");
+        }
+        Flags.check("--replica-url", () -> shopConfig.replicas(replicaUrls));
 
         if (serveOnly && (pgUrl == null || redisUrl == null || nodes != 1)) {
             throw new IllegalArgumentException("--serve-only serves on servers another process prepared: give --pg-url and --redis-url, and no --nodes");
@@ -185,6 +195,9 @@ final class UpCommand implements Callable<Integer> {
             Topology topology = infra.topology();
             PostgresNode pg = topology.primary();
             shopConfig.database(pg.jdbcUrl(), pg.user(), pg.password()).redis(topology.redis().uri());
+            if (replicas > 0) {
+                shopConfig.replicas(topology.replicas().stream().map(PostgresNode::jdbcUrl).toList());
+            }
             if (nodes == 1) {
                 shop = serveOnly ? Shop.serve(shopConfig.build()) : Shop.start(shopConfig.build(), seedSpec, progress(out));
                 if (warm) {
@@ -248,6 +261,7 @@ final class UpCommand implements Callable<Integer> {
         if (poolSize != 0) {
             flags.addAll(List.of("--pool-size", Integer.toString(poolSize)));
         }
+        replicaUrls.forEach(url -> flags.addAll(List.of("--replica-url", url)));
         return ShopNodeSpecs.of(topology, dataDir, flags, nodes, port == 0 ? 0 : port + 1, List.of(), warm ? 1 : 0, List.of("--warm"));
     }
 

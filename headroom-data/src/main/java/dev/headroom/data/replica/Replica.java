@@ -29,8 +29,9 @@ final class Replica {
     /** System.nanoTime at which the primary held no more than it has replayed; Long.MIN_VALUE when unknown. */
     private volatile long freshAt = Long.MIN_VALUE;
     private volatile long lastAnswer = Long.MIN_VALUE;
+    static final String NOT_POLLED = "not polled yet";
     /** Why it is down (a failed poll or read), or null while it answers. */
-    private volatile String down = "not polled yet";
+    private volatile String down = NOT_POLLED;
     private volatile boolean ejected;
 
     Replica(String name, DataSource dataSource) {
@@ -112,7 +113,9 @@ final class Replica {
         freshAt = primarySilent && Long.compareUnsigned(replayed, primary.latest()) >= 0 ? now : primary.caughtUpTo(replayed);
         lastAnswer = now;
         if (down != null) {
-            LOG.info("replica {} answers again at {}", name, new ConsistencyToken(lsn));
+            if (!NOT_POLLED.equals(down)) {
+                LOG.info("replica {} answers again at {}", name, new ConsistencyToken(lsn));
+            }
             down = null;
         }
         long staleness = stalenessNanos(now);
