@@ -1,10 +1,7 @@
 package dev.headroom.data.replica;
 
 import dev.headroom.edge.balance.Endpoint;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.concurrent.atomic.LongAdder;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -20,6 +17,7 @@ final class Replica {
 
     final String name;
     final DataSource dataSource;
+    private final PollConnection polls;
     final Endpoint endpoint;
     final LongAdder reads = new LongAdder();
     final LongAdder failures = new LongAdder();
@@ -34,9 +32,10 @@ final class Replica {
     private volatile String down = NOT_POLLED;
     private volatile boolean ejected;
 
-    Replica(String name, DataSource dataSource) {
+    Replica(String name, DataSource dataSource, DataSource polls) {
         this.name = name;
         this.dataSource = dataSource;
+        this.polls = new PollConnection(polls == null ? dataSource : polls, polls != null);
         this.endpoint = new Endpoint(name, 1);
     }
 
@@ -86,12 +85,15 @@ final class Replica {
         }
     }
 
+    void closePolls() {
+        polls.close();
+    }
+
     /** One poll: the replayed position, then staleness and ejection (with hysteresis: back below half the bound). */
     void poll(PrimaryClock primary, long maxLagNanos, long downAfterNanos) {
         long lsn;
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(REPLAYED)) {
-            rs.next();
-            String text = rs.getString(1);
+        try {
+            String text = polls.one(REPLAYED);
             if (text == null) {
                 markDown("it is not a standby (pg_last_wal_replay_lsn() is null): is it a primary?");
                 return;

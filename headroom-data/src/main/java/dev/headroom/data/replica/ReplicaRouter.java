@@ -55,6 +55,7 @@ public final class ReplicaRouter implements AutoCloseable {
     private static final long PROTECTION_WINDOW = 1024;
 
     private final DataSource primary;
+    private final PollConnection primaryPolls;
     private final Replica[] replicas;
     private final Balancer balancer;
     private final PrimaryClock clock = new PrimaryClock(CLOCK_SAMPLES);
@@ -82,7 +83,9 @@ public final class ReplicaRouter implements AutoCloseable {
 
     ReplicaRouter(ReplicaRouterBuilder b) {
         this.primary = b.primary;
-        this.replicas = b.replicas.entrySet().stream().map(e -> new Replica(e.getKey(), e.getValue())).toArray(Replica[]::new);
+        this.replicas = b.replicas.entrySet().stream().map(e -> new Replica(e.getKey(), e.getValue(), b.replicaPolls.get(e.getKey())))
+                .toArray(Replica[]::new);
+        this.primaryPolls = new PollConnection(b.primaryPolls == null ? b.primary : b.primaryPolls, b.primaryPolls != null);
         List<Endpoint> endpoints = new ArrayList<>();
         for (Replica r : replicas) {
             endpoints.add(r.endpoint);
@@ -95,6 +98,9 @@ public final class ReplicaRouter implements AutoCloseable {
         this.replayWaitNanos = b.replayWait.toNanos();
         this.primaryShare = b.primaryShare;
         this.overflow = b.overflow;
+        if (replicas.length == 0) {
+            return; // every read goes to the primary: nothing to compare it with
+        }
         samplePrimary();
         for (Replica r : replicas) {
             r.poll(clock, maxLagNanos, downAfterNanos);
@@ -256,6 +262,10 @@ public final class ReplicaRouter implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             }
+        }
+        primaryPolls.close();
+        for (Replica r : replicas) {
+            r.closePolls();
         }
     }
 
@@ -499,9 +509,8 @@ public final class ReplicaRouter implements AutoCloseable {
     }
 
     private void samplePrimary() {
-        try (Connection c = primary.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(INSERT_POSITION)) {
-            rs.next();
-            clock.record(System.nanoTime(), ConsistencyToken.parse(rs.getString(1)).lsn());
+        try {
+            clock.record(System.nanoTime(), ConsistencyToken.parse(primaryPolls.one(INSERT_POSITION)).lsn());
         } catch (SQLException | RuntimeException e) {
             LOG.debug("could not read the primary's position: {}", e.getMessage());
         }

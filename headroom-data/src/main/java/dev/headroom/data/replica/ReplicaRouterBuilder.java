@@ -32,7 +32,9 @@ public final class ReplicaRouterBuilder {
     }
 
     DataSource primary;
+    DataSource primaryPolls;
     final Map<String, DataSource> replicas = new LinkedHashMap<>();
+    final Map<String, DataSource> replicaPolls = new LinkedHashMap<>();
     Duration pollEvery = DEFAULT_POLL_EVERY;
     Duration maxLag = DEFAULT_MAX_LAG;
     Duration downAfter = DEFAULT_DOWN_AFTER;
@@ -43,9 +45,18 @@ public final class ReplicaRouterBuilder {
     ReplicaRouterBuilder() {
     }
 
-    /** Where writes go, and reads no replica can serve. Required. */
+    /** Where writes go, and reads no replica can serve. Required. The poller borrows from it once per poll. */
     public ReplicaRouterBuilder primary(DataSource dataSource) {
+        return primary(dataSource, null);
+    }
+
+    /**
+     * As {@link #primary(DataSource)}, with an unpooled data source for the poller, which keeps one connection of
+     * its own: no poll then takes one of the reads' (a pool of 1 would otherwise lend it to the poller 100 times a second).
+     */
+    public ReplicaRouterBuilder primary(DataSource dataSource, DataSource polls) {
         this.primary = Objects.requireNonNull(dataSource, "primary must not be null");
+        this.primaryPolls = polls;
         return this;
     }
 
@@ -55,6 +66,11 @@ public final class ReplicaRouterBuilder {
      * the read moves on. None at all is allowed: every read then goes to the primary.
      */
     public ReplicaRouterBuilder replica(String name, DataSource dataSource) {
+        return replica(name, dataSource, null);
+    }
+
+    /** As {@link #replica(String, DataSource)}, with an unpooled data source for its poller (see {@link #primary(DataSource, DataSource)}). */
+    public ReplicaRouterBuilder replica(String name, DataSource dataSource, DataSource polls) {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("replica name must not be blank");
         }
@@ -66,6 +82,7 @@ public final class ReplicaRouterBuilder {
             throw new IllegalArgumentException("at most " + MAX_REPLICAS + " replicas, " + name + " would be one more");
         }
         replicas.put(name, dataSource);
+        replicaPolls.put(name, polls);
         return this;
     }
 

@@ -38,7 +38,8 @@ public final class Journey {
     public static JourneyResult run(JourneyOptions o, NodeLauncher launcher, ProgressLog progress) throws Exception {
         long start = System.nanoTime();
         ProgressLog detail = progress.indented();
-        try (Infra infra = Infra.builder().dataDir(o.dataDir()).postgresPort(0).redisPort(0).durable(true)
+        int replicas = o.steps().stream().anyMatch(JourneyStep::replicas) ? JourneyStep.REPLICAS : 0;
+        try (Infra infra = Infra.builder().dataDir(o.dataDir()).postgresPort(0).redisPort(0).durable(true).replicas(replicas)
                 .postgresSetting("shared_preload_libraries", "pg_stat_statements")
                 .stopOnShutdown(true).log(detail::line).start()) {
             infra.nodes().forEach(node -> {

@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * One step of the journey: a name, what it adds to the step before, and the whole system it measures. Each step
- * adds exactly one thing: a switch of the shop, or a part in front of it (the edge); later capabilities (replicas,
- * read models) add steps of their own after these.
+ * adds exactly one thing: a switch of the shop, or a part in front of it (the edge); later capabilities (read
+ * models) add steps of their own after these.
  *
  * @param name     the step's name in the table, the JSON and {@code --steps}
  * @param adds     what this step turns on, for the reader
@@ -19,7 +19,10 @@ import java.util.List;
  */
 public record JourneyStep(String name, String adds, Switches switches, boolean edge) {
 
-    /** baseline, indexes, single-query, pool, http, l1, l2: each one switch more than the last; then edge. */
+    /** The streaming replicas the {@code replicas} step reads from (the journey starts them when a step needs them). */
+    public static final int REPLICAS = 2;
+
+    /** baseline, indexes, single-query, pool, http, l1, l2: each one switch more than the last; then edge, then replicas. */
     public static List<JourneyStep> standard() {
         List<JourneyStep> steps = new ArrayList<>();
         steps.add(new JourneyStep("baseline", "nothing: sequential scans, N+1, SELECT *, a connection per request, no cache",
@@ -33,7 +36,14 @@ public record JourneyStep(String name, String adds, Switches switches, boolean e
         steps.add(new JourneyStep("l2", "a shared Redis cache behind each L1", last.withCache(CacheMode.L1_L2), false));
         steps.add(new JourneyStep("edge", "the Headroom edge in front of the nodes: one address, peak-EWMA balancing, health checks, retries",
                 steps.getLast().switches(), true));
+        steps.add(new JourneyStep(Switch.REPLICAS.id(), REPLICAS + " streaming replicas: reads on one that has replayed what the read must see "
+                + "(consistency tokens)", steps.getLast().switches().with(Switch.REPLICAS), true));
         return List.copyOf(steps);
+    }
+
+    /** Whether this step reads from replicas, so the journey must run them. */
+    public boolean replicas() {
+        return switches.has(Switch.REPLICAS);
     }
 
     private static void add(List<JourneyStep> steps, Switch s, String adds) {

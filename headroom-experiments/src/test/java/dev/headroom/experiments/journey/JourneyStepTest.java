@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.headroom.shop.Profile;
+import dev.headroom.shop.Switch;
 import dev.headroom.shop.Switches;
 import java.util.HashSet;
 import java.util.List;
@@ -15,14 +16,19 @@ class JourneyStepTest {
     void eachStepAddsExactlyOneOptimizationFromTheBaselineToTheOptimizedProfile() {
         List<JourneyStep> steps = JourneyStep.standard();
         assertThat(steps).extracting(JourneyStep::name)
-                .containsExactly("baseline", "indexes", "single-query", "pool", "http", "l1", "l2", "edge");
+                .containsExactly("baseline", "indexes", "single-query", "pool", "http", "l1", "l2", "edge", "replicas");
         assertThat(steps.getFirst().switches()).isEqualTo(Switches.NONE);
-        JourneyStep edge = steps.getLast();
+        JourneyStep replicas = steps.getLast();
+        assertThat(replicas.edge()).isTrue();
+        assertThat(replicas.replicas()).isTrue();
+        assertThat(replicas.switches()).as("replicas complete the optimized profile").isEqualTo(Profile.OPTIMIZED.switches());
+        JourneyStep edge = steps.get(steps.size() - 2);
         assertThat(edge.edge()).isTrue();
-        assertThat(edge.switches()).as("the edge adds no switch").isEqualTo(Profile.OPTIMIZED.switches());
-        steps = steps.subList(0, steps.size() - 1);
-        assertThat(steps).noneMatch(JourneyStep::edge);
-        assertThat(steps.getLast().switches()).isEqualTo(Profile.OPTIMIZED.switches());
+        assertThat(edge.replicas()).isFalse();
+        assertThat(replicas.switches()).as("the replicas step adds one switch to the edge's").isEqualTo(edge.switches().with(Switch.REPLICAS));
+        assertThat(edge.switches()).as("the edge adds no switch").isEqualTo(steps.get(steps.size() - 3).switches());
+        steps = steps.subList(0, steps.size() - 2);
+        assertThat(steps).noneMatch(JourneyStep::edge).noneMatch(JourneyStep::replicas);
         for (int i = 1; i < steps.size(); i++) {
             Switches before = steps.get(i - 1).switches();
             Switches after = steps.get(i).switches();
@@ -39,7 +45,7 @@ class JourneyStepTest {
     void selectKeepsJourneyOrderAndNamesTheValidSteps() {
         List<JourneyStep> all = JourneyStep.standard();
         assertThat(JourneyStep.select(all, "l2, indexes")).extracting(JourneyStep::name).containsExactly("indexes", "l2");
-        assertThatThrownBy(() -> JourneyStep.select(all, "indexes,replicas"))
-                .hasMessage("no step named 'replicas'; the steps are baseline, indexes, single-query, pool, http, l1, l2, edge");
+        assertThatThrownBy(() -> JourneyStep.select(all, "indexes,read-models"))
+                .hasMessage("no step named 'read-models'; the steps are baseline, indexes, single-query, pool, http, l1, l2, edge, replicas");
     }
 }

@@ -67,12 +67,13 @@ public final class Database implements AutoCloseable {
     }
 
     private ReplicaRouter router(ShopConfig config, MeterRegistry registry) {
-        var b = ReplicaRouter.builder().primary(requests);
+        var b = ReplicaRouter.builder().primary(requests, direct); // the pollers keep unpooled connections of their own
         List<String> urls = config.replicaUrls();
         for (int i = 0; i < urls.size(); i++) {
             HikariConfig hc = new HikariConfig();
             hc.setPoolName("shop-replica-" + (i + 1));
-            hc.setDataSource(dataSource(urls.get(i), config));
+            PGSimpleDataSource replicaDirect = dataSource(urls.get(i), config);
+            hc.setDataSource(replicaDirect);
             hc.setMaximumPoolSize(config.poolSize());
             hc.setMinimumIdle(config.poolSize());
             hc.setConnectionTimeout(REPLICA_CONNECTION_TIMEOUT_MS);
@@ -80,7 +81,7 @@ public final class Database implements AutoCloseable {
             hc.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
             HikariDataSource replica = new HikariDataSource(hc);
             replicaPools.add(replica);
-            b.replica("replica-" + (i + 1), replica);
+            b.replica("replica-" + (i + 1), replica, replicaDirect);
         }
         ReplicaRouter built = b.build();
         ReplicaMetrics.bind(built, registry);
