@@ -61,7 +61,7 @@ final class UpCommand implements Callable<Integer> {
     String profile;
 
     @Option(names = "--optimize", paramLabel = "LIST", description = "Any set of optimizations instead of a profile, comma-separated: "
-            + "indexes, single-query, pool, http, cache=MODE; none for the baseline. E.g. indexes,single-query,pool.")
+            + "indexes, single-query, pool, http, replicas, cache=MODE; none for the baseline. E.g. indexes,single-query,pool.")
     String optimize;
 
     @Option(names = "--cache", paramLabel = "MODE", description = "What reads go through, whatever the profile says: "

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class DemoCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    static final List<String> STEPS = List.of("baseline", "pool", "l2", "edge");
+    static final List<String> STEPS = List.of("baseline", "pool", "l2", "edge", "replicas");
     static final List<String> KINDS = List.of("browse", "search", "user-orders", "order", "checkout");
 
     @TempDir
@@ -80,12 +80,12 @@ class DemoCommandTest {
         JsonNode baseline = result.get("steps").get(0);
         JsonNode last = result.get("steps").get(STEPS.size() - 1);
         assertThat(baseline.get("switches").asText()).isEqualTo("none");
-        assertThat(last.get("switches").asText()).isEqualTo("indexes,single-query,pool,http,cache=l1+l2");
+        assertThat(last.get("switches").asText()).isEqualTo("indexes,single-query,pool,http,replicas,cache=l1+l2");
         assertThat(baseline.get("cache_hit_ratio").isNull()).isTrue();
         assertThat(last.get("cache_hit_ratio").asDouble()).isPositive();
         // fewer statements per request once order reads are one statement and reads hit the cache
         assertThat(last.get("statements_per_request").asDouble()).isLessThan(baseline.get("statements_per_request").asDouble());
         assertThat(Files.readString(html)).contains("<canvas id=\"latency\">").contains("\"offered_rate\"").doesNotContain("/*RESULT*/");
-        assertThat(r.out()).contains("step 4/4 edge").contains("re-run one step alone:").contains("./headroom demo --steps edge --rate ");
+        assertThat(r.out()).contains("step 4/5 edge").contains("step 5/5 replicas").contains("replica replica-2 ").contains("re-run one step alone:").contains("./headroom demo --steps edge --rate ");
     }
 }

@@ -28,13 +28,15 @@ class UpCommandTest {
             "--frobnicate                    | Unknown option: '--frobnicate'",
             "--cache l3                      | --cache: cache must be one of none, l1, l2, l1+l2, l1+l2-no-coalescing, lru, was 'l3'",
             "--profile baseline --optimize pool | --profile and --optimize both choose the optimizations: give one of them",
-            "--optimize indexes,fast         | --optimize: unknown optimization 'fast' in 'indexes,fast'; use any of indexes, single-query, pool, http, cache=MODE",
+            "--optimize indexes,fast         | --optimize: unknown optimization 'fast' in 'indexes,fast'; use any of indexes, single-query, pool, http, replicas, cache=MODE",
             "--optimize pool,pool            | --optimize: pool is given twice in 'pool,pool'",
             "--optimize cache=l9             | --optimize: cache must be one of none, l1, l2",
             "--l1-entries 0                  | --l1-entries: L1 entries must be between 1 and 100000000, was 0",
             "--replicas 9                    | --replicas: replicas must be between 0 and 8, was 9",
             "--replicas -1                   | --replicas: replicas must be between 0 and 8, was -1",
             "--replicas 1 --pg-url jdbc:postgresql://h/db | --replicas makes replicas of the embedded PostgreSQL: leave out --pg-url, or give --replicas 0",
+            "--replica-url jdbc:postgresql://h:5433/db | --replica-url names replicas of --pg-url: give --pg-url, and no --replicas",
+            "--pg-url jdbc:postgresql://h/db --replica-url http://h | --replica-url: replica url must start with jdbc:postgresql://, was 'http://h'",
     })
     void badFlagsExitWithTwoAndOneLine(String flags, String message) {
         String[] args = ("up --data-dir " + dir + " " + flags.trim()).split("\\s+");
