@@ -169,8 +169,8 @@ class ReplicaRouterTest {
     @Test
     void aKilledReplicaCostsNoReadAnError() throws Exception {
         ReplicaRouter router = router(b -> b);
-        write(router, 4, "still here");
-        eventually(() -> router.replicas().stream().allMatch(r -> r.state().equals("serving")));
+        ConsistencyToken token = write(router, 4, "still here");
+        eventually(() -> router.replicas().stream().allMatch(r -> r.state().equals("serving") && token.compareTo(r.replayed()) <= 0));
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong reads = new AtomicLong();
         List<Future<Long>> errors = new ArrayList<>();
@@ -200,11 +200,13 @@ class ReplicaRouterTest {
                 failed += f.get();
             }
             assertThat(failed).as("reads that failed or saw wrong data").isZero();
+            assertThat(router.replicas().get(0).state()).isEqualTo("down");
         } finally {
             running.set(false);
+            if (infra.node("replica-1").state() != dev.headroom.infra.NodeState.RUNNING) {
+                infra.node("replica-1").restart();
+            }
         }
-        assertThat(router.replicas().get(0).state()).isEqualTo("down");
-        infra.node("replica-1").restart();
         eventually(Duration.ofSeconds(30), () -> router.replicas().get(0).state().equals("serving"));
     }
 
