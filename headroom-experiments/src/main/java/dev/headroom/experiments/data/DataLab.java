@@ -1,6 +1,7 @@
 package dev.headroom.experiments.data;
 
 import dev.headroom.experiments.ProgressLog;
+import dev.headroom.experiments.ReportFiles;
 import dev.headroom.experiments.edge.EdgeChecks;
 import java.io.PrintWriter;
 import java.util.List;
@@ -31,7 +32,7 @@ public final class DataLab {
         Outcome outcome = new Outcome(result, DataChecks.of(result), (System.nanoTime() - started) / 1e9);
         DataLabReport.console(outcome, options, out);
         if (options.json() != null) {
-            DataLabReport.json(result, options.json());
+            ReportFiles.json(result, options.json());
             out.println("wrote " + options.json());
         }
         if (options.html() != null) {

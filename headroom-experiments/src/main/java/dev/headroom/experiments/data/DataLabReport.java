@@ -1,6 +1,6 @@
 package dev.headroom.experiments.data;
 
-import dev.headroom.experiments.ReportFiles;
+import dev.headroom.experiments.HtmlReports;
 import dev.headroom.experiments.edge.EdgeChecks;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -41,29 +41,15 @@ final class DataLabReport {
         out.printf("replica freeze: reads + POST /orders at %.0f/s, %s SIGSTOPped: %,d requests, %,d errors, %s %d ms after the freeze,"
                 + " serving %d ms after the thaw, longest request %.1f ms%n%n", f.offeredRps(), ReplicaFailureExperiment.VICTIM, f.requests(), f.errors(),
                 f.state(), f.ejectedMs(), f.backMs(), f.maxLatencyMs());
-        for (EdgeChecks.Check c : outcome.checks()) {
-            out.printf("%s  %s: %s%n", c.passed() ? "PASS" : "FAIL", c.name(), c.detail());
-        }
-        out.printf("%s in %.0f s%n", outcome.passed() ? "all checks passed" : "some checks FAILED", outcome.elapsedSeconds());
-        out.flush();
-    }
-
-    static void json(DataLabResult result, Path file) throws IOException {
-        ReportFiles.json(result, file);
+        EdgeChecks.print(outcome.checks(), outcome.elapsedSeconds(), out);
     }
 
     static void html(DataLab.Outcome outcome, DataLabOptions o, Path file) throws IOException {
         DataLabResult r = outcome.result();
-        StringBuilder h = new StringBuilder();
-        h.append("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Headroom data lab</title>\n<style>")
-                .append("body{font:14px/1.45 system-ui,sans-serif;margin:2em;max-width:72em;color:#222}")
-                .append("table{border-collapse:collapse;margin:1em 0}td,th{padding:.3em .7em;border-bottom:1px solid #ddd;text-align:right}")
-                .append("td:first-child,th:first-child{text-align:left}.bar{display:inline-block;height:.8em;background:#4a7bd0;vertical-align:middle}")
-                .append(".pass{color:#1a7f37}.fail{color:#c62828;font-weight:bold}code{background:#f3f3f3;padding:0 .3em}")
-                .append("</style></head><body>\n<h1>Headroom data lab</h1>\n");
+        StringBuilder h = HtmlReports.page("Headroom data lab");
         h.append(String.format("<p>One embedded PostgreSQL 17 primary (durable: fsync and synchronous_commit on), 2 streaming replicas and Redis, "
                 + "seeded with %,d users, %,d products, %,d orders; shop nodes in this JVM. %s%s. Took %.0f s.</p>\n", o.data().users(),
-                o.data().products(), o.data().orders(), machine(), o.quick() ? "; <b>--quick</b>: short runs, a smoke test, not a measurement" : "",
+                o.data().products(), o.data().orders(), HtmlReports.machine(), o.quick() ? "; <b>--quick</b>: short runs, a smoke test, not a measurement" : "",
                 outcome.elapsedSeconds()));
 
         h.append(String.format("<h2>Read scaling</h2>\n<p>One shop node (indexes, single-query, pool, http, replicas; no cache), every PostgreSQL "
@@ -113,12 +99,8 @@ final class DataLabReport {
                 k.offeredRps(), ReplicaFailureExperiment.VICTIM, ReplicaFailureExperiment.VICTIM, k.requests(), k.errors(), k.failoverMs(), k.p99Ms(),
                 k.maxLatencyMs(), f.requests(), f.errors(), f.ejectedMs(), escape(f.state()), f.backMs(), f.p99Ms(), f.maxLatencyMs()));
 
-        h.append("<h2>Checks</h2>\n<ul>\n");
-        for (EdgeChecks.Check c : outcome.checks()) {
-            h.append(String.format("<li><span class=\"%s\">%s</span> %s: %s</li>\n", c.passed() ? "pass" : "fail", c.passed() ? "PASS" : "FAIL",
-                    escape(c.name()), escape(c.detail())));
-        }
-        h.append("</ul>\n<p>Command: <code>headroom lab data").append(o.quick() ? " --quick" : "").append("</code></p>\n</body></html>\n");
+        HtmlReports.checks(h, outcome.checks());
+        h.append("<p>Command: <code>headroom lab data").append(o.quick() ? " --quick" : "").append("</code></p>\n</body></html>\n");
         Files.writeString(file, h);
     }
 
@@ -131,12 +113,7 @@ final class DataLabReport {
         return r.reads() == 0 ? 0 : 100.0 * r.violations() / r.reads();
     }
 
-    private static String machine() {
-        return Runtime.getRuntime().availableProcessors() + " cores, Java " + Runtime.version().feature() + ", "
-                + System.getProperty("os.name") + " " + System.getProperty("os.arch");
-    }
-
     private static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return HtmlReports.escape(s);
     }
 }
