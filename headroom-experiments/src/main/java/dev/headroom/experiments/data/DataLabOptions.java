@@ -39,11 +39,11 @@ public record DataLabOptions(boolean quick, long seed, Path json, Path html) {
 
     /** Each capacity probe's unmeasured start and measured part, and bisections after the first miss. */
     Duration probeWarmup() {
-        return quick ? Duration.ofMillis(500) : Duration.ofSeconds(1);
+        return quick ? Duration.ofMillis(250) : Duration.ofSeconds(1);
     }
 
     Duration probe() {
-        return quick ? Duration.ofSeconds(1) : Duration.ofSeconds(3);
+        return quick ? Duration.ofMillis(500) : Duration.ofSeconds(3);
     }
 
     int bisections() {
@@ -56,7 +56,7 @@ public record DataLabOptions(boolean quick, long seed, Path json, Path html) {
     }
 
     Duration writes() {
-        return quick ? Duration.ofSeconds(3) : Duration.ofSeconds(15);
+        return quick ? Duration.ofSeconds(2) : Duration.ofSeconds(15);
     }
 
     /** Read-your-writes: clients and how long they run. */
@@ -65,7 +65,7 @@ public record DataLabOptions(boolean quick, long seed, Path json, Path html) {
     }
 
     Duration readYourWrites() {
-        return quick ? Duration.ofSeconds(3) : Duration.ofSeconds(15);
+        return quick ? Duration.ofSeconds(2) : Duration.ofSeconds(15);
     }
 
     /** The kill's and the freeze's offered rate and runs. */
@@ -74,10 +74,10 @@ public record DataLabOptions(boolean quick, long seed, Path json, Path html) {
     }
 
     Duration killRun() {
-        return quick ? Duration.ofSeconds(4) : Duration.ofSeconds(15);
+        return quick ? Duration.ofSeconds(3) : Duration.ofSeconds(15);
     }
 
     Duration freezeRun() {
-        return quick ? Duration.ofSeconds(6) : Duration.ofSeconds(21);
+        return quick ? Duration.ofMillis(4500) : Duration.ofSeconds(21);
     }
 }
