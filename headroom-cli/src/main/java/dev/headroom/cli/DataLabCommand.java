@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
                         + "until the router reports it down), later SIGSTOP then SIGCONT (time until out of service, until serving).",
                 "",
                 "Checks: 0 violations with tokens and some without; no failed request around the kill; capacity with 2 replicas "
-                        + "above none. Exit code 0 when all pass, 1 otherwise, 2 on a bad flag. Takes about 4 minutes; --quick under one."},
+                        + "above none. Exit code 0 when all pass, 1 otherwise, 2 on a bad flag. Takes about 3 minutes; --quick about one."},
         footer = {"", "Examples:",
                 "  headroom lab data",
                 "  headroom lab data --json data-lab.json --html data-lab.html",

@@ -57,7 +57,8 @@ final class DataLabReport {
                 + "(<code>GET /users/{id}</code> and <code>GET /users/{id}/orders</code>). Capacity: the highest constant rate whose open-model "
                 + "probe kept p99 &lt; %.0f ms with under %.1f %% errors. On 2 shared cores the replicas add connections one hop away, not CPU: "
                 + "capacity grows while the cores are not the limit. With replicas the router sends reads to replicas only, so one replica moves "
-                + "the reads off the primary rather than adding to it.</p>\n<table><tr><th>replicas</th><th>capacity req/s</th><th></th><th>p99 ms</th>"
+                + "the reads off the primary rather than adding to it, and the router's poll of each replica (every 10 ms, one round trip) "
+                + "takes a share of that replica's small pool.</p>\n<table><tr><th>replicas</th><th>capacity req/s</th><th></th><th>p99 ms</th>"
                 + "<th>vs none</th></tr>\n", DataLabOptions.DB_RTT.toMillis(), DataLabOptions.SCALING_POOL, DataLabOptions.SLO_P99_MS,
                 100 * ReadScalingExperiment.MAX_ERROR_SHARE));
         double top = r.readScaling().stream().mapToDouble(DataLabResult.ScalingPoint::capacityRps).max().orElse(1);

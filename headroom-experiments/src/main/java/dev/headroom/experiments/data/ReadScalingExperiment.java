@@ -32,7 +32,8 @@ import java.util.SplittableRandom;
  * cores are not the limit, not what they would add on machines of their own.
  *
  * <p>The router sends reads to replicas only while one covers them (the primary takes a read that no replica
- * covers), so 1 replica moves the reads off the primary rather than adding to it: expect about 1x, then 2x.
+ * covers), so 1 replica moves the reads off the primary rather than adding to it: expect about 1x, then 2x; a little
+ * under, as the router polls each replica (every 10 ms, one round trip) over that replica's own small pool.
  * Capacity is found by {@link ScaleOutSearch} (doubling, then bisecting, open-model probes at a constant rate).
  */
 final class ReadScalingExperiment {
