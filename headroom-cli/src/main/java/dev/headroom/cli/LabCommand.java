@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
                 "cache starts its own PostgreSQL and Redis (embedded, in a temporary folder) and shop nodes, drives them with "
                         + "the load generator, and prints what the pattern changed, with PASS/FAIL per check. edge measures the edge against nginx and HAProxy and its algorithms against a slow node. throughput sweeps "
                         + "concurrency against a target you run and fits the Universal Scalability Law to it."},
-        subcommands = {CacheLabCommand.class, EdgeLabCommand.class, ThroughputLabCommand.class})
+        subcommands = {CacheLabCommand.class, DataLabCommand.class, EdgeLabCommand.class, ThroughputLabCommand.class})
 final class LabCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -24,8 +24,13 @@ public final class ScratchInfra implements AutoCloseable {
      *                PID} lines (not indented: scripts read them)
      */
     public static ScratchInfra start(boolean durable, ProgressLog progress) {
+        return start(durable, 0, progress);
+    }
+
+    /** The same with {@code replicas} streaming replicas of the primary ({@code replica-1..N}). */
+    public static ScratchInfra start(boolean durable, int replicas, ProgressLog progress) {
         ProgressLog detail = progress.indented();
-        Infra infra = Infra.builder().temporaryDataDir().postgresPort(0).redisPort(0).durable(durable)
+        Infra infra = Infra.builder().temporaryDataDir().postgresPort(0).redisPort(0).durable(durable).replicas(replicas)
                 .stopOnShutdown(true).log(detail::line).start();
         infra.nodes().forEach(node -> progress.line(node.announcement()));
         return new ScratchInfra(infra);

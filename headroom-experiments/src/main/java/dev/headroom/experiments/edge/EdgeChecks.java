@@ -28,6 +28,15 @@ public final class EdgeChecks {
     /** One check: what it bounds, whether it held, and the figures. */
     public record Check(String name, boolean passed, String detail) { }
 
+    /** Each check as {@code PASS  name: detail} (or FAIL), then the verdict and how long the lab took. */
+    public static void print(List<Check> checks, double elapsedSeconds, java.io.PrintWriter out) {
+        for (Check c : checks) {
+            out.printf("%s  %s: %s%n", c.passed() ? "PASS" : "FAIL", c.name(), c.detail());
+        }
+        out.printf("%s in %.0f s%n", checks.stream().allMatch(Check::passed) ? "all checks passed" : "some checks FAILED", elapsedSeconds);
+        out.flush();
+    }
+
     static List<Check> of(EdgeLab.Details d) {
         List<Check> checks = new ArrayList<>();
         if (d.proxyCost() != null) {

@@ -1,5 +1,6 @@
 package dev.headroom.experiments.edge;
 
+import dev.headroom.experiments.HtmlReports;
 import dev.headroom.experiments.ReportFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -66,11 +67,7 @@ final class EdgeLabReport {
             }
             out.println();
         }
-        for (EdgeChecks.Check c : outcome.checks()) {
-            out.printf("%s  %s: %s%n", c.passed() ? "PASS" : "FAIL", c.name(), c.detail());
-        }
-        out.printf("%s in %.0f s%n", outcome.passed() ? "all checks passed" : "some checks FAILED", outcome.elapsedSeconds());
-        out.flush();
+        EdgeChecks.print(outcome.checks(), outcome.elapsedSeconds(), out);
     }
 
     static void json(EdgeLabResult result, Path file) throws IOException {
@@ -78,13 +75,7 @@ final class EdgeLabReport {
     }
 
     static void html(EdgeLab.Outcome outcome, EdgeLab.Details d, EdgeLabOptions o, Path file) throws IOException {
-        StringBuilder h = new StringBuilder();
-        h.append("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Headroom edge lab</title>\n<style>")
-                .append("body{font:14px/1.45 system-ui,sans-serif;margin:2em;max-width:72em;color:#222}")
-                .append("table{border-collapse:collapse;margin:1em 0}td,th{padding:.3em .7em;border-bottom:1px solid #ddd;text-align:right}")
-                .append("td:first-child,th:first-child{text-align:left}.bar{display:inline-block;height:.8em;background:#4a7bd0;vertical-align:middle}")
-                .append(".pass{color:#1a7f37}.fail{color:#c62828;font-weight:bold}code{background:#f3f3f3;padding:0 .3em}")
-                .append("</style></head><body>\n<h1>Headroom edge lab</h1>\n");
+        StringBuilder h = HtmlReports.page("Headroom edge lab");
         h.append(String.format("<p>%d interleaved rounds, %.1f s measured per run, %.0f s warm-up; latency from each request's intended send time "
                         + "(open model, Poisson arrivals). %s. Took %.0f s.</p>\n", o.rounds(), o.duration().toMillis() / 1000.0,
                 o.warmup().toMillis() / 1000.0, escape(machine()), outcome.elapsedSeconds()));
@@ -154,21 +145,16 @@ final class EdgeLabReport {
                         f.lambda(), f.peakNodes() == null ? "none" : String.format("%.1f", f.peakNodes()), escape(f.bound()), f.rSquared()));
             }
         }
-        h.append("<h2>Checks</h2>\n<ul>\n");
-        for (EdgeChecks.Check c : outcome.checks()) {
-            h.append(String.format("<li><span class=\"%s\">%s</span> %s: %s</li>\n", c.passed() ? "pass" : "fail", c.passed() ? "PASS" : "FAIL",
-                    escape(c.name()), escape(c.detail())));
-        }
-        h.append("</ul>\n</body></html>\n");
+        HtmlReports.checks(h, outcome.checks());
+        h.append("</body></html>\n");
         Files.writeString(file, h);
     }
 
-    static String machine() {
-        return Runtime.getRuntime().availableProcessors() + " cores, Java " + Runtime.version().feature() + ", "
-                + System.getProperty("os.name") + " " + System.getProperty("os.arch");
+    private static String machine() {
+        return HtmlReports.machine();
     }
 
     private static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return HtmlReports.escape(s);
     }
 }

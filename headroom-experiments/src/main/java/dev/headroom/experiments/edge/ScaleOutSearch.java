@@ -23,18 +23,18 @@ import java.time.Duration;
  * already, and a plan it could not deliver shows as a rate not achieved. After a probe that missed, the
  * search waits {@link #SETTLE} so that what queued in the edge and the nodes drains before the next.
  */
-final class ScaleOutSearch {
+public final class ScaleOutSearch {
     static final double MIN_ACHIEVED = 0.95;
     static final int MAX_HALVINGS = 4;
     static final int MAX_DOUBLINGS = 8;
     static final Duration SETTLE = Duration.ofSeconds(1);
-    static final Duration TIMEOUT = Duration.ofSeconds(2);
+    public static final Duration TIMEOUT = Duration.ofSeconds(2);
 
     /** One probe: what was offered and what came of it. */
     record Probe(double rateRps, double achievedRps, double p99Ms, double errorShare, boolean valid, boolean met) { }
 
     /** The search's answer: the capacity (0 when no probe met the SLO) and the p99 of the probe that set it. */
-    record Found(double capacityRps, double p99Ms, int probes) { }
+    public record Found(double capacityRps, double p99Ms, int probes) { }
 
     private final URI edge;
     private final Workload workload;
@@ -42,14 +42,14 @@ final class ScaleOutSearch {
     private final ProgressLog progress;
     private long runs;
 
-    ScaleOutSearch(URI edge, Workload workload, ScaleOutExperiment.Settings settings, ProgressLog progress) {
+    public ScaleOutSearch(URI edge, Workload workload, ScaleOutExperiment.Settings settings, ProgressLog progress) {
         this.edge = edge;
         this.workload = workload;
         this.settings = settings;
         this.progress = progress;
     }
 
-    Found capacity(double start) throws Exception {
+    public Found capacity(double start) throws Exception {
         Probe best = null;
         double missed = Double.NaN;
         Probe p = probe(start);
