@@ -3,7 +3,9 @@ package dev.headroom.experiments.cache;
 import static dev.headroom.experiments.ProgressLog.seconds;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
+import dev.headroom.experiments.DatabaseHop;
 import dev.headroom.experiments.ProgressLog;
+import dev.headroom.experiments.ReportFiles;
 import dev.headroom.experiments.ScratchInfra;
 import dev.headroom.shop.Shop;
 import dev.headroom.shop.cache.CacheMode;
@@ -80,7 +82,7 @@ public final class CacheLab {
             Double rttMs = o.dbRtt() == null ? null : o.dbRtt().toNanos() / 1e6;
             CacheLabResult.Settings settings = new CacheLabResult.Settings(o.products(), o.zipfExponent(), o.writeShare(),
                     o.l1Entries(), o.loadShare(), maxRate, offered, o.warmup().toMillis() / 1000.0,
-                    o.duration().toMillis() / 1000.0, o.rounds(), o.seed(), Rig.NODES, rttMs, measuredRtt, machine());
+                    o.duration().toMillis() / 1000.0, o.rounds(), o.seed(), Rig.NODES, rttMs, measuredRtt, ReportFiles.machine());
             return new CacheLabResult(settings, configurations, stampede, outage,
                     Checks.of(configurations, rttMs, stampede, outage), (System.nanoTime() - started) / 1e9);
         } finally {
@@ -132,10 +134,5 @@ public final class CacheLab {
      */
     private static void keepHeapSizeAcrossFullGcs() {
         ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).setVMOption("MaxHeapFreeRatio", "100");
-    }
-
-    private static String machine() {
-        return Runtime.getRuntime().availableProcessors() + " cores, Java " + Runtime.version().feature() + ", "
-                + System.getProperty("os.name") + " " + System.getProperty("os.arch");
     }
 }

@@ -87,7 +87,7 @@ final class EdgeLabReport {
                 .append("</style></head><body>\n<h1>Headroom edge lab</h1>\n");
         h.append(String.format("<p>%d interleaved rounds, %.1f s measured per run, %.0f s warm-up; latency from each request's intended send time "
                         + "(open model, Poisson arrivals). %s. Took %.0f s.</p>\n", o.rounds(), o.duration().toMillis() / 1000.0,
-                o.warmup().toMillis() / 1000.0, escape(machine()), outcome.elapsedSeconds()));
+                o.warmup().toMillis() / 1000.0, escape(ReportFiles.machine()), outcome.elapsedSeconds()));
         if (d.proxyCost() != null) {
             ProxyCostExperiment.Run run = d.proxyCost();
             EdgeLabResult.ProxyCost p = run.result();
@@ -161,11 +161,6 @@ final class EdgeLabReport {
         }
         h.append("</ul>\n</body></html>\n");
         Files.writeString(file, h);
-    }
-
-    static String machine() {
-        return Runtime.getRuntime().availableProcessors() + " cores, Java " + Runtime.version().feature() + ", "
-                + System.getProperty("os.name") + " " + System.getProperty("os.arch");
     }
 
     private static String escape(String s) {

@@ -1,4 +1,4 @@
-package dev.headroom.experiments.cache;
+package dev.headroom.experiments;
 
 import dev.headroom.infra.PostgresNode;
 import dev.headroom.infra.proxy.TcpProxy;
@@ -11,13 +11,13 @@ import java.time.Duration;
 import java.util.Arrays;
 
 /**
- * How the shop nodes reach PostgreSQL: on loopback, where a query's round trip costs tens of µs, or one network
+ * How the shop nodes reach PostgreSQL (the cache lab's and the pool lab's {@code --db-rtt}): on loopback, where a query's round trip costs tens of µs, or one network
  * hop away, through a {@link TcpProxy} that adds {@code --db-rtt} to every round trip (half each way). The
  * proxy is a model; {@link #measure()} says what the nodes actually pay through it.
  */
-final class DatabaseHop implements AutoCloseable {
+public final class DatabaseHop implements AutoCloseable {
     /** {@code SELECT 1}s timed each way, after as many untimed (connections, prepared statements, JIT warm). */
-    static final int ROUND_TRIPS = 200;
+    public static final int ROUND_TRIPS = 200;
 
     private final PostgresNode pg;
     private final Duration roundTrip;
@@ -30,7 +30,7 @@ final class DatabaseHop implements AutoCloseable {
     }
 
     /** @param roundTrip what the proxy adds; null for no proxy at all */
-    static DatabaseHop to(PostgresNode pg, Duration roundTrip) {
+    public static DatabaseHop to(PostgresNode pg, Duration roundTrip) {
         if (roundTrip == null) {
             return new DatabaseHop(pg, null, null);
         }
@@ -38,19 +38,19 @@ final class DatabaseHop implements AutoCloseable {
     }
 
     /** The round trip the proxy adds, or null on loopback. */
-    Duration roundTrip() {
+    public Duration roundTrip() {
         return roundTrip;
     }
 
     /** Where the shop nodes connect: the proxy, or PostgreSQL itself. */
-    String jdbcUrl() {
+    public String jdbcUrl() {
         return proxy == null ? pg.jdbcUrl() : "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + pg.database();
     }
 
     /** What {@link #measure()} found: the median {@code SELECT 1} through the proxy and straight to PostgreSQL. */
-    record Measured(double proxiedMs, double directMs) {
+    public record Measured(double proxiedMs, double directMs) {
         /** What the hop adds to a round trip. */
-        double addedMs() {
+        public double addedMs() {
             return proxiedMs - directMs;
         }
     }
@@ -59,7 +59,7 @@ final class DatabaseHop implements AutoCloseable {
      * Times {@value #ROUND_TRIPS} {@code SELECT 1}s through the proxy and as many straight to PostgreSQL,
      * taken in turn so that the machine's load falls on both alike.
      */
-    Measured measure() throws SQLException {
+    public Measured measure() throws SQLException {
         try (Connection via = connect(jdbcUrl()); Connection direct = connect(pg.jdbcUrl());
              PreparedStatement viaSelect = via.prepareStatement("SELECT 1");
              PreparedStatement directSelect = direct.prepareStatement("SELECT 1")) {
