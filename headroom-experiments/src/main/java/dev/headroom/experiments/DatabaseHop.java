@@ -77,6 +77,22 @@ public final class DatabaseHop implements AutoCloseable {
         }
     }
 
+    /**
+     * Says on {@code progress} how the nodes reach PostgreSQL and, with a hop, what it adds as {@link #measure()} finds
+     * it, which is returned (ms); on loopback, null.
+     */
+    public Double measureAndSay(ProgressLog progress) throws SQLException {
+        if (roundTrip == null) {
+            progress.line("database: on loopback, no proxy (--db-rtt puts it one hop away)");
+            return null;
+        }
+        Measured m = measure();
+        progress.line(String.format("database: one hop away, through a TcpProxy set to add %.3f ms per round trip; SELECT 1 takes %.3f ms "
+                        + "through it and %.3f ms direct (medians of %d each): %.3f ms added", roundTrip.toNanos() / 1e6,
+                m.proxiedMs(), m.directMs(), ROUND_TRIPS, m.addedMs()));
+        return m.addedMs();
+    }
+
     private Connection connect(String url) throws SQLException {
         return DriverManager.getConnection(url, pg.user(), pg.password() == null ? "" : pg.password());
     }
