@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
                         + "for a fair p99.",
                 "",
                 "Prints three answers side by side: the measured optimum (the smallest pool within 10 %% of the best throughput "
-                        + "whose p99 at that rate meets --slo-p99, or comes nearest), the formula cores x 2 + spindles, and "
+                        + "whose p99 at that rate meets --slo-p99, or the smallest of them when none does), the formula cores x 2 + spindles, and "
                         + "Little's law (best throughput x the hold time where the pool was least contended). Exit code 0 when "
                         + "the sweep ran, 2 on a bad flag.",
                 "",

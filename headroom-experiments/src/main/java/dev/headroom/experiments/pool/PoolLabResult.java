@@ -9,7 +9,7 @@ import java.util.List;
  * @param settings       what ran, and where
  * @param points         one per pool size, ascending
  * @param optimum        the smallest pool within {@link PoolLabOptions#NEAR_BEST} of the best throughput whose p99 at
- *                       the common rate met the SLO (or came nearest)
+ *                       the common rate met the SLO (or the smallest of them, when none did)
  * @param formula        {@code cores × 2 + spindles}, as the shop sizes its pool by default
  * @param littlesLaw     connections needed = throughput × mean time a request holds its connection
  * @param elapsedSeconds the whole lab, servers included
@@ -67,8 +67,20 @@ public record PoolLabResult(Settings settings, List<Point> points, Optimum optim
      */
     public record Optimum(int poolSize, double throughputRps, Double openP99Ms, double bestRps, int bestSize, boolean metSlo, String rule) { }
 
-    /** {@code cores × 2 + spindles}: the PostgreSQL wiki's starting point, which the shop uses when no size is given. */
-    public record Formula(int cores, int spindles, int poolSize, String expression) { }
+    /**
+     * {@code cores × 2 + spindles}: the PostgreSQL wiki's starting point, which the shop uses when no size is given.
+     *
+     * @param throughputRps what that size measured (the lab adds it to the sweep); null when not measured
+     * @param shareOfBest   that against the best median throughput
+     */
+    public record Formula(int cores, int spindles, int poolSize, String expression, Double throughputRps, Double shareOfBest) {
+        /** The same, with what its size measured among {@code points}, if it was. */
+        Formula measured(List<Point> points) {
+            double best = points.stream().mapToDouble(Point::throughputRps).max().orElseThrow();
+            return points.stream().filter(p -> p.poolSize() == poolSize).findFirst()
+                    .map(p -> new Formula(cores, spindles, poolSize, expression, p.throughputRps(), p.throughputRps() / best)).orElse(this);
+        }
+    }
 
     /**
      * @param throughputRps the rate to carry: the best median throughput
@@ -76,6 +88,9 @@ public record PoolLabResult(Settings settings, List<Point> points, Optimum optim
      *                      connection's own cost, a round trip to PostgreSQL and the query
      * @param connections   {@code throughput × hold}, unrounded
      * @param poolSize      rounded up
+     * @param measuredRps   what a pool of that size measured, when it was among the sizes; else null
+     * @param shareOfBest   that against the best median throughput
      */
-    public record LittlesLaw(double throughputRps, double holdMs, int holdAtPoolSize, double connections, int poolSize, String expression) { }
+    public record LittlesLaw(double throughputRps, double holdMs, int holdAtPoolSize, double connections, int poolSize, String expression,
+                             Double measuredRps, Double shareOfBest) { }
 }

@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole lab, small and short, on a real PostgreSQL one hop away: two pool sizes, one round. What it reports is
- * checked for shape and for what does not depend on the machine's speed: nothing here is a timed assertion.
+ * The whole lab, small and short, on a real PostgreSQL one hop away: pool sizes 1 and 8 and the formula's (5 on 2
+ * cores), one round. What it reports is checked for shape and for what does not depend on the machine's speed:
+ * nothing here is a timed assertion.
  */
 class PoolLabTest {
     @TempDir
@@ -35,7 +36,10 @@ class PoolLabTest {
                 .contains("measured optimum:").contains("formula:").contains("Little's law:").contains("wrote " + json).contains("wrote " + html);
         JsonNode root = new ObjectMapper().readTree(json.toFile());
         JsonNode points = root.path("points");
-        assertThat(points).hasSize(2);
+        int cores = Runtime.getRuntime().availableProcessors();
+        List<Integer> sizes = PoolLab.withFormula(List.of(1, 8), ShopConfig.formulaPoolSize(cores, 1), 32);
+        assertThat(points).hasSize(sizes.size());
+        assertThat(root.path("settings").path("sizes").toString()).isEqualTo(sizes.toString().replace(" ", ""));
         for (JsonNode p : points) {
             for (String field : new String[] {"pool_size", "throughput_rps", "throughput_by_round", "p50_ms", "p90_ms", "p99_ms", "p999_ms", "max_ms",
                     "pool_wait_mean_ms", "pool_wait_p99_ms", "pending_max", "hold_mean_ms", "busy_connections", "open_p50_ms", "open_p99_ms",
@@ -50,7 +54,7 @@ class PoolLabTest {
             assertThat(p.path("busy_connections").asDouble()).as(p.toString()).isPositive().isLessThanOrEqualTo(p.path("pool_size").asDouble() + 0.05);
         }
         JsonNode one = points.get(0);
-        JsonNode eight = points.get(1);
+        JsonNode eight = points.get(sizes.indexOf(8));
         assertThat(one.path("pool_size").asInt()).isEqualTo(1);
         // 32 connections on one pooled connection: 31 requests wait at once, each about 31 hold times.
         assertThat(one.path("pending_max").asDouble()).isGreaterThan(eight.path("pending_max").asDouble()).isGreaterThan(8);
@@ -61,9 +65,12 @@ class PoolLabTest {
         assertThat(eight.path("open_p99_ms").isNumber()).as("pool 8 carries half the best throughput: its open run ran").isTrue();
 
         JsonNode formula = root.path("formula");
-        int cores = Runtime.getRuntime().availableProcessors();
         assertThat(formula.path("cores").asInt()).isEqualTo(cores);
         assertThat(formula.path("pool_size").asInt()).isEqualTo(ShopConfig.formulaPoolSize(cores, 1));
+        if (sizes.contains(formula.path("pool_size").asInt())) { // added to the sweep, so measured
+            assertThat(formula.path("throughput_rps").asDouble()).isPositive();
+            assertThat(formula.path("share_of_best").asDouble()).isPositive().isLessThanOrEqualTo(1.0);
+        }
         JsonNode little = root.path("littles_law");
         assertThat(little.path("hold_at_pool_size").asInt()).isEqualTo(1);
         assertThat(little.path("pool_size").asInt()).isEqualTo((int) Math.ceil(little.path("connections").asDouble() - 1e-9)).isPositive();
