@@ -3,12 +3,12 @@ package dev.headroom.cli;
 import dev.headroom.experiments.pool.PoolLab;
 import dev.headroom.experiments.pool.PoolLabOptions;
 import dev.headroom.lab.schedule.Durations;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -79,11 +79,8 @@ final class PoolLabCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the data and the arrivals. Default: ${DEFAULT-VALUE}.")
     long seed = PoolLabOptions.DEFAULT_SEED;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the result as JSON.")
-    Path json;
-
-    @Option(names = "--html", paramLabel = "FILE", description = "Also write the result as an HTML page.")
-    Path html;
+    @Mixin
+    ReportFileOptions files = new ReportFileOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -98,6 +95,6 @@ final class PoolLabCommand implements Callable<Integer> {
         Duration warm = Flags.check("--warmup", () -> Durations.parse(warmup));
         Duration measured = Flags.check("--duration", () -> Durations.parse(duration));
         Duration slo = Flags.check("--slo-p99", () -> Durations.parse(sloP99));
-        return new PoolLabOptions(chosen, concurrency, rtt, rounds, warm, measured, load, slo.toNanos() / 1e6, products, seed, json, html);
+        return new PoolLabOptions(chosen, concurrency, rtt, rounds, warm, measured, load, slo.toNanos() / 1e6, products, seed, files.json, files.html);
     }
 }

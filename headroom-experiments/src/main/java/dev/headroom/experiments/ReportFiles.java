@@ -29,14 +29,19 @@ public final class ReportFiles {
         JSON.writeValue(file.toFile(), result);
     }
 
+    /** The labs' pages' common style sheet, inlined for {@code /*STYLE*}{@code /}. */
+    public static final String STYLE = "dev/headroom/experiments/report.css";
+
     /**
-     * The HTML page of a template on the class path, its placeholders filled: {@code /*CHARTJS*}{@code /} with Chart.js,
+     * The HTML page of a template on the class path, its placeholders filled: {@code /*STYLE*}{@code /} with the
+     * labs' common style sheet, {@code /*CHARTJS*}{@code /} with Chart.js,
      * {@code /*RESULT*}{@code /} with the result as snake-case JSON, {@code /*DATE*}{@code /} with the time now. Both are
      * inlined into {@code <script>}s, so any {@code </} in them is escaped: the page needs no network.
      */
     public static String page(String template, Object result) throws IOException {
         String json = SNAKE.writeValueAsString(result).replace("</", "<\\/");
         return resource(template)
+                .replace("/*STYLE*/", resource(STYLE).strip())
                 .replace("/*CHARTJS*/", resource(CHART_JS).replace("</script", "<\\/script"))
                 .replace("/*RESULT*/", json)
                 .replace("/*DATE*/", Instant.now().toString());

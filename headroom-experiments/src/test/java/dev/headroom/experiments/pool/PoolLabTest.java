@@ -85,6 +85,6 @@ class PoolLabTest {
 
         String page = Files.readString(html);
         assertThat(page).contains("<canvas id=\"throughput\">").contains("<canvas id=\"latency\">").contains("Chart.js v4")
-                .doesNotContain("/*RESULT*/").doesNotContain("/*CHARTJS*/").doesNotContain("<script src=");
+                .doesNotContain("/*RESULT*/").doesNotContain("/*CHARTJS*/").doesNotContain("/*STYLE*/").contains(".muted{").doesNotContain("<script src=");
     }
 }
