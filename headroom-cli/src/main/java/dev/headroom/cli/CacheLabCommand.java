@@ -4,12 +4,12 @@ import dev.headroom.experiments.cache.CacheLab;
 import dev.headroom.experiments.cache.CacheLabOptions;
 import dev.headroom.lab.schedule.Durations;
 import dev.headroom.shop.cache.CacheMode;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -85,11 +85,8 @@ final class CacheLabCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the data and of the request traces. Default: ${DEFAULT-VALUE}.")
     long seed = CacheLabOptions.DEFAULT_SEED;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the result as JSON.")
-    Path json;
-
-    @Option(names = "--html", paramLabel = "FILE", description = "Also write the result as an HTML page.")
-    Path html;
+    @Mixin
+    ReportFileOptions files = new ReportFileOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -104,6 +101,6 @@ final class CacheLabCommand implements Callable<Integer> {
         Duration rtt = dbRtt == null ? null : Flags.check("--db-rtt", () -> Durations.parse(dbRtt));
         List<CacheMode> modes = Arrays.stream(configs.split(",")).map(c -> Flags.check("--configs", () -> CacheMode.parse(c)))
                 .distinct().toList();
-        return new CacheLabOptions(products, zipf, writeShare, l1Share, load, warm, measured, modes, rounds, outageRun, rtt, seed, json, html);
+        return new CacheLabOptions(products, zipf, writeShare, l1Share, load, warm, measured, modes, rounds, outageRun, rtt, seed, files.json, files.html);
     }
 }

@@ -4,12 +4,12 @@ import dev.headroom.experiments.edge.EdgeLab;
 import dev.headroom.experiments.edge.EdgeLabOptions;
 import dev.headroom.experiments.edge.Experiment;
 import dev.headroom.lab.schedule.Durations;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -73,11 +73,8 @@ final class EdgeLabCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the Poisson arrivals. Default: ${DEFAULT-VALUE}.")
     long seed = EdgeLabOptions.DEFAULT_SEED;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the result as JSON.")
-    Path json;
-
-    @Option(names = "--html", paramLabel = "FILE", description = "Also write the result as an HTML page.")
-    Path html;
+    @Mixin
+    ReportFileOptions files = new ReportFileOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -89,6 +86,6 @@ final class EdgeLabCommand implements Callable<Integer> {
         Set<Experiment> chosen = Flags.check("--experiments", () -> Experiment.parseList(experiments));
         Duration measured = Flags.check("--duration", () -> Durations.parse(duration));
         Duration warm = Flags.check("--warmup", () -> Durations.parse(warmup));
-        return new EdgeLabOptions(chosen, rounds, measured, warm, rate, seed, json, html);
+        return new EdgeLabOptions(chosen, rounds, measured, warm, rate, seed, files.json, files.html);
     }
 }

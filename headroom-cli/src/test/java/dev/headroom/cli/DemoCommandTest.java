@@ -85,7 +85,7 @@ class DemoCommandTest {
         assertThat(last.get("cache_hit_ratio").asDouble()).isPositive();
         // fewer statements per request once order reads are one statement and reads hit the cache
         assertThat(last.get("statements_per_request").asDouble()).isLessThan(baseline.get("statements_per_request").asDouble());
-        assertThat(Files.readString(html)).contains("<canvas id=\"latency\">").contains("\"offered_rate\"").doesNotContain("/*RESULT*/");
+        assertThat(Files.readString(html)).contains("<canvas id=\"latency\">").contains("\"offered_rate\"").doesNotContain("/*RESULT*/").doesNotContain("/*STYLE*/");
         assertThat(r.out()).contains("step 4/5 edge").contains("step 5/5 replicas").contains("replica replica-2 ").contains("re-run one step alone:").contains("./headroom demo --steps edge --rate ");
     }
 }

@@ -3,7 +3,10 @@ package dev.headroom.experiments;
 import dev.headroom.experiments.edge.EdgeChecks;
 import java.util.List;
 
-/** What the labs' self-contained HTML pages share: the head and its style, the checks' list, the machine line, escaping. */
+/**
+ * What the labs' HTML pages built in Java share: the head with the labs' style sheet inlined, the checks' list,
+ * escaping. (Pages from a template go through {@link ReportFiles#page}.)
+ */
 public final class HtmlReports {
     private HtmlReports() {
     }
@@ -11,11 +14,9 @@ public final class HtmlReports {
     /** A page begun: {@code <head>} with the title and the labs' style (inline, no external file), then the title as {@code <h1>}. */
     public static StringBuilder page(String title) {
         return new StringBuilder().append("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").append(escape(title))
-                .append("</title>\n<style>")
-                .append("body{font:14px/1.45 system-ui,sans-serif;margin:2em;max-width:72em;color:#222}")
-                .append("table{border-collapse:collapse;margin:1em 0}td,th{padding:.3em .7em;border-bottom:1px solid #ddd;text-align:right}")
-                .append("td:first-child,th:first-child{text-align:left}.bar{display:inline-block;height:.8em;background:#4a7bd0;vertical-align:middle}")
-                .append(".pass{color:#1a7f37}.fail{color:#c62828;font-weight:bold}code{background:#f3f3f3;padding:0 .3em}")
+                .append("</title>\n<style>").append(ReportFiles.resource(ReportFiles.STYLE))
+                .append(".bar{display:inline-block;height:.8em;background:#4a7bd0;vertical-align:middle}")
+                .append(".pass{color:#1a7f37}.fail{color:#c62828;font-weight:bold}")
                 .append("</style></head><body>\n<h1>").append(escape(title)).append("</h1>\n");
     }
 
@@ -27,12 +28,6 @@ public final class HtmlReports {
                     escape(c.name()), escape(c.detail())));
         }
         h.append("</ul>\n");
-    }
-
-    /** {@code 2 cores, Java 25, Linux amd64}. */
-    public static String machine() {
-        return Runtime.getRuntime().availableProcessors() + " cores, Java " + Runtime.version().feature() + ", "
-                + System.getProperty("os.name") + " " + System.getProperty("os.arch");
     }
 
     public static String escape(String s) {

@@ -4,14 +4,22 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 
-/** Writing an experiment's result files: JSON in snake case, and the check that a file can be written at all. */
+/**
+ * Writing an experiment's result files: JSON in snake case, self-contained HTML pages (a template with the result
+ * and Chart.js inlined), and the check that a file can be written at all.
+ */
 public final class ReportFiles {
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(SerializationFeature.INDENT_OUTPUT);
+    /** Chart.js from its WebJar on the class path. */
+    public static final String CHART_JS = "META-INF/resources/webjars/chart.js/4.4.1/dist/chart.umd.js";
+    private static final ObjectMapper SNAKE = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+    private static final ObjectMapper JSON = SNAKE.copy().enable(SerializationFeature.INDENT_OUTPUT);
 
     private ReportFiles() {
     }
@@ -19,6 +27,42 @@ public final class ReportFiles {
     /** A result record as indented JSON, its components' names in snake case ({@code p99Ms} as {@code p99_ms}). */
     public static void json(Object result, Path file) throws IOException {
         JSON.writeValue(file.toFile(), result);
+    }
+
+    /** The labs' pages' common style sheet, inlined for {@code /*STYLE*}{@code /}. */
+    public static final String STYLE = "dev/headroom/experiments/report.css";
+
+    /**
+     * The HTML page of a template on the class path, its placeholders filled: {@code /*STYLE*}{@code /} with the
+     * labs' common style sheet, {@code /*CHARTJS*}{@code /} with Chart.js,
+     * {@code /*RESULT*}{@code /} with the result as snake-case JSON, {@code /*DATE*}{@code /} with the time now. Both are
+     * inlined into {@code <script>}s, so any {@code </} in them is escaped: the page needs no network.
+     */
+    public static String page(String template, Object result) throws IOException {
+        String json = SNAKE.writeValueAsString(result).replace("</", "<\\/");
+        return resource(template)
+                .replace("/*STYLE*/", resource(STYLE).strip())
+                .replace("/*CHARTJS*/", resource(CHART_JS).replace("</script", "<\\/script"))
+                .replace("/*RESULT*/", json)
+                .replace("/*DATE*/", Instant.now().toString());
+    }
+
+    /** A text file from the class path (a report's template, a scenario, Chart.js). */
+    public static String resource(String name) {
+        try (InputStream in = ReportFiles.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is missing from the classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The machine a lab ran on, for its report: {@code 2 cores, Java 25, Linux amd64}. */
+    public static String machine() {
+        return Runtime.getRuntime().availableProcessors() + " cores, Java " + Runtime.version().feature() + ", "
+                + System.getProperty("os.name") + " " + System.getProperty("os.arch");
     }
 
     /**

@@ -3,7 +3,9 @@ package dev.headroom.experiments.cache;
 import static dev.headroom.experiments.ProgressLog.seconds;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
+import dev.headroom.experiments.DatabaseHop;
 import dev.headroom.experiments.ProgressLog;
+import dev.headroom.experiments.ReportFiles;
 import dev.headroom.experiments.ScratchInfra;
 import dev.headroom.shop.Shop;
 import dev.headroom.shop.cache.CacheMode;
@@ -12,7 +14,6 @@ import dev.headroom.shop.seed.SeedSpec;
 import io.lettuce.core.RedisClient;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -59,7 +60,7 @@ public final class CacheLab {
              DatabaseHop database = DatabaseHop.to(servers.infra().topology().primary(), o.dbRtt())) {
             redis = RedisClient.create(servers.infra().topology().redis().uri());
             Rig rig = new Rig(servers, database, redis, o, progress);
-            Double measuredRtt = measureRoundTrip(database, progress);
+            Double measuredRtt = database.measureAndSay(progress);
             progress.line(String.format("data: %,d products (Zipf %.2f over all of them, %.0f%% writes)",
                     o.products(), o.zipfExponent(), 100 * o.writeShare()));
             Shop.prepare(rig.config(CacheMode.NONE), new SeedSpec(Math.max(1000, o.products() / 10), o.products(),
@@ -80,7 +81,7 @@ public final class CacheLab {
             Double rttMs = o.dbRtt() == null ? null : o.dbRtt().toNanos() / 1e6;
             CacheLabResult.Settings settings = new CacheLabResult.Settings(o.products(), o.zipfExponent(), o.writeShare(),
                     o.l1Entries(), o.loadShare(), maxRate, offered, o.warmup().toMillis() / 1000.0,
-                    o.duration().toMillis() / 1000.0, o.rounds(), o.seed(), Rig.NODES, rttMs, measuredRtt, machine());
+                    o.duration().toMillis() / 1000.0, o.rounds(), o.seed(), Rig.NODES, rttMs, measuredRtt, ReportFiles.machine());
             return new CacheLabResult(settings, configurations, stampede, outage,
                     Checks.of(configurations, rttMs, stampede, outage), (System.nanoTime() - started) / 1e9);
         } finally {
@@ -88,19 +89,6 @@ public final class CacheLab {
                 redis.shutdown(Duration.ZERO, Duration.ofSeconds(2));
             }
         }
-    }
-
-    /** Says how the nodes reach PostgreSQL; with a hop, what it adds as measured (ms), which is returned; else null. */
-    private static Double measureRoundTrip(DatabaseHop database, ProgressLog progress) throws SQLException {
-        if (database.roundTrip() == null) {
-            progress.line("database: on loopback, no proxy (--db-rtt puts it one hop away)");
-            return null;
-        }
-        DatabaseHop.Measured m = database.measure();
-        progress.line(String.format("database: one hop away, through a TcpProxy set to add %.3f ms per round trip; SELECT 1 takes %.3f ms "
-                        + "through it and %.3f ms direct (medians of %d each): %.3f ms added", database.roundTrip().toNanos() / 1e6,
-                m.proxiedMs(), m.directMs(), DatabaseHop.ROUND_TRIPS, m.addedMs()));
-        return m.addedMs();
     }
 
     /** Every configuration, round after round in turn; each reported by its median-p99 round. */
@@ -132,10 +120,5 @@ public final class CacheLab {
      */
     private static void keepHeapSizeAcrossFullGcs() {
         ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).setVMOption("MaxHeapFreeRatio", "100");
-    }
-
-    private static String machine() {
-        return Runtime.getRuntime().availableProcessors() + " cores, Java " + Runtime.version().feature() + ", "
-                + System.getProperty("os.name") + " " + System.getProperty("os.arch");
     }
 }

@@ -1,5 +1,7 @@
 package dev.headroom.experiments.cache;
 
+import static dev.headroom.lab.schedule.Durations.text;
+
 import dev.headroom.experiments.ReportFiles;
 import dev.headroom.shop.cache.CacheMode;
 import java.nio.file.Path;
@@ -100,12 +102,5 @@ public record CacheLabOptions(long products, double zipfExponent, double writeSh
         if (!(value >= 0 && value < 1) || (!zeroAllowed && value == 0)) {
             throw new IllegalArgumentException(option + " must be " + (zeroAllowed ? "at least 0" : "above 0") + " and below 1, was " + value);
         }
-    }
-
-    /** A duration as the options are typed: {@code 2s}, {@code 500ms}. */
-    private static String text(Duration d) {
-        long nanos = d.toNanos();
-        return nanos % 1_000_000_000 == 0 ? nanos / 1_000_000_000 + "s"
-                : nanos % 1_000_000 == 0 ? nanos / 1_000_000 + "ms" : nanos / 1000 + "us";
     }
 }

@@ -2,6 +2,7 @@ package dev.headroom.experiments.cache;
 
 import dev.headroom.experiments.ProgressLog;
 import dev.headroom.experiments.ShopNodes;
+import dev.headroom.experiments.TimerTotals;
 import dev.headroom.lab.cachesim.OptimalHitRatio;
 import dev.headroom.lab.cachesim.PolicyReplay;
 import dev.headroom.lab.run.Latency;
@@ -27,9 +28,9 @@ final class ConfigurationRun {
     }
 
     /** The nodes' counters at one moment. */
-    private record Counts(ProductCounts products, ServerTimes server) {
+    private record Counts(ProductCounts products, TimerTotals server) {
         static Counts of(ShopNodes nodes) {
-            return new Counts(ProductCounts.of(nodes), ServerTimes.of(nodes));
+            return new Counts(ProductCounts.of(nodes), TimerTotals.of(nodes.list(), TimerTotals.HTTP_SERVER));
         }
     }
 
@@ -54,7 +55,7 @@ final class ConfigurationRun {
                     LoadRun.open(URI.create(node.url()), Schedules.poisson(stages, o.seed() + i), workloads.get(i)).warmup(o.warmup()));
             Counts end = Counts.of(cluster);
             ProductCounts window = end.products().minus(atWarmupEnd.get().products());
-            ServerTimes served = end.server().minus(atWarmupEnd.get().server());
+            TimerTotals served = end.server().minus(atWarmupEnd.get().server());
             Latency latency = Latencies.of(runs);
             double measured = runs.getFirst().durationSeconds();
             long reads = window.reads();
@@ -76,7 +77,7 @@ final class ConfigurationRun {
             long errors = runs.stream().mapToLong(RunResult::errorCount).sum();
             List<String> invalid = runs.stream().flatMap(r -> r.invalidReasons().stream()).distinct().toList();
             CacheLabResult.Configuration c = new CacheLabResult.Configuration(mode.id(), l1, l2, hit, optimal, replay,
-                    latency.p50(), latency.mean(), latency.p90(), latency.p99(), latency.p999(), latency.max(), served.p50Ms(), served.meanMs(),
+                    latency.p50(), latency.mean(), latency.p90(), latency.p99(), latency.p999(), latency.max(), served.percentileMs(50), served.meanMs(),
                     Latencies.of(runs, TraceWorkload.READ).p99(), Latencies.of(runs, TraceWorkload.WRITE).p99(),
                     runs.stream().mapToDouble(RunResult::achievedRate).sum(), requests, errors,
                     window.statements() / measured, ratio(window.statements(), served.count()),

@@ -1,5 +1,6 @@
 package dev.headroom.experiments.cache;
 
+import dev.headroom.experiments.DatabaseHop;
 import dev.headroom.experiments.ProgressLog;
 import dev.headroom.experiments.ScratchInfra;
 import dev.headroom.experiments.ShopNodes;

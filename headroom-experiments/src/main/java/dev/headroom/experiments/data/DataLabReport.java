@@ -1,6 +1,7 @@
 package dev.headroom.experiments.data;
 
 import dev.headroom.experiments.HtmlReports;
+import dev.headroom.experiments.ReportFiles;
 import dev.headroom.experiments.edge.EdgeChecks;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -49,7 +50,7 @@ final class DataLabReport {
         StringBuilder h = HtmlReports.page("Headroom data lab");
         h.append(String.format("<p>One embedded PostgreSQL 17 primary (durable: fsync and synchronous_commit on), 2 streaming replicas and Redis, "
                 + "seeded with %,d users, %,d products, %,d orders; shop nodes in this JVM. %s%s. Took %.0f s.</p>\n", o.data().users(),
-                o.data().products(), o.data().orders(), HtmlReports.machine(), o.quick() ? "; <b>--quick</b>: short runs, a smoke test, not a measurement" : "",
+                o.data().products(), o.data().orders(), ReportFiles.machine(), o.quick() ? "; <b>--quick</b>: short runs, a smoke test, not a measurement" : "",
                 outcome.elapsedSeconds()));
 
         h.append(String.format("<h2>Read scaling</h2>\n<p>One shop node (indexes, single-query, pool, http, replicas; no cache), every PostgreSQL "

@@ -2,7 +2,7 @@ package dev.headroom.experiments.data;
 
 import dev.headroom.edge.balance.Algorithm;
 import dev.headroom.experiments.ProgressLog;
-import dev.headroom.experiments.cache.DatabaseHop;
+import dev.headroom.experiments.DatabaseHop;
 import dev.headroom.experiments.edge.ScaleOutExperiment;
 import dev.headroom.experiments.edge.ScaleOutSearch;
 import dev.headroom.infra.PostgresNode;
@@ -58,9 +58,7 @@ final class ReadScalingExperiment {
             for (PostgresNode r : rig.replicas()) {
                 hops.add(DatabaseHop.to(r, DataLabOptions.DB_RTT));
             }
-            DatabaseHop.Measured m = hops.getFirst().measure();
-            detail.line(String.format("SELECT 1 through a hop %.3f ms, direct %.3f ms (medians of %d)", m.proxiedMs(), m.directMs(),
-                    DatabaseHop.ROUND_TRIPS));
+            hops.getFirst().measureAndSay(detail);
             ScaleOutExperiment.Settings search = new ScaleOutExperiment.Settings(List.of(1), DataLabOptions.DB_RTT, DataLabOptions.SCALING_POOL,
                     o.probeWarmup(), o.probe(), Duration.ZERO, DataLabOptions.SLO_P99_MS, MAX_ERROR_SHARE, START_RATE, o.bisections(),
                     Algorithm.PEAK_EWMA, o.data().products(), o.seed());

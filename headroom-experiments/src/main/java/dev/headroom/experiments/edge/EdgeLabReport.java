@@ -78,7 +78,7 @@ final class EdgeLabReport {
         StringBuilder h = HtmlReports.page("Headroom edge lab");
         h.append(String.format("<p>%d interleaved rounds, %.1f s measured per run, %.0f s warm-up; latency from each request's intended send time "
                         + "(open model, Poisson arrivals). %s. Took %.0f s.</p>\n", o.rounds(), o.duration().toMillis() / 1000.0,
-                o.warmup().toMillis() / 1000.0, escape(machine()), outcome.elapsedSeconds()));
+                o.warmup().toMillis() / 1000.0, escape(ReportFiles.machine()), outcome.elapsedSeconds()));
         if (d.proxyCost() != null) {
             ProxyCostExperiment.Run run = d.proxyCost();
             EdgeLabResult.ProxyCost p = run.result();
@@ -148,10 +148,6 @@ final class EdgeLabReport {
         HtmlReports.checks(h, outcome.checks());
         h.append("</body></html>\n");
         Files.writeString(file, h);
-    }
-
-    private static String machine() {
-        return HtmlReports.machine();
     }
 
     private static String escape(String s) {

@@ -2,6 +2,7 @@ package dev.headroom.experiments.edge;
 
 import static dev.headroom.experiments.ProgressLog.seconds;
 
+import dev.headroom.experiments.Median;
 import dev.headroom.experiments.ProgressLog;
 import dev.headroom.lab.run.Latency;
 import dev.headroom.lab.run.RunResult;

@@ -5,6 +5,7 @@ import static dev.headroom.experiments.ProgressLog.seconds;
 import dev.headroom.edge.balance.Algorithm;
 import dev.headroom.edge.proxy.Backend;
 import dev.headroom.edge.proxy.EdgeServer;
+import dev.headroom.experiments.Median;
 import dev.headroom.experiments.ProgressLog;
 import dev.headroom.infra.proxy.TcpProxy;
 import dev.headroom.lab.run.Latency;

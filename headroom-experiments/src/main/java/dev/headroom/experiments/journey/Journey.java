@@ -1,6 +1,7 @@
 package dev.headroom.experiments.journey;
 
 import dev.headroom.experiments.ProgressLog;
+import dev.headroom.experiments.ReportFiles;
 import dev.headroom.infra.Infra;
 import dev.headroom.infra.PostgresNode;
 import dev.headroom.lab.scenario.Scenario;
@@ -89,7 +90,7 @@ public final class Journey {
 
     /** The committed scenario with the seeded counts filled in. */
     static Scenario scenario(JourneyOptions o) {
-        String text = JourneyReport.resource(SCENARIO).replace("{users}", Long.toString(o.data().users()))
+        String text = ReportFiles.resource(SCENARIO).replace("{users}", Long.toString(o.data().users()))
                 .replace("{products}", Long.toString(o.data().products()))
                 .replace("{orders}", Long.toString(o.data().orders()));
         return Scenario.parse(text, "journey.scenario", Path.of("."));

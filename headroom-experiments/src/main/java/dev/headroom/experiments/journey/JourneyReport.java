@@ -1,24 +1,16 @@
 package dev.headroom.experiments.journey;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.headroom.experiments.ReportFiles;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /** The journey's result as a console table, JSON (snake case) and a self-contained HTML page (Chart.js inlined). */
 public final class JourneyReport {
-    private static final String CHART_JS = "META-INF/resources/webjars/chart.js/4.4.1/dist/chart.umd.js";
     private static final String TEMPLATE = "dev/headroom/experiments/journey/journey.html";
-    private static final ObjectMapper SNAKE = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
     private JourneyReport() {
     }
@@ -64,11 +56,7 @@ public final class JourneyReport {
     }
 
     static String render(JourneyResult r) throws IOException {
-        String json = SNAKE.writeValueAsString(r).replace("</", "<\\/"); // no early </script>
-        return resource(TEMPLATE)
-                .replace("/*CHARTJS*/", resource(CHART_JS).replace("</script", "<\\/script"))
-                .replace("/*RESULT*/", json)
-                .replace("/*DATE*/", Instant.now().toString());
+        return ReportFiles.page(TEMPLATE, r);
     }
 
     /** {@code 12.34}, or {@code -} when the figure was not reported. */
@@ -81,17 +69,5 @@ public final class JourneyReport {
 
     private static String speedup(StepResult from, StepResult to) {
         return from.p50Ms() == null || to.p50Ms() == null || to.p50Ms() == 0 ? "-" : Claims.times(from.p50Ms() / to.p50Ms());
-    }
-
-    /** A text file from the class path (the report's template, the scenario, Chart.js). */
-    static String resource(String name) {
-        try (InputStream in = JourneyReport.class.getClassLoader().getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException(name + " is missing from the classpath");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

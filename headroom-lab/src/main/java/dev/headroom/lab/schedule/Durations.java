@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses durations the way people type them: {@code 30s}, {@code 500ms}, {@code 2m}, {@code 1m30s}, {@code 1h}; a bare number is seconds. */
+/** Parses (and writes) durations the way people type them: {@code 30s}, {@code 500ms}, {@code 2m}, {@code 1m30s}, {@code 1h}; a bare number is seconds. */
 public final class Durations {
     private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|us|s|m|h)");
 
@@ -37,5 +37,12 @@ public final class Durations {
             throw new IllegalArgumentException("'" + text + "' is not a duration; use e.g. 500ms, 30s, 2m, 1m30s");
         }
         return Duration.ofNanos(nanos);
+    }
+
+    /** A duration as {@link #parse} reads it, in the largest whole unit: {@code 2s}, {@code 500ms}, {@code 250us}. */
+    public static String text(Duration d) {
+        long nanos = d.toNanos();
+        return nanos % 1_000_000_000 == 0 ? nanos / 1_000_000_000 + "s"
+                : nanos % 1_000_000 == 0 ? nanos / 1_000_000 + "ms" : nanos / 1000 + "us";
     }
 }

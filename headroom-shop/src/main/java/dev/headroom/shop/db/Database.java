@@ -9,12 +9,17 @@ import dev.headroom.data.replica.ReplicaRouter;
 import dev.headroom.shop.Switch;
 import dev.headroom.shop.ShopConfig;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -33,6 +38,28 @@ public final class Database implements AutoCloseable {
     /** A replica pool gives up this soon: a dead replica then costs a read a failover, not the primary's 5 s. */
     private static final long REPLICA_CONNECTION_TIMEOUT_MS = 250;
 
+    /** The smallest wait or hold the pool's histograms tell apart: a borrow that does not wait takes a few µs. */
+    static final Duration HISTOGRAM_MIN = Duration.ofNanos(10_000);
+    static final Duration HISTOGRAM_MAX = Duration.ofSeconds(10);
+    private static final Set<String> POOL_TIMERS = Set.of("hikaricp.connections.acquire", "hikaricp.connections.usage");
+
+    /**
+     * Percentile histograms (10 µs to 10 s) for HikariCP's acquire and usage timers, which it registers with a count, a
+     * sum and a max only: with them {@code /metrics} tells the pool wait's p99 (and the hold time's), which sizing needs.
+     * Configure it on the registry before any meter is registered.
+     */
+    public static final MeterFilter POOL_HISTOGRAMS = new MeterFilter() {
+        @Override
+        public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+            if (id.getType() != Meter.Type.TIMER || !POOL_TIMERS.contains(id.getName())) {
+                return config;
+            }
+            return DistributionStatisticConfig.builder().percentilesHistogram(true)
+                    .minimumExpectedValue((double) HISTOGRAM_MIN.toNanos()).maximumExpectedValue((double) HISTOGRAM_MAX.toNanos())
+                    .build().merge(config);
+        }
+    };
+
     private final DataSource requests;
     private final HikariDataSource pool;
     private final PGSimpleDataSource direct;
@@ -48,6 +75,7 @@ public final class Database implements AutoCloseable {
                 .register(registry);
         this.acquire = Timer.builder("shop.db.connection.acquire")
                 .description("Time a request waited for its connection: borrowed from the pool, or opened (no pool)")
+                .publishPercentileHistogram().minimumExpectedValue(HISTOGRAM_MIN).maximumExpectedValue(HISTOGRAM_MAX)
                 .register(registry);
         if (config.has(Switch.POOL)) {
             HikariConfig hc = new HikariConfig();

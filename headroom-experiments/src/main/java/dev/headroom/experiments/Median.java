@@ -1,13 +1,13 @@
-package dev.headroom.experiments.edge;
+package dev.headroom.experiments;
 
 import java.util.List;
 
 /** The median of a round's figures: the middle one, or the mean of the two middle ones of an even count. */
-final class Median {
+public final class Median {
     private Median() {
     }
 
-    static double of(List<Double> values) {
+    public static double of(List<Double> values) {
         if (values.isEmpty()) {
             throw new IllegalArgumentException("the median of no values");
         }

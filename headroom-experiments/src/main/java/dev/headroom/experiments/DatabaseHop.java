@@ -1,4 +1,4 @@
-package dev.headroom.experiments.cache;
+package dev.headroom.experiments;
 
 import dev.headroom.infra.PostgresNode;
 import dev.headroom.infra.proxy.TcpProxy;
@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.util.Arrays;
 
 /**
- * How the shop nodes reach PostgreSQL: on loopback, where a query's round trip costs tens of µs, or one network
+ * How the shop nodes reach PostgreSQL (the cache lab's and the pool lab's {@code --db-rtt}): on loopback, where a query's round trip costs tens of µs, or one network
  * hop away, through a {@link TcpProxy} that adds {@code --db-rtt} to every round trip (half each way). The
  * proxy is a model; {@link #measure()} says what the nodes actually pay through it.
  */
@@ -75,6 +75,22 @@ public final class DatabaseHop implements AutoCloseable {
             }
             return new Measured(medianMs(viaNanos), medianMs(directNanos));
         }
+    }
+
+    /**
+     * Says on {@code progress} how the nodes reach PostgreSQL and, with a hop, what it adds as {@link #measure()} finds
+     * it, which is returned (ms); on loopback, null.
+     */
+    public Double measureAndSay(ProgressLog progress) throws SQLException {
+        if (roundTrip == null) {
+            progress.line("database: on loopback, no proxy (--db-rtt puts it one hop away)");
+            return null;
+        }
+        Measured m = measure();
+        progress.line(String.format("database: one hop away, through a TcpProxy set to add %.3f ms per round trip; SELECT 1 takes %.3f ms "
+                        + "through it and %.3f ms direct (medians of %d each): %.3f ms added", roundTrip.toNanos() / 1e6,
+                m.proxiedMs(), m.directMs(), ROUND_TRIPS, m.addedMs()));
+        return m.addedMs();
     }
 
     private Connection connect(String url) throws SQLException {
