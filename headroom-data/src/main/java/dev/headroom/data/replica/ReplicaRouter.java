@@ -534,15 +534,21 @@ public final class ReplicaRouter implements AutoCloseable {
         }
     }
 
-    /** The connection or server is gone, or a hot standby cancelled the query (a recovery conflict): another server may do. */
+    /**
+     * The server is gone, its pool had no connection in time (busy: another server may have one), or a hot standby
+     * cancelled the query (a recovery conflict): another server may do.
+     */
     static boolean worthAnotherServer(SQLException e) {
-        return serverGone(e) || "40001".equals(e.getSQLState());
+        return serverGone(e) || e instanceof SQLTransientConnectionException || "40001".equals(e.getSQLState());
     }
 
-    /** Class 08 (connection exception) and 57P01..03 (shutting down, crashed, not accepting yet), or the pool timed out. */
+    /**
+     * Class 08 (connection exception) and 57P01..03 (shutting down, crashed, not accepting yet). A pool's timeout
+     * counts only when it carries such a state: HikariCP passes on the last failure to connect (a dead server's
+     * 08001), and none when every connection was merely busy, which says nothing about the server.
+     */
     static boolean serverGone(SQLException e) {
         String state = e.getSQLState();
-        return e instanceof SQLTransientConnectionException
-                || state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03"));
+        return state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03"));
     }
 }
