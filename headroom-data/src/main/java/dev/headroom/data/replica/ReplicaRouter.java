@@ -51,6 +51,8 @@ public final class ReplicaRouter implements AutoCloseable {
     private static final int CLOCK_SAMPLES = 4096;
     /** A failed try counts as this slow in the balancer's latency estimate. */
     private static final long FAILURE_PENALTY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How long close() lets a poll in flight finish before it interrupts the poller (a frozen server never answers). */
+    private static final long CLOSE_GRACE_MILLIS = 200;
     /** Protection counts decay by half this often, so the share follows the recent reads. */
     private static final long PROTECTION_WINDOW = 1024;
 
@@ -254,6 +256,15 @@ public final class ReplicaRouter implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        // A poll in flight ends within a round trip; interrupted, it would break its connection and log the replica down.
+        for (Thread t : pollers) {
+            try {
+                t.join(CLOSE_GRACE_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
         pollers.forEach(Thread::interrupt);
         for (Thread t : pollers) {
             try {
@@ -523,7 +534,9 @@ public final class ReplicaRouter implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
-            poll.run();
+            if (!closed) {
+                poll.run();
+            }
         }
     }
 
