@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 final class Replica {
     private static final Logger LOG = LoggerFactory.getLogger(Replica.class);
     static final String REPLAYED = "SELECT pg_last_wal_replay_lsn()::text";
+    static final String POLLED_REPLAYED = "SELECT pg_last_wal_replay_lsn()::text, 0 /* " + ReplicaRouter.POLL_MARK + " */";
 
     final String name;
     final DataSource dataSource;
@@ -93,7 +94,7 @@ final class Replica {
     void poll(PrimaryClock primary, long maxLagNanos, long downAfterNanos) {
         long lsn;
         try {
-            String text = polls.one(REPLAYED);
+            String text = polls.one(POLLED_REPLAYED);
             if (text == null) {
                 markDown("it is not a standby (pg_last_wal_replay_lsn() is null): is it a primary?");
                 return;

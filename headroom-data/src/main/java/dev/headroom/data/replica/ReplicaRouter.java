@@ -46,7 +46,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReplicaRouter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaRouter.class);
+    /**
+     * In the text of the pollers' queries, so that a server's statement statistics ({@code pg_stat_statements}) can
+     * tell them from requests' work: they run a few hundred times a second whatever the load.
+     */
+    public static final String POLL_MARK = "headroom replica router poll";
     static final String INSERT_POSITION = "SELECT pg_current_wal_insert_lsn()::text";
+    /** As {@link #INSERT_POSITION}, a second column making it a statement of its own in pg_stat_statements. */
+    static final String POLLED_INSERT_POSITION = "SELECT pg_current_wal_insert_lsn()::text, 0 /* " + POLL_MARK + " */";
     /** Samples kept of the primary's position: at the default 10 ms, 40 s of history. */
     private static final int CLOCK_SAMPLES = 4096;
     /** A failed try counts as this slow in the balancer's latency estimate. */
@@ -521,7 +528,7 @@ public final class ReplicaRouter implements AutoCloseable {
 
     private void samplePrimary() {
         try {
-            clock.record(System.nanoTime(), ConsistencyToken.parse(primaryPolls.one(INSERT_POSITION)).lsn());
+            clock.record(System.nanoTime(), ConsistencyToken.parse(primaryPolls.one(POLLED_INSERT_POSITION)).lsn());
         } catch (SQLException | RuntimeException e) {
             LOG.debug("could not read the primary's position: {}", e.getMessage());
         }

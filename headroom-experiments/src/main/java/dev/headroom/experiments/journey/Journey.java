@@ -54,7 +54,7 @@ public final class Journey {
             progress.line("workload: " + scenario.describe());
             long postgresPid = infra.node("primary").pid().orElseThrow();
             List<StepResult> steps = new ArrayList<>();
-            try (DatabaseStatements db = DatabaseStatements.open(pg)) {
+            try (DatabaseStatements db = DatabaseStatements.open(pg, infra.topology().replicas())) {
                 StepRun run = new StepRun(o, scenario, db, postgresPid, detail);
                 Double offered = o.offeredRate();
                 for (int i = 0; i < o.steps().size(); i++) {
