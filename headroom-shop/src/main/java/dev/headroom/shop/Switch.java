@@ -15,7 +15,8 @@ public enum Switch {
     HTTP("http"),
     /**
      * Reads on streaming replicas that hold what each read must see: a write's answer carries a consistency
-     * token, and a read that sends it back reads that write on any node (without: every read on the primary).
+     * token, and a read that sends it back reads that write on any node (without, or without replicas to read
+     * from: every read on the primary, and no token).
      */
     REPLICAS("replicas");
 

@@ -8,13 +8,15 @@ import dev.headroom.experiments.ProgressLog;
 import dev.headroom.experiments.ReportFiles;
 import dev.headroom.experiments.ScratchInfra;
 import dev.headroom.infra.PostgresNode;
-import dev.headroom.shop.Profile;
 import dev.headroom.shop.Shop;
 import dev.headroom.shop.ShopConfig;
+import dev.headroom.shop.Switch;
+import dev.headroom.shop.Switches;
 import dev.headroom.shop.cache.CacheMode;
 import dev.headroom.shop.seed.SeedSpec;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -63,6 +65,12 @@ public final class PoolLab {
         return result;
     }
 
+    /**
+     * The optimized shop without the cache (every request needs a connection) and without replicas (one database:
+     * the pool under test is the only one).
+     */
+    static final Switches SWITCHES = new Switches(EnumSet.of(Switch.INDEXES, Switch.SINGLE_QUERY, Switch.POOL, Switch.HTTP), CacheMode.NONE);
+
     static PoolLabResult measure(PoolLabOptions o, ProgressLog progress) throws Exception {
         long started = System.nanoTime();
         try (ScratchInfra servers = ScratchInfra.start(false, progress);
@@ -70,7 +78,7 @@ public final class PoolLab {
             Double measuredRtt = database.measureAndSay(progress);
             PostgresNode pg = servers.infra().topology().primary();
             ShopConfig.Builder node = servers.shopConfig().database(database.jdbcUrl(), pg.user(), pg.password())
-                    .profile(Profile.OPTIMIZED).cache(CacheMode.NONE).shutdownGrace(Duration.ofSeconds(1));
+                    .switches(SWITCHES).shutdownGrace(Duration.ofSeconds(1));
             PoolLabResult.Formula formula = formula();
             ShopConfig first = node.poolSize(formula.poolSize()).build();
             progress.line(String.format("data: %,d products; every request GET /products/{id}, ids uniform; shop switches %s",

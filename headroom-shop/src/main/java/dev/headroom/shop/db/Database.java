@@ -91,7 +91,8 @@ public final class Database implements AutoCloseable {
             this.pool = null;
             this.requests = direct;
         }
-        this.router = config.has(Switch.REPLICAS) ? router(config, registry) : null;
+        // Without replicas every read is the primary's anyway: no router, no polls, no token statement per write.
+        this.router = config.has(Switch.REPLICAS) && !config.replicaUrls().isEmpty() ? router(config, registry) : null;
     }
 
     private ReplicaRouter router(ShopConfig config, MeterRegistry registry) {
@@ -146,7 +147,7 @@ public final class Database implements AutoCloseable {
         return router == null ? sql() : new Sql(this, router, level);
     }
 
-    /** The replica router, or null without the {@code replicas} switch. */
+    /** The replica router, or null without the {@code replicas} switch or without replicas. */
     public ReplicaRouter router() {
         return router;
     }
