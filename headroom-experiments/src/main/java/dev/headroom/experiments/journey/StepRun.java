@@ -76,6 +76,8 @@ final class StepRun {
         Bottleneck.Named bottleneck = Bottleneck.of(saturated.dbMs(), saturated.connectionMs(), saturated.cpuMs(),
                 Latency.of((busiest != null ? busiest.run() : latency).corrected()).mean(), saturated.top());
         Map<String, StepResult.Kind> kinds = new LinkedHashMap<>();
+        // Every kind of the workload, also one that drew no request in a short run (a slow step, a loaded machine).
+        scenario.names().forEach(name -> kinds.put(name, new StepResult.Kind(0, null, null, null)));
         for (RunResult.RequestStats k : latency.byName()) {
             kinds.put(k.name(), new StepResult.Kind(k.corrected().getTotalCount(), Percentiles.at(k.corrected(), 50),
                     Percentiles.at(k.corrected(), 99), k.responses() == 0 ? null : k.bytesPerResponse()));

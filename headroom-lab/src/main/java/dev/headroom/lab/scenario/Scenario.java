@@ -74,6 +74,11 @@ public final class Scenario {
         return new Mix(entries, seed);
     }
 
+    /** The entries' names, in the file's order: the request kinds a run over this scenario reports. */
+    public List<String> names() {
+        return entries.stream().map(Entry::name).toList();
+    }
+
     /** One line for the console, e.g. {@code shop.scenario: browse 80%, search 15%, checkout 5% (journey, 2 steps)}. */
     public String describe() {
         double total = entries.stream().mapToDouble(Entry::weight).sum();
