@@ -95,7 +95,10 @@ public sealed interface Consistency {
     /** {@code 250ms} or {@code 2s} (1 to 9 digits, not starting with 0), else null. */
     private static Duration duration(String text) {
         boolean millis = text.endsWith("ms");
-        String digits = text.substring(0, text.length() - (millis ? 2 : text.endsWith("s") ? 1 : text.length()));
+        if (!millis && !text.endsWith("s")) {
+            return null;
+        }
+        String digits = text.substring(0, text.length() - (millis ? 2 : 1));
         if (digits.isEmpty() || digits.length() > 9 || digits.charAt(0) == '0' || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
             return null;
         }

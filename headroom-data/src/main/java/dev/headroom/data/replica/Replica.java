@@ -17,6 +17,8 @@ final class Replica {
     static final String POLLED_REPLAYED = "SELECT pg_last_wal_replay_lsn()::text, 0 /* " + ReplicaRouter.POLL_MARK + " */";
 
     final String name;
+    /** Its bit in the set of replicas a read has tried (at most 64 replicas). */
+    final long bit;
     final DataSource dataSource;
     private final PollConnection polls;
     final Endpoint endpoint;
@@ -33,7 +35,8 @@ final class Replica {
     private volatile String down = NOT_POLLED;
     private volatile boolean ejected;
 
-    Replica(String name, DataSource dataSource, DataSource polls) {
+    Replica(int index, String name, DataSource dataSource, DataSource polls) {
+        this.bit = 1L << index;
         this.name = name;
         this.dataSource = dataSource;
         this.polls = new PollConnection(polls == null ? dataSource : polls, polls != null);

@@ -17,13 +17,16 @@ public final class ReplicaMetrics {
     }
 
     public static void bind(ReplicaRouter router, MeterRegistry registry) {
-        for (ReplicaStatus initial : router.replicas()) {
-            String name = initial.name();
-            replicaGauge(registry, router, name, "headroom.replica.staleness", "seconds", s -> s.stalenessMs() < 0 ? Double.NaN : s.stalenessMs() / 1000);
+        for (Replica replica : router.replicaArray()) {
+            Gauge.builder("headroom.replica.staleness", replica, r -> {
+                double ms = ReplicaRouter.stalenessMs(r, System.nanoTime());
+                return ms < 0 ? Double.NaN : ms / 1000;
+            }).tag("replica", replica.name).baseUnit("seconds").register(registry);
             for (String state : new String[] {"serving", "ejected", "down"}) {
-                replicaGauge(registry, router, name, "headroom.replica." + state, null, s -> s.state().equals(state) ? 1 : 0);
+                Gauge.builder("headroom.replica." + state, replica, r -> router.state(r, System.nanoTime()).equals(state) ? 1 : 0)
+                        .tag("replica", replica.name).register(registry);
             }
-            FunctionCounter.builder("headroom.replica.reads", router, r -> status(r, name).reads()).tag("replica", name)
+            FunctionCounter.builder("headroom.replica.reads", replica, r -> r.reads.sum()).tag("replica", replica.name)
                     .description("Reads the replica served").register(registry);
         }
         counter(registry, router, "headroom.router.reads", "target", "replica", s -> s.replicaReads());
@@ -36,17 +39,8 @@ public final class ReplicaMetrics {
         counter(registry, router, "headroom.router.events", "kind", "shed", s -> s.shed());
     }
 
-    private static void replicaGauge(MeterRegistry registry, ReplicaRouter router, String name, String meter, String unit,
-                                     ToDoubleFunction<ReplicaStatus> value) {
-        Gauge.builder(meter, router, r -> value.applyAsDouble(status(r, name))).tag("replica", name).baseUnit(unit).register(registry);
-    }
-
     private static void counter(MeterRegistry registry, ReplicaRouter router, String meter, String tag, String value,
                                 ToDoubleFunction<RouterStats> count) {
         FunctionCounter.builder(meter, router, r -> count.applyAsDouble(r.stats())).tag(tag, value).register(registry);
-    }
-
-    private static ReplicaStatus status(ReplicaRouter router, String name) {
-        return router.replicas().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
     }
 }

@@ -92,8 +92,11 @@ public final class ReplicaRouter implements AutoCloseable {
 
     ReplicaRouter(ReplicaRouterBuilder b) {
         this.primary = b.primary;
-        this.replicas = b.replicas.entrySet().stream().map(e -> new Replica(e.getKey(), e.getValue(), b.replicaPolls.get(e.getKey())))
-                .toArray(Replica[]::new);
+        List<String> names = List.copyOf(b.replicas.keySet());
+        this.replicas = new Replica[names.size()];
+        for (int i = 0; i < replicas.length; i++) {
+            replicas[i] = new Replica(i, names.get(i), b.replicas.get(names.get(i)), b.replicaPolls.get(names.get(i)));
+        }
         this.primaryPolls = new PollConnection(b.primaryPolls == null ? b.primary : b.primaryPolls, b.primaryPolls != null);
         List<Endpoint> endpoints = new ArrayList<>();
         for (Replica r : replicas) {
@@ -145,7 +148,7 @@ public final class ReplicaRouter implements AutoCloseable {
                 if (!again) {
                     throw e;
                 }
-                tried |= 1L << indexOf(rc.replica);
+                tried |= rc.replica.bit;
                 continue;
             }
             rc.close();
@@ -176,7 +179,7 @@ public final class ReplicaRouter implements AutoCloseable {
             try {
                 return onReplica(r, null);
             } catch (Failover f) {
-                tried |= 1L << indexOf(r);
+                tried |= r.bit;
                 failovers.increment();
             }
         }
@@ -240,13 +243,28 @@ public final class ReplicaRouter implements AutoCloseable {
         long now = System.nanoTime();
         List<ReplicaStatus> out = new ArrayList<>(replicas.length);
         for (Replica r : replicas) {
-            long staleness = r.stalenessNanos(now);
-            String state = !r.live(now, downAfterNanos) ? "down" : r.usable(now, downAfterNanos, maxLagNanos) ? "serving" : "ejected";
-            out.add(new ReplicaStatus(r.name, state, new ConsistencyToken(r.replayed()),
-                    staleness == Long.MAX_VALUE ? -1 : staleness / 1e6, r.endpoint.inFlight(), r.reads.sum(), r.failures.sum(),
+            String state = state(r, now);
+            out.add(new ReplicaStatus(r.name, state, new ConsistencyToken(r.replayed()), stalenessMs(r, now), r.endpoint.inFlight(),
+                    r.reads.sum(), r.failures.sum(),
                     state.equals("down") ? (r.downCause() == null ? "no answer to polls for " + downAfterNanos / 1_000_000 + " ms" : r.downCause()) : null));
         }
         return out;
+    }
+
+    /** {@code serving}, {@code ejected} or {@code down} at {@code now}. */
+    String state(Replica r, long now) {
+        return !r.live(now, downAfterNanos) ? "down" : r.usable(now, downAfterNanos, maxLagNanos) ? "serving" : "ejected";
+    }
+
+    /** How far behind the primary, in milliseconds; -1 when unknown. */
+    static double stalenessMs(Replica r, long now) {
+        long staleness = r.stalenessNanos(now);
+        return staleness == Long.MAX_VALUE ? -1 : staleness / 1e6;
+    }
+
+    /** The replicas, for {@link ReplicaMetrics} to read without building a status list per meter. */
+    Replica[] replicaArray() {
+        return replicas;
     }
 
     public RouterStats stats() {
@@ -292,9 +310,8 @@ public final class ReplicaRouter implements AutoCloseable {
         Endpoint picked = balancer.pick(0);
         Replica best = null;
         double bestCost = Double.MAX_VALUE;
-        for (int i = 0; i < replicas.length; i++) {
-            Replica r = replicas[i];
-            if ((tried & 1L << i) != 0 || !fits(r, level, now)) {
+        for (Replica r : replicas) {
+            if ((tried & r.bit) != 0 || !fits(r, level, now)) {
                 continue;
             }
             if (r.endpoint == picked) {
@@ -381,10 +398,9 @@ public final class ReplicaRouter implements AutoCloseable {
     /** The live replica with the furthest replayed position, usable ones only when asked; null when none. */
     private Replica freshest(long now, long tried, boolean usableOnly) {
         Replica best = null;
-        for (int i = 0; i < replicas.length; i++) {
-            Replica r = replicas[i];
+        for (Replica r : replicas) {
             boolean ok = usableOnly ? r.usable(now, downAfterNanos, maxLagNanos) : r.live(now, downAfterNanos);
-            if ((tried & 1L << i) == 0 && ok && (best == null || Long.compareUnsigned(r.replayed(), best.replayed()) > 0)) {
+            if ((tried & r.bit) == 0 && ok && (best == null || Long.compareUnsigned(r.replayed(), best.replayed()) > 0)) {
                 best = r;
             }
         }
@@ -408,7 +424,7 @@ public final class ReplicaRouter implements AutoCloseable {
                 }
             } catch (Failover f) {
                 failovers.increment();
-                tried |= 1L << indexOf(freshest);
+                tried |= freshest.bit;
             }
         }
         for (long t = System.nanoTime(); t < deadline; t = System.nanoTime()) {
@@ -421,7 +437,7 @@ public final class ReplicaRouter implements AutoCloseable {
                     return rc;
                 } catch (Failover f) {
                     failovers.increment();
-                    tried |= 1L << indexOf(r);
+                    tried |= r.bit;
                 }
             }
         }
@@ -515,15 +531,6 @@ public final class ReplicaRouter implements AutoCloseable {
         // have been committing, not yet visible, when it was taken.
         long latest = clock.latest();
         return new RoutedConnection(this, null, primary.getConnection(), new ConsistencyToken(latest == 0 ? 0 : latest - 1), 0);
-    }
-
-    private int indexOf(Replica r) {
-        for (int i = 0; i < replicas.length; i++) {
-            if (replicas[i] == r) {
-                return i;
-            }
-        }
-        throw new IllegalStateException(r.name);
     }
 
     private void samplePrimary() {

@@ -1,5 +1,6 @@
 package dev.headroom.experiments.cache;
 
+import dev.headroom.experiments.Pause;
 import dev.headroom.experiments.ProgressLog;
 import dev.headroom.experiments.ShopNodes;
 import dev.headroom.experiments.TimerTotals;
@@ -48,7 +49,7 @@ final class ConfigurationRun {
             long runStart = System.nanoTime();
             long measureFrom = runStart + o.warmup().toNanos();
             CompletableFuture<Counts> atWarmupEnd = LabTimers.start(() -> {
-                LabTimers.sleepUntil(measureFrom);
+                Pause.until(measureFrom);
                 return Counts.of(cluster);
             });
             List<RunResult> runs = cluster.runOnEach((i, node) ->

@@ -1,8 +1,8 @@
 package dev.headroom.experiments.cache;
 
+import dev.headroom.experiments.Pause;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -16,20 +16,8 @@ final class LabTimers {
     private LabTimers() {
     }
 
-    /** {@code task} on a timer thread of its own; it sleeps with {@link #sleepUntil}. */
+    /** {@code task} on a timer thread of its own; it sleeps with {@link Pause#until}. */
     static <T> CompletableFuture<T> start(Supplier<T> task) {
         return CompletableFuture.supplyAsync(task, TIMERS);
-    }
-
-    /** Sleeps until {@link System#nanoTime()} reaches {@code nanoTime}; interrupted, returns early with the flag set. */
-    static void sleepUntil(long nanoTime) {
-        long wait = nanoTime - System.nanoTime();
-        if (wait > 0) {
-            try {
-                TimeUnit.NANOSECONDS.sleep(wait);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.headroom.experiments.cache;
 
+import dev.headroom.experiments.Pause;
 import static dev.headroom.experiments.ProgressLog.seconds;
 
 import ch.qos.logback.classic.Level;
@@ -51,7 +52,7 @@ final class OutageExperiment {
             Stages stages = Stages.constant(offered / Rig.NODES, o.outage().toNanos() / 1e9);
             long start = System.nanoTime();
             CompletableFuture<Long> afterRestart = LabTimers.start(() -> {
-                LabTimers.sleepUntil(start + killAt.toNanos());
+                Pause.until(start + killAt.toNanos());
                 long killed = killAndRestart(rig.servers().infra(), start + restartAt.toNanos());
                 rig.progress().indented().line(String.format("redis: down for %.1f s, started again", (System.nanoTime() - killed) / 1e9));
                 return ProductCounts.of(cluster).l2Hits();
@@ -91,7 +92,7 @@ final class OutageExperiment {
         try {
             infra.node("redis").kill();
             long killed = System.nanoTime();
-            LabTimers.sleepUntil(restartAtNanos);
+            Pause.until(restartAtNanos);
             infra.node("redis").restart();
             return killed;
         } finally {

@@ -42,7 +42,7 @@ final class DataRig implements AutoCloseable {
         ScratchInfra servers = ScratchInfra.start(true, REPLICAS, progress);
         try {
             DataRig rig = new DataRig(servers, options, progress);
-            Shop.prepare(rig.config(Switches.ALL, rig.replicas().stream().map(PostgresNode::jdbcUrl).toList()).build(), options.data(),
+            Shop.prepare(rig.config(Switches.ALL, rig.replicaUrls()).build(), options.data(),
                     progress.indented()::line);
             rig.awaitReplayed(Duration.ofSeconds(60));
             return rig;
@@ -70,6 +70,11 @@ final class DataRig implements AutoCloseable {
 
     List<PostgresNode> replicas() {
         return servers.infra().topology().replicas();
+    }
+
+    /** The replicas' JDBC URLs, as a shop config takes them. */
+    List<String> replicaUrls() {
+        return replicas().stream().map(PostgresNode::jdbcUrl).toList();
     }
 
     /** A node's settings on these servers: {@code switches}, reading from {@code replicaUrls} when it has the replicas switch. */

@@ -3,7 +3,6 @@ package dev.headroom.experiments.data;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headroom.experiments.ProgressLog;
 import dev.headroom.experiments.ShopNodes;
-import dev.headroom.infra.PostgresNode;
 import dev.headroom.shop.Shop;
 import dev.headroom.shop.Switches;
 import dev.headroom.shop.http.Consistencies;
@@ -41,7 +40,7 @@ final class ReadYourWritesExperiment {
         ProgressLog progress = rig.progress();
         progress.line(String.format("read-your-writes: %d clients for %s, each PATCH /users/{own id} on node A, then GET it on node B,"
                 + " in turn with the token and without", o.clients(), ProgressLog.seconds(o.readYourWrites())));
-        List<String> replicaUrls = rig.replicas().stream().map(PostgresNode::jdbcUrl).toList();
+        List<String> replicaUrls = rig.replicaUrls();
         try (ShopNodes nodes = ShopNodes.start(rig.config(Switches.ALL, replicaUrls).build(), 2)) {
             Shop a = nodes.list().get(0);
             Shop b = nodes.list().get(1);

@@ -1,10 +1,10 @@
 package dev.headroom.experiments.data;
 
+import dev.headroom.experiments.Pause;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import dev.headroom.experiments.ProgressLog;
 import dev.headroom.infra.Node;
-import dev.headroom.infra.PostgresNode;
 import dev.headroom.lab.run.Latency;
 import dev.headroom.lab.run.LoadRun;
 import dev.headroom.lab.run.RunResult;
@@ -46,7 +46,7 @@ final class ReplicaFailureExperiment {
     static Outcome run(DataRig rig) throws Exception {
         DataLabOptions o = rig.options();
         ProgressLog progress = rig.progress();
-        try (Shop node = Shop.serve(rig.config(DataRig.uncached(true), rig.replicas().stream().map(PostgresNode::jdbcUrl).toList()).build())) {
+        try (Shop node = Shop.serve(rig.config(DataRig.uncached(true), rig.replicaUrls()).build())) {
             URI url = URI.create(node.url());
             Workload reads = ReadScalingExperiment.reads(o);
             LoadRun.open(url, Schedules.uniform(Stages.constant(o.failureRate(), 2)), reads).connections(CONNECTIONS).run();
@@ -67,7 +67,7 @@ final class ReplicaFailureExperiment {
                 o.failureRate(), ProgressLog.seconds(d), VICTIM, ProgressLog.seconds(d.dividedBy(3))));
         long started = System.nanoTime();
         CompletableFuture<RunResult> run = background(url, o.failureRate(), d, reads);
-        sleepUntil(started + d.toNanos() / 3);
+        Pause.until(started + d.toNanos() / 3);
         // watched from before the kill: kill() returns only once every process is gone, which takes longer than the router
         CompletableFuture<Long> down = watch(started + d.toNanos() + TIMEOUT.toNanos(), () -> DataRig.inState(node, VICTIM, "down"));
         long killed = System.nanoTime();
@@ -89,13 +89,13 @@ final class ReplicaFailureExperiment {
         long started = System.nanoTime();
         long thawAt = started + 2 * d.toNanos() / 3;
         CompletableFuture<RunResult> run = background(url, o.failureRate(), d, mixed);
-        sleepUntil(started + d.toNanos() / 3);
+        Pause.until(started + d.toNanos() / 3);
         CompletableFuture<Long> outOfService = watch(thawAt, () -> !DataRig.inState(node, VICTIM, "serving"));
         long frozen = System.nanoTime();
         victim.freeze();
         long out = outOfService.get();
         String state = out < 0 ? "serving" : DataRig.inState(node, VICTIM, "ejected") ? "ejected" : "down";
-        sleepUntil(thawAt);
+        Pause.until(thawAt);
         long thawed = System.nanoTime();
         victim.thaw();
         long back = DataRig.awaitNanos(started + d.toNanos() + TIMEOUT.toNanos(), () -> DataRig.inState(node, VICTIM, "serving"));
@@ -172,12 +172,5 @@ final class ReplicaFailureExperiment {
 
     private static String millis(long ms) {
         return ms < 0 ? "never (within the run)" : ms + " ms";
-    }
-
-    private static void sleepUntil(long nanoTime) throws InterruptedException {
-        long wait = nanoTime - System.nanoTime();
-        if (wait > 0) {
-            Thread.sleep(Duration.ofNanos(wait));
-        }
     }
 }

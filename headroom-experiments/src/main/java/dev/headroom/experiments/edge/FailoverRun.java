@@ -1,5 +1,6 @@
 package dev.headroom.experiments.edge;
 
+import dev.headroom.experiments.Pause;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import dev.headroom.edge.balance.Algorithm;
@@ -118,7 +119,7 @@ final class FailoverRun {
      */
     private static long[] killAndRestart(EdgeServer edge, Node victim, long killAtNanos, long endNanos, AtomicLong killedAt,
                                          ProgressLog progress) {
-        sleepUntil(killAtNanos);
+        Pause.until(killAtNanos);
         // from the signal, not from kill()'s return: it waits until the process is gone, and the edge may eject meanwhile
         long killed = System.nanoTime();
         killedAt.set(killed);
@@ -131,7 +132,7 @@ final class FailoverRun {
                 ejected = System.nanoTime();
                 break;
             }
-            sleepUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS));
+            Pause.until(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS));
         }
         // restarted once the edge stopped sending to it, as an orchestrator replaces a crashed process; or at the end
         victim.restart();
@@ -143,7 +144,7 @@ final class FailoverRun {
                 back = System.nanoTime();
                 break;
             }
-            sleepUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS));
+            Pause.until(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS));
         }
         return new long[] {ms(killed, ejected), ms(killed, restarted), ms(killed, back)};
     }
@@ -158,16 +159,5 @@ final class FailoverRun {
 
     private static String sinceKill(long killed) {
         return killed == 0 ? "" : String.format("+%,d ms ", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed));
-    }
-
-    private static void sleepUntil(long nanoTime) {
-        long wait = nanoTime - System.nanoTime();
-        if (wait > 0) {
-            try {
-                TimeUnit.NANOSECONDS.sleep(wait);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 }

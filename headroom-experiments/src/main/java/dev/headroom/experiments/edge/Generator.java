@@ -1,5 +1,6 @@
 package dev.headroom.experiments.edge;
 
+import dev.headroom.experiments.Pause;
 import dev.headroom.lab.run.LoadRun;
 import dev.headroom.lab.run.RequestSpec;
 import dev.headroom.lab.run.RunResult;
@@ -55,7 +56,7 @@ final class Generator {
                 if (!scheduled.getAndSet(true)) {
                     long due = System.nanoTime() + (long) (Math.max(0, -p.elapsedSeconds()) * 1e9);
                     Thread.ofVirtual().start(() -> {
-                        sleepUntil(due);
+                        Pause.until(due);
                         atMeasureStart.run();
                     });
                 }
@@ -64,17 +65,5 @@ final class Generator {
         RunResult r = run.run();
         openRehearsed = true;
         return r;
-    }
-
-    private static void sleepUntil(long nanoTime) {
-        long wait;
-        while ((wait = nanoTime - System.nanoTime()) > 0) {
-            try {
-                Thread.sleep(Duration.ofNanos(wait));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
     }
 }
