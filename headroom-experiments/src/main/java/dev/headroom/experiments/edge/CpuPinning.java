@@ -11,7 +11,7 @@ import java.util.Optional;
  * first CPU this process may use, this JVM, whose event loop is the generator, on the second. Without taskset or
  * with one CPU nothing is pinned, and {@link #describe()} says so.
  */
-final class CpuPinning implements AutoCloseable {
+public final class CpuPinning implements AutoCloseable {
     private final String taskset;
     private final String serverCpu;
     private final String generatorCpu;
@@ -25,7 +25,7 @@ final class CpuPinning implements AutoCloseable {
     }
 
     /** Pins this JVM (all its threads) to the second allowed CPU, if it can; {@link #close()} gives it back its CPUs. */
-    static CpuPinning start() throws IOException, InterruptedException {
+    public static CpuPinning start() throws IOException, InterruptedException {
         Optional<String> taskset = Binaries.find("taskset");
         if (taskset.isEmpty()) {
             return new CpuPinning(null, null, null, null);
@@ -57,20 +57,40 @@ final class CpuPinning implements AutoCloseable {
         return cpus;
     }
 
-    boolean pinned() {
+    public boolean pinned() {
         return taskset != null;
     }
 
     /** The prefix that starts a server on the servers' CPU; empty when not pinning. */
-    List<String> servers() {
+    public List<String> servers() {
         return pinned() ? List.of(taskset, "-c", serverCpu) : List.of();
     }
 
-    String describe() {
+    public String describe() {
         return pinned()
                 ? "pinned with taskset: backend and proxy processes (nginx, HAProxy, the edge's own JVM) share CPU " + serverCpu
                         + "; the lab's JVM (the load generator) on CPU " + generatorCpu
                 : "not pinned (needs taskset and 2 CPUs): generator, proxies and backend share the CPUs";
+    }
+
+    /**
+     * Moves a server already running (an embedded PostgreSQL, Redis, a node's JVM), every thread of it and of the
+     * processes it started, to the servers' CPU; processes it starts later inherit the CPU. Nothing when not pinning.
+     */
+    public void pinServer(long pid) throws IOException, InterruptedException {
+        if (!pinned()) {
+            return;
+        }
+        List<Long> tree = new ArrayList<>();
+        tree.add(pid);
+        ProcessHandle.of(pid).ifPresent(p -> p.descendants().forEach(d -> tree.add(d.pid())));
+        for (long each : tree) {
+            try {
+                run(List.of(taskset, "-a", "-pc", serverCpu, Long.toString(each)));
+            } catch (IllegalStateException gone) {
+                // a child that ended between the listing and the call (a PostgreSQL backend) has nothing left to pin
+            }
+        }
     }
 
     /** Gives this JVM its CPUs back. */

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * this process's child and dies with {@link #close()}: its output goes to a log in its folder, it is ready when its
  * port accepts connections, and a start that fails says why with the log's last lines.
  */
-final class ServerProcess implements AutoCloseable {
+public final class ServerProcess implements AutoCloseable {
     static final Duration START_WAIT = Duration.ofSeconds(20);
     private static final Duration STOP_WAIT = Duration.ofSeconds(5);
 
@@ -39,7 +39,7 @@ final class ServerProcess implements AutoCloseable {
      *
      * @throws IllegalStateException if it exits or does not listen within {@link #START_WAIT}
      */
-    static ServerProcess start(String name, List<String> pin, List<String> command, int port, Path folder) throws IOException, InterruptedException {
+    public static ServerProcess start(String name, List<String> pin, List<String> command, int port, Path folder) throws IOException, InterruptedException {
         Path log = folder.resolve(name.replaceAll("[^A-Za-z0-9_.-]", "-") + ".log");
         List<String> full = new ArrayList<>(pin);
         full.addAll(command);
@@ -62,7 +62,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** A port free now on 127.0.0.1 (another process could take it before the server binds it; rare on a lab machine). */
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         } catch (IOException e) {
@@ -79,15 +79,15 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + port;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
