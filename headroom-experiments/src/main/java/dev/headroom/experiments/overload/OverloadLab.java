@@ -1,6 +1,7 @@
 package dev.headroom.experiments.overload;
 
 import dev.headroom.experiments.ProgressLog;
+import dev.headroom.experiments.ReportFiles;
 import dev.headroom.experiments.edge.EdgeChecks;
 import java.io.PrintWriter;
 import java.util.List;
@@ -22,7 +23,16 @@ public final class OverloadLab {
     public static Outcome run(OverloadLabOptions options, PrintWriter out) throws Exception {
         long started = System.nanoTime();
         OverloadLabResult result = measure(options, ProgressLog.to(out));
-        Outcome outcome = new Outcome(result, List.of(), (System.nanoTime() - started) / 1e9);
+        Outcome outcome = new Outcome(result, OverloadChecks.of(result), (System.nanoTime() - started) / 1e9);
+        OverloadLabReport.console(outcome, out);
+        if (options.json() != null) {
+            ReportFiles.json(result, options.json());
+            out.println("wrote " + options.json());
+        }
+        if (options.html() != null) {
+            OverloadLabReport.html(outcome, options, options.html());
+            out.println("wrote " + options.html());
+        }
         out.flush();
         return outcome;
     }
