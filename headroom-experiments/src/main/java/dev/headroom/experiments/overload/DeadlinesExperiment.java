@@ -2,6 +2,7 @@ package dev.headroom.experiments.overload;
 
 import dev.headroom.edge.deadline.Deadline;
 import dev.headroom.experiments.Median;
+import dev.headroom.experiments.Pause;
 import dev.headroom.experiments.ProgressLog;
 import dev.headroom.experiments.ScratchInfra;
 import dev.headroom.infra.Infra;
@@ -26,9 +27,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -38,8 +38,9 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>The request is genuinely slow: a product search for a term no product has, in the shop without its search index
  * (the baseline's schema, with a connection pool), so PostgreSQL computes every product's text vector. Its time is
  * measured first; the clients' deadline is a fifth of it, so each search takes about five times the deadline.
- * {@value #CLIENTS} clients each send one search at a time and give up at the deadline (the JDK client's request
- * timeout), then send the next; the same in both runs, only the header differs. The shop runs as a JVM of its own;
+ * Searches are sent at fixed intervals of twice the deadline ({@link #LOAD}): were each stopped at its deadline, the
+ * database would be busy half the time; run to their end, 2.5 times over. The client gives up at the deadline (the
+ * JDK client's request timeout); the same in both runs, only the header differs. The shop runs as a JVM of its own;
  * it and PostgreSQL are pinned to the servers' CPU.
  *
  * <p>The waste is read from PostgreSQL's side: {@code pg_stat_activity} sampled every {@value #SAMPLE_MS} ms, each
@@ -50,7 +51,11 @@ import java.util.concurrent.atomic.LongAdder;
  * without, ...) and the medians are reported.
  */
 final class DeadlinesExperiment {
-    static final int CLIENTS = 4;
+    /**
+     * Requests arrive every deadline / LOAD: stopped at their deadlines they would keep the database busy this share of the
+     * time; run to their end, {@value #SLOWNESS} times as much.
+     */
+    static final double LOAD = 0.5;
     /** The search takes about this many times the clients' deadline. */
     static final int SLOWNESS = 5;
     static final int SAMPLE_MS = 10;
@@ -69,10 +74,10 @@ final class DeadlinesExperiment {
         ProgressLog progress = rig.progress();
         boolean quick = rig.quick();
         SeedSpec spec = quick ? new SeedSpec(100, 2_000, 100, rig.seed()) : new SeedSpec(1_000, 40_000, 1_000, rig.seed());
-        Duration runLength = quick ? Duration.ofMillis(1_500) : Duration.ofSeconds(10);
+        Duration runLength = quick ? Duration.ofMillis(1_500) : Duration.ofSeconds(12);
         int pairs = quick ? 1 : 3;
-        progress.line("deadlines: a search " + SLOWNESS + "x slower than its clients' deadline, " + CLIENTS
-                + " clients giving up at it, with the deadline propagated and without");
+        progress.line("deadlines: a search " + SLOWNESS + "x slower than its clients' deadline, sent every " + String.format("%.0f", 1 / LOAD)
+                + " deadlines, its client giving up at the deadline; with the deadline propagated and without");
         try (ScratchInfra scratch = ScratchInfra.start(false, progress.indented())) {
             Infra infra = scratch.infra();
             PostgresNode pg = infra.topology().primary();
@@ -91,9 +96,8 @@ final class DeadlinesExperiment {
                 long deadlineMs = Math.max(1, Math.round(slowMs / SLOWNESS));
                 progress.indented().line(String.format("the search takes %.1f ms alone (median of 5): deadline %d ms", slowMs, deadlineMs));
                 StatementCosts costs = StatementCosts.measure(db, quick ? 2 : 20);
-                progress.indented().line(String.format("per statement: %.1f µs plain, %.1f µs armed on the DeadlineTimer, %.1f µs with"
-                                + " pgjdbc's query timeout, %.1f µs with a SET statement_timeout before it", costs.plainUs(), costs.timerUs(),
-                        costs.driverTimeoutUs(), costs.setTimeoutUs()));
+                progress.indented().line(String.format("per statement: %.1f µs plain, %.1f µs with pgjdbc's query timeout,"
+                        + " %.1f µs with a SET statement_timeout before it", costs.plainUs(), costs.queryTimeoutUs(), costs.setTimeoutUs()));
                 List<Run> with = new ArrayList<>();
                 List<Run> without = new ArrayList<>();
                 for (int i = 0; i < pairs; i++) {
@@ -134,71 +138,70 @@ final class DeadlinesExperiment {
         return DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password() == null ? "" : pg.password());
     }
 
-    /** One run: the clients for {@code length}, PostgreSQL sampled until the shop's last statement ended. */
+    /** One run: requests for {@code length}, PostgreSQL sampled until the shop's last statement ended. */
     record Run(long requests, long gaveUp, long cut, double busyMs, double wastedMs) {
         static Run of(HttpClient http, URI search, Connection db, long deadlineMs, boolean propagate, Duration length) throws Exception {
-            LongAdder requests = new LongAdder();
             LongAdder gaveUp = new LongAdder();
             LongAdder cut = new LongAdder();
-            long end = System.nanoTime() + length.toNanos();
-            try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
-                List<Future<?>> running = new ArrayList<>();
-                for (int c = 0; c < CLIENTS; c++) {
-                    running.add(clients.submit(() -> {
-                        while (System.nanoTime() < end) {
-                            HttpRequest.Builder b = HttpRequest.newBuilder(search).timeout(Duration.ofMillis(deadlineMs));
-                            if (propagate) {
-                                b.header(Deadline.HEADER, Long.toString(deadlineMs));
-                            }
-                            requests.increment();
-                            try {
-                                if (http.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 504) {
-                                    cut.increment();
-                                }
-                            } catch (HttpTimeoutException e) {
-                                gaveUp.increment();
-                            }
+            List<CompletableFuture<?>> sent = new CopyOnWriteArrayList<>();
+            long intervalNanos = Math.round(deadlineMs * 1e6 / LOAD);
+            Thread client = Thread.ofVirtual().name("deadlines-client").start(() -> {
+                long start = System.nanoTime();
+                for (long at = start; at < start + length.toNanos(); at += intervalNanos) {
+                    Pause.until(at);
+                    HttpRequest.Builder b = HttpRequest.newBuilder(search).timeout(Duration.ofMillis(deadlineMs));
+                    if (propagate) {
+                        b.header(Deadline.HEADER, Long.toString(deadlineMs));
+                    }
+                    sent.add(http.sendAsync(b.build(), HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
+                        if (e != null && e.getCause() instanceof HttpTimeoutException) {
+                            gaveUp.increment();
+                        } else if (r != null && r.statusCode() == 504) {
+                            cut.increment();
                         }
-                        return null;
                     }));
                 }
-                double[] sampled = Sampler.untilIdle(db, deadlineMs, () -> running.stream().allMatch(Future::isDone));
-                for (Future<?> f : running) {
-                    f.get();
-                }
-                return new Run(requests.sum(), gaveUp.sum(), cut.sum(), sampled[0], sampled[1]);
-            }
+            });
+            double[] sampled = Sampler.untilIdle(db, deadlineMs, () -> !client.isAlive() && sent.stream().allMatch(CompletableFuture::isDone));
+            return new Run(sent.size(), gaveUp.sum(), cut.sum(), sampled[0], sampled[1]);
         }
     }
 
     /** {@code pg_stat_activity}, read every {@value #SAMPLE_MS} ms from a connection of its own. */
     static final class Sampler {
-        private static final String SAMPLE = "SELECT count(*), count(*) FILTER (WHERE clock_timestamp() - query_start > ? * interval '1 millisecond')"
-                + " FROM pg_stat_activity WHERE application_name = 'headroom-shop' AND state = 'active'";
+        /**
+         * Per shop statement active now: its age, capped at the time since the last sample (ms), and its age past the
+         * deadline, capped alike: a statement that outlived the deadline by 1 ms counts 1 ms, not a whole interval.
+         */
+        private static final String SAMPLE = "SELECT count(*), coalesce(sum(least(age, ?)), 0), coalesce(sum(least(greatest(age - ?, 0), ?)), 0)"
+                + " FROM (SELECT extract(epoch FROM clock_timestamp() - query_start) * 1000 AS age FROM pg_stat_activity"
+                + " WHERE application_name = 'headroom-shop' AND state = 'active') statements";
         /** Samples in a row with no shop statement that end a run's sampling, once its clients have stopped. */
         private static final int IDLE_SAMPLES = 3;
 
         private Sampler() {
         }
 
-        /** [busy ms, past-deadline ms]: statements active (and active past the deadline), times the time between samples. */
+        /** [busy ms, past-deadline ms]: the time statements were active (and active past the deadline), summed over the samples. */
         static double[] untilIdle(Connection db, long deadlineMs, java.util.function.BooleanSupplier clientsDone) throws Exception {
             double busy = 0;
             double wasted = 0;
             int idle = 0;
             try (PreparedStatement ps = db.prepareStatement(SAMPLE)) {
-                ps.setLong(1, deadlineMs);
+                ps.setLong(2, deadlineMs);
                 long last = System.nanoTime();
                 while (idle < IDLE_SAMPLES || !clientsDone.getAsBoolean()) {
                     Thread.sleep(SAMPLE_MS);
                     long now = System.nanoTime();
                     double stepMs = (now - last) / 1e6;
                     last = now;
+                    ps.setDouble(1, stepMs);
+                    ps.setDouble(3, stepMs);
                     try (ResultSet rs = ps.executeQuery()) {
                         rs.next();
                         long active = rs.getLong(1);
-                        busy += active * stepMs;
-                        wasted += rs.getLong(2) * stepMs;
+                        busy += rs.getDouble(2);
+                        wasted += rs.getDouble(3);
                         idle = active == 0 && clientsDone.getAsBoolean() ? idle + 1 : 0;
                     }
                 }

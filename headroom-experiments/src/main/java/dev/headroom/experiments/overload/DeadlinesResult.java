@@ -16,13 +16,12 @@ import java.util.List;
  * @param busyMsWithout      the same without
  * @param cutShare           1 - wastedMsWith / wastedMsWithout
  * @param statementUsPlain   a primary-key look-up's cost with no deadline
- * @param statementUsTimer   the same armed on the DeadlineTimer (what the shop does)
- * @param statementUsDriverTimeout the same with pgjdbc's millisecond query timeout set
+ * @param statementUsQueryTimeout the same with pgjdbc's millisecond query timeout set (what the shop does)
  * @param statementUsSetTimeout the same with a {@code SET statement_timeout} sent before it
  */
 public record DeadlinesResult(double deadlineMs, long requests, double wastedMsWith, double wastedMsWithout, double slowQueryMs,
                               double busyMsWith, double busyMsWithout, double cutShare, double statementUsPlain,
-                              double statementUsTimer, double statementUsDriverTimeout, double statementUsSetTimeout) {
+                              double statementUsQueryTimeout, double statementUsSetTimeout) {
     static DeadlinesResult of(long deadlineMs, double slowMs, List<DeadlinesExperiment.Run> with, List<DeadlinesExperiment.Run> without,
                               StatementCosts costs) {
         double wastedWith = Median.of(with.stream().map(DeadlinesExperiment.Run::wastedMs).toList());
@@ -33,6 +32,6 @@ public record DeadlinesResult(double deadlineMs, long requests, double wastedMsW
                 Median.of(with.stream().map(DeadlinesExperiment.Run::busyMs).toList()),
                 Median.of(without.stream().map(DeadlinesExperiment.Run::busyMs).toList()),
                 wastedWithout > 0 ? 1 - wastedWith / wastedWithout : 0,
-                costs.plainUs(), costs.timerUs(), costs.driverTimeoutUs(), costs.setTimeoutUs());
+                costs.plainUs(), costs.queryTimeoutUs(), costs.setTimeoutUs());
     }
 }

@@ -1,7 +1,5 @@
 package dev.headroom.experiments.overload;
 
-import dev.headroom.edge.deadline.Deadline;
-import dev.headroom.edge.deadline.DeadlineTimer;
 import dev.headroom.experiments.Median;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -13,21 +11,21 @@ import java.util.List;
 import org.postgresql.jdbc.PgStatement;
 
 /**
- * What it costs a statement to carry a deadline, each way the shop could: nothing (the reference), armed on the
- * {@link DeadlineTimer} (what the shop does), pgjdbc's own query timeout in milliseconds (a task on the driver's
- * timer), or a {@code SET statement_timeout} sent before the statement (one more round trip; {@code SET LOCAL} would
+ * What it costs a statement to carry a deadline, each way the shop could: nothing (the reference), pgjdbc's query
+ * timeout in milliseconds (a task on the driver's timer, armed as the statement executes and disarmed when it ends;
+ * what the shop does), or a {@code SET statement_timeout} sent before the statement (one more round trip; {@code SET LOCAL} would
  * need a transaction around every read, which costs more again). A primary-key look-up, prepared per statement as the shop
  * prepares them, in blocks of {@value #BLOCK} taken in turn; µs per statement, the median block's.
  */
-record StatementCosts(double plainUs, double timerUs, double driverTimeoutUs, double setTimeoutUs) {
+record StatementCosts(double plainUs, double queryTimeoutUs, double setTimeoutUs) {
     private static final int BLOCK = 100;
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final String LOOKUP = "SELECT id FROM products WHERE id = ?";
 
-    private enum Way { PLAIN, TIMER, DRIVER_TIMEOUT, SET_TIMEOUT }
+    private enum Way { PLAIN, QUERY_TIMEOUT, SET_TIMEOUT }
 
     static StatementCosts measure(Connection db, int blocks) throws SQLException {
-        List<List<Double>> us = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        List<List<Double>> us = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         for (int b = -1; b < blocks; b++) { // the first round untimed: the JIT, pgjdbc's server-side prepare
             for (Way way : Way.values()) {
                 long start = System.nanoTime();
@@ -39,7 +37,7 @@ record StatementCosts(double plainUs, double timerUs, double driverTimeoutUs, do
                 }
             }
         }
-        return new StatementCosts(Median.of(us.get(0)), Median.of(us.get(1)), Median.of(us.get(2)), Median.of(us.get(3)));
+        return new StatementCosts(Median.of(us.get(0)), Median.of(us.get(1)), Median.of(us.get(2)));
     }
 
     private static void lookup(Connection db, Way way, long id) throws SQLException {
@@ -49,16 +47,12 @@ record StatementCosts(double plainUs, double timerUs, double driverTimeoutUs, do
             }
         }
         try (PreparedStatement ps = db.prepareStatement(LOOKUP)) {
-            if (way == Way.DRIVER_TIMEOUT) {
+            if (way == Way.QUERY_TIMEOUT) {
                 ps.unwrap(PgStatement.class).setQueryTimeoutMs(TIMEOUT.toMillis());
             }
-            DeadlineTimer.Armed armed = way == Way.TIMER ? DeadlineTimer.shared().at(Deadline.after(TIMEOUT), () -> { }) : null;
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-            }
-            if (armed != null) {
-                armed.disarm();
             }
         }
     }

@@ -6,13 +6,13 @@ import dev.headroom.data.replica.ReplicaRouter;
 import dev.headroom.data.replica.RoutedConnection;
 import dev.headroom.edge.deadline.Deadline;
 import dev.headroom.edge.deadline.DeadlineExceededException;
-import dev.headroom.edge.deadline.DeadlineTimer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import org.postgresql.jdbc.PgStatement;
 
 /**
  * The JDBC of one request: prepared statements only, and a count of the statements run, so that
@@ -21,12 +21,12 @@ import java.util.List;
  * level, also lazily: a request answered from a cache never borrows one. Not thread-safe: one request, one thread.
  *
  * <p>Within a request's {@link Deadline} ({@link #within}) no statement starts once it has passed, and each one that
- * starts is armed on the {@link DeadlineTimer}: at the deadline {@link PreparedStatement#cancel()} stops it on the
- * server (SQLState 57014), and an enclosing {@link #inTransaction} rolls back. pgjdbc's cancel is safe against the
- * race (a statement no longer running is not cancelled; one being cancelled returns only once the cancel is done).
- * Arming costs no round trip; a {@code SET statement_timeout} before each statement would cost one, and pgjdbc's own
- * query timeout sends its cancels one after another from one timer thread, which fell behind under load
- * (docs/patterns/deadlines.md has the figures).
+ * starts is given the time left as pgjdbc's query timeout in milliseconds ({@link PgStatement#setQueryTimeoutMs}): at
+ * the deadline the driver's shared timer cancels it on the server (SQLState 57014), and an enclosing
+ * {@link #inTransaction} rolls back. The driver starts that timer as the statement executes and, when it fires, returns
+ * only once the cancel is done (no cancel can reach the connection's next statement). Arming and disarming it costs
+ * µs per statement and no round trip; a {@code SET statement_timeout} before each statement would cost one
+ * (docs/patterns/deadlines.md has both measured).
  */
 public final class Sql implements AutoCloseable {
     /** Binds a statement's parameters. */
@@ -56,8 +56,6 @@ public final class Sql implements AutoCloseable {
     private RoutedConnection routed;
     private int statements;
     private Deadline deadline;
-    /** The statements armed at the deadline, disarmed on {@link #close()}: one entry per statement of the request. */
-    private final List<DeadlineTimer.Armed> armed = new ArrayList<>();
 
     Sql(Database database, ReplicaRouter router, Consistency level) {
         this.database = database;
@@ -165,16 +163,9 @@ public final class Sql implements AutoCloseable {
         }
         statements++;
         PreparedStatement ps = connection().prepareStatement(sql);
-        armed.add(DeadlineTimer.shared().at(deadline, () -> cancel(ps)));
+        // Rounded up: 0 would mean no timeout at all. Set when prepared: each statement here runs once, just after.
+        ps.unwrap(PgStatement.class).setQueryTimeoutMs(Math.max(1, Math.ceilDiv(deadline.remainingNanos(), 1_000_000L)));
         return ps;
-    }
-
-    private static void cancel(PreparedStatement ps) {
-        try {
-            ps.cancel();
-        } catch (SQLException unreachable) {
-            // the database did not take the cancel: the statement runs on, to the server's statement timeout at most
-        }
     }
 
     /** Statements run through this object so far. */
@@ -196,8 +187,6 @@ public final class Sql implements AutoCloseable {
 
     @Override
     public void close() {
-        armed.forEach(DeadlineTimer.Armed::disarm); // before the connection goes back: no cancel may reach its next user
-        armed.clear();
         if (routed != null) {
             routed.close();
             routed = null;
