@@ -74,7 +74,7 @@ final class DeadlinesExperiment {
         ProgressLog progress = rig.progress();
         boolean quick = rig.quick();
         SeedSpec spec = quick ? new SeedSpec(100, 2_000, 100, rig.seed()) : new SeedSpec(1_000, 20_000, 1_000, rig.seed());
-        Duration runLength = quick ? Duration.ofMillis(1_500) : Duration.ofSeconds(8);
+        Duration runLength = quick ? Duration.ofSeconds(1) : Duration.ofSeconds(8);
         int pairs = quick ? 1 : 3;
         progress.line("deadlines: a search " + SLOWNESS + "x slower than its clients' deadline, sent every " + String.format("%.0f", 1 / LOAD)
                 + " deadlines, its client giving up at the deadline; with the deadline propagated and without");
