@@ -67,9 +67,11 @@ public final class Database implements AutoCloseable {
     private final Timer acquire;
     private final ReplicaRouter router;
     private final List<HikariDataSource> replicaPools = new ArrayList<>();
+    private final DeadlineCuts deadlineCuts;
 
     private Database(ShopConfig config, MeterRegistry registry) {
         this.direct = directDataSource(config);
+        this.deadlineCuts = new DeadlineCuts(registry);
         this.opened = Counter.builder("shop.db.connections.opened")
                 .description("Connections opened for requests (baseline opens one per request)")
                 .register(registry);
@@ -145,6 +147,11 @@ public final class Database implements AutoCloseable {
      */
     public Sql readSql(Consistency level) {
         return router == null ? sql() : new Sql(this, router, level);
+    }
+
+    /** The count of requests cut by their deadline, by stage. */
+    public DeadlineCuts deadlineCuts() {
+        return deadlineCuts;
     }
 
     /** The replica router, or null without the {@code replicas} switch or without replicas. */

@@ -4,18 +4,29 @@ import dev.headroom.data.replica.Consistency;
 import dev.headroom.data.replica.ConsistencyToken;
 import dev.headroom.data.replica.ReplicaRouter;
 import dev.headroom.data.replica.RoutedConnection;
+import dev.headroom.edge.deadline.Deadline;
+import dev.headroom.edge.deadline.DeadlineExceededException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import org.postgresql.jdbc.PgStatement;
 
 /**
  * The JDBC of one request: prepared statements only, and a count of the statements run, so that
  * N+1 loading shows in the metrics. Takes its connection lazily from the {@link Database} and gives
  * it back on {@link #close()}. A read's Sql takes it through the {@link ReplicaRouter} at the read's consistency
  * level, also lazily: a request answered from a cache never borrows one. Not thread-safe: one request, one thread.
+ *
+ * <p>Within a request's {@link Deadline} ({@link #within}) no statement starts once it has passed, and each one that
+ * starts is given the time left as pgjdbc's query timeout in milliseconds ({@link PgStatement#setQueryTimeoutMs}): at
+ * the deadline the driver's shared timer cancels it on the server (SQLState 57014), and an enclosing
+ * {@link #inTransaction} rolls back. The driver starts that timer as the statement executes and, when it fires, returns
+ * only once the cancel is done (no cancel can reach the connection's next statement). Arming and disarming it costs
+ * µs per statement and no round trip; a {@code SET statement_timeout} before each statement would cost one
+ * (docs/patterns/deadlines.md has both measured).
  */
 public final class Sql implements AutoCloseable {
     /** Binds a statement's parameters. */
@@ -44,11 +55,18 @@ public final class Sql implements AutoCloseable {
     private Connection connection;
     private RoutedConnection routed;
     private int statements;
+    private Deadline deadline;
 
     Sql(Database database, ReplicaRouter router, Consistency level) {
         this.database = database;
         this.router = router;
         this.level = level;
+    }
+
+    /** Its statements run within {@code deadline} (null: no deadline but the server's {@link Database#STATEMENT_TIMEOUT_MS}). */
+    public Sql within(Deadline deadline) {
+        this.deadline = deadline;
+        return this;
     }
 
     /** The token a read must see (read-your-writes), or null: caches hold no entry for it that is older. */
@@ -134,9 +152,20 @@ public final class Sql implements AutoCloseable {
         connection().rollback();
     }
 
+    /** @throws DeadlineExceededException when the deadline passed before this statement, which then neither runs nor counts */
     public PreparedStatement prepare(String sql) throws SQLException {
+        if (deadline == null) {
+            statements++;
+            return connection().prepareStatement(sql);
+        }
+        if (deadline.expired()) {
+            throw new DeadlineExceededException("statement " + (statements + 1) + " of the request ran");
+        }
         statements++;
-        return connection().prepareStatement(sql);
+        PreparedStatement ps = connection().prepareStatement(sql);
+        // Rounded up: 0 would mean no timeout at all. Set when prepared: each statement here runs once, just after.
+        ps.unwrap(PgStatement.class).setQueryTimeoutMs(Math.max(1, Math.ceilDiv(deadline.remainingNanos(), 1_000_000L)));
+        return ps;
     }
 
     /** Statements run through this object so far. */

@@ -3,6 +3,8 @@ package dev.headroom.shop.http;
 import dev.headroom.data.replica.Consistency;
 import dev.headroom.data.replica.ConsistencyToken;
 import dev.headroom.data.replica.ReplicaUnavailableException;
+import dev.headroom.edge.deadline.Deadline;
+import dev.headroom.edge.deadline.DeadlineExceededException;
 import dev.headroom.shop.db.Database;
 import dev.headroom.shop.db.Sql;
 import io.vertx.core.Handler;
@@ -57,9 +59,9 @@ public final class Endpoints {
 
     /** A route that writes (or must read the primary): on the primary, and its answer carries the consistency token. */
     public Handler<RoutingContext> blocking(Endpoint endpoint) {
-        return hop(ctx -> {
+        return hop((ctx, deadline) -> {
             ConsistencyToken brought = Consistencies.token(ctx.request()); // a bad one is refused before anything changes
-            try (Sql sql = database.sql()) {
+            try (Sql sql = database.sql().within(deadline)) {
                 try {
                     Reply reply = endpoint.serve(ctx, sql);
                     ctx.put(SQL_STATEMENTS, sql.statements());
@@ -78,10 +80,10 @@ public final class Endpoints {
 
     /** A route that only reads: through the replica router at the request's consistency, run again after a failover. */
     public Handler<RoutingContext> reading(Endpoint endpoint) {
-        return hop(ctx -> {
+        return hop((ctx, deadline) -> {
             Consistency level = Consistencies.level(ctx.request(), maxLag);
             for (int attempt = 1; ; attempt++) {
-                Sql sql = database.readSql(level);
+                Sql sql = database.readSql(level).within(deadline);
                 try {
                     Reply reply = endpoint.serve(ctx, sql);
                     ctx.put(SQL_STATEMENTS, sql.statements());
@@ -103,10 +105,18 @@ public final class Endpoints {
     /**
      * Blocking work on a virtual thread, within the in-flight bound, its failures answered as problems. The answer
      * is written after the connection and the permit are given back: a client that sends its next request as soon
-     * as it has the answer finds both free.
+     * as it has the answer finds both free. Within the request's deadline, when it brings one ({@link RequestDeadlines}).
      */
     private Handler<RoutingContext> hop(Work work) {
         return ctx -> {
+            Deadline deadline;
+            try {
+                deadline = RequestDeadlines.arrived(ctx, database.deadlineCuts());
+            } catch (ApiException e) {
+                ctx.put(SQL_STATEMENTS, 0);
+                Problems.send(ctx.response(), e);
+                return;
+            }
             if (!inFlight.tryAcquire()) {
                 Problems.send(ctx.response(), ApiException.unavailable("the shop is at its limit of requests in flight; retry shortly", 1));
                 return;
@@ -114,17 +124,28 @@ public final class Endpoints {
             executor.execute(() -> {
                 Runnable answer;
                 try {
-                    answer = work.run(ctx);
+                    if (deadline != null) {
+                        deadline.check("its work started");
+                    }
+                    answer = work.run(ctx, deadline);
                 } catch (ApiException e) {
                     answer = () -> Problems.send(ctx.response(), e);
+                } catch (DeadlineExceededException e) {
+                    ApiException cut = RequestDeadlines.cut(e, database.deadlineCuts());
+                    answer = () -> Problems.send(ctx.response(), cut);
                 } catch (ReplicaUnavailableException e) {
                     answer = () -> Problems.send(ctx.response(),
                             ApiException.unavailable("the replicas lag and the primary is at its share of reads; retry shortly", 1));
                 } catch (SQLTransientConnectionException e) {
                     answer = () -> Problems.send(ctx.response(), ApiException.unavailable("no database connection became free in time", 1));
                 } catch (SQLException e) {
-                    LOG.warn("{} {} failed: {} (SQLState {})", ctx.request().method(), ctx.request().path(), e.getMessage(), e.getSQLState());
-                    answer = () -> Problems.send(ctx.response(), unavailableOrInternal(e));
+                    ApiException cancelled = RequestDeadlines.cancelled(deadline, e, database.deadlineCuts());
+                    if (cancelled != null) {
+                        answer = () -> Problems.send(ctx.response(), cancelled);
+                    } else {
+                        LOG.warn("{} {} failed: {} (SQLState {})", ctx.request().method(), ctx.request().path(), e.getMessage(), e.getSQLState());
+                        answer = () -> Problems.send(ctx.response(), unavailableOrInternal(e));
+                    }
                 } catch (RuntimeException e) {
                     LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), e);
                     answer = () -> Problems.send(ctx.response(), Problems.forStatus(500, "an unexpected error occurred; it has been logged"));
@@ -136,10 +157,10 @@ public final class Endpoints {
         };
     }
 
-    /** A request's blocking work; returns how to answer, which runs once its resources are given back. */
+    /** A request's blocking work within its deadline (null: none); returns how to answer, which runs once its resources are given back. */
     @FunctionalInterface
     private interface Work {
-        Runnable run(RoutingContext ctx) throws SQLException;
+        Runnable run(RoutingContext ctx, Deadline deadline) throws SQLException;
     }
 
     /**

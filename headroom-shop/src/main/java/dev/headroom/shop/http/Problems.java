@@ -56,6 +56,7 @@ public final class Problems {
             case 422 -> "unprocessable";
             case 431 -> "headers-too-large";
             case 503 -> "unavailable";
+            case 504 -> "deadline-exceeded";
             default -> "status-" + status;
         };
     }
