@@ -20,11 +20,15 @@ import java.util.function.Consumer;
  *
  * <p>Sizes follow the connection pool, the resource the classes share: the limit never falls below the pool (the
  * database can always run that many at once) and starts at twice it; the queue holds four pools' worth (CoDel keeps
- * the wait short, the bound keeps it finite). Bulkheads: a quarter of the pool (at least one connection) is kept
- * for checkout; search and the other routes split the rest, so that even both flooded at once with slow requests
- * leave checkout its connections; checkout's own bulkhead is the whole pool.
+ * the wait short, the bound keeps it finite). Bulkheads: search and the other routes may each hold all of the
+ * pool but a tenth of it (at least one connection), kept for checkout, so that a flood of slow searches leaves
+ * checkout connections to run on; a tenth, not more, because what is kept is capacity the searches lose when no
+ * checkout comes (with a pool of 4 a quarter; with 10 a tenth). Checkout's own bulkhead is the in-flight bound:
+ * the adaptive limit, which it may fill alone, is what bounds it.
  */
 public final class AdmissionGate implements Gate {
+    /** The share of the connection pool that search and the other routes leave to checkout. */
+    static final double KEPT_FOR_CHECKOUT = 0.1;
     private final AdmissionController controller;
     private final Map<RouteClass, Bulkhead> bulkheads = new EnumMap<>(RouteClass.class);
 
@@ -36,11 +40,10 @@ public final class AdmissionGate implements Gate {
         int floor = Math.min(poolSize, maxInFlight);
         this.controller = AdmissionController.builder().minLimit(floor).initialLimit(Math.min(2 * poolSize, maxInFlight))
                 .maxLimit(maxInFlight).maxQueue(4 * poolSize).build();
-        int kept = Math.max(1, poolSize / 4);
-        int search = Math.max(1, (poolSize - kept) / 2);
-        bulkheads.put(RouteClass.CHECKOUT, new Bulkhead("checkout", poolSize));
-        bulkheads.put(RouteClass.SEARCH, new Bulkhead("search", search));
-        bulkheads.put(RouteClass.OTHER, new Bulkhead("other", Math.max(1, poolSize - kept - search)));
+        int others = Math.max(1, poolSize - Math.max(1, (int) Math.ceil(poolSize * KEPT_FOR_CHECKOUT)));
+        bulkheads.put(RouteClass.CHECKOUT, new Bulkhead("checkout", maxInFlight));
+        bulkheads.put(RouteClass.SEARCH, new Bulkhead("search", others));
+        bulkheads.put(RouteClass.OTHER, new Bulkhead("other", others));
     }
 
     @Override

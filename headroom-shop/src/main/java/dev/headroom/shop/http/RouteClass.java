@@ -11,7 +11,7 @@ public enum RouteClass {
     CHECKOUT(Priority.CRITICAL),
     /**
      * {@code GET /products} (search): the heaviest read, and one a client can retry or do without. Sheddable, and
-     * its bulkhead holds under half the connection pool, so that a flood of slow searches leaves the rest to the others.
+     * its bulkhead leaves a tenth of the connection pool to checkout, however many searches come.
      */
     SEARCH(Priority.SHEDDABLE),
     /** Everything else that runs blocking work: reads by id, a user's orders, updates. */

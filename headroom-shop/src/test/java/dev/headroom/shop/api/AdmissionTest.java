@@ -22,7 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
- * The {@code admission} switch over real HTTP and PostgreSQL: with a pool of 4, a quarter of it is kept for checkout
+ * The {@code admission} switch over real HTTP and PostgreSQL: with a pool of 3, one connection is kept for checkout
  * and the other routes' bulkhead holds 2. Two PATCHes of a user whose row the test has locked fill that bulkhead;
  * the third is shed at once with 503 and Retry-After and changes nothing, while checkout is still served.
  */
@@ -38,7 +38,7 @@ class AdmissionTest {
                 .withCache(CacheMode.NONE);
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         List<CompletableFuture<HttpResponse<String>>> held = new ArrayList<>();
-        try (Shop shop = Shop.serve(TestShops.config(switches).poolSize(4).build()); Connection lock = Api.connect()) {
+        try (Shop shop = Shop.serve(TestShops.config(switches).poolSize(3).build()); Connection lock = Api.connect()) {
             Api.lockUser(lock, USER);
             for (int i = 0; i < 2; i++) {
                 held.add(client.sendAsync(patch(shop, "Held " + i), HttpResponse.BodyHandlers.ofString()));
