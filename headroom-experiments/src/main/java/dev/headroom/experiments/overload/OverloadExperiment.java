@@ -14,8 +14,9 @@ import java.util.List;
  * <p>Capacity is measured first, in the same run, on the node without protection: offered rates rise by a quarter
  * until the p99 of the answers passes the SLO, then one bisection; the capacity is the highest rate that kept it.
  * Then each side is offered 2x that (Poisson), interleaved (with, without, with, without; once each in quick mode),
- * and the medians are reported. CPU per rejection: the node's CPU over the overloaded run, less what its admitted
- * requests cost at the rate of a reference run below capacity, divided by the requests it shed.
+ * and the medians are reported. CPU per rejection, at the margin: the protected node is also offered 1.5x, where its
+ * limit admits about as many as at 2x; the CPU it spends more at 2x (less the few more admitted, at 1.5x's CPU per
+ * admitted request) per extra request shed. The node's CPU is {@link ProcessHandle}'s total (10 ms ticks).
  */
 final class OverloadExperiment {
     static final double SLO_P99_MS = 100;
@@ -42,12 +43,16 @@ final class OverloadExperiment {
             double checkoutRate = Math.max(2, CHECKOUT_SHARE * capacity);
             progress.indented().line(String.format("capacity %.0f searches/s at p99 < %.0f ms; offering %.0f/s, and %.0f checkouts/s beside",
                     capacity, SLO_P99_MS, offered, checkoutRate));
-            double cpuPerAdmitted = cpuPerRequest(shops.with(), 0.8 * capacity, checkoutRate, warm, probe, rig.seed(), progress.indented());
+            // CPU per rejection, at the margin: the protected node at 1.5x admits about what it admits at 2x (its limit
+            // binds), so the CPU it spends more at 2x is, but for the few more admitted, what the extra rejections cost.
+            Run lower = run(shops.with(), 1.5 * capacity, checkoutRate, warm, overload, rig.seed() + 50);
+            progress.indented().line(String.format("with, at 1.5x for the CPU margin: %d admitted, %d shed, %.0f ms of the node's CPU",
+                    lower.admitted(), lower.shed(), lower.cpuMicros() / 1000));
             List<OverloadResult.Side> with = new ArrayList<>();
             List<OverloadResult.Side> without = new ArrayList<>();
             for (int round = 0; round < (quick ? 1 : 2); round++) {
-                with.add(side("with", shops.with(), offered, checkoutRate, warm, overload, rig.seed() + round, cpuPerAdmitted, progress.indented()));
-                without.add(side("without", shops.without(), offered, checkoutRate, warm, overload, rig.seed() + round, cpuPerAdmitted,
+                with.add(side("with", shops.with(), offered, checkoutRate, warm, overload, rig.seed() + round, lower, progress.indented()));
+                without.add(side("without", shops.without(), offered, checkoutRate, warm, overload, rig.seed() + round, lower,
                         progress.indented()));
             }
             return new OverloadResult(capacity, offered, SLO_P99_MS, median(with), median(without));
@@ -86,40 +91,48 @@ final class OverloadExperiment {
         return ok;
     }
 
-    /** The node's CPU per request when it is below capacity and sheds nothing, µs. */
-    private static double cpuPerRequest(Node node, double rate, double checkoutRate, Duration warm, Duration measured, long seed,
-                                        ProgressLog progress) throws InterruptedException {
-        try (OpenLoad load = new OpenLoad(ShopPair.url(node))) {
-            double before = ShopPair.cpuSeconds(node);
-            List<OpenLoad.Tally> t = load.run(streams(rate, checkoutRate, seed), warm, measured, seed);
-            double cpu = ShopPair.cpuSeconds(node) - before;
-            long requests = t.stream().mapToLong(OpenLoad.Tally::sent).sum();
-            double perRequest = cpu / requests * 1e6 * measured.toNanos() / (double) (warm.toNanos() + measured.toNanos());
-            progress.line(String.format("reference at %.0f/s on 'with': %.0f µs of the node's CPU per request", rate, perRequest));
-            return perRequest;
+    /** One load on one node: what each stream got, and the node's CPU over the measured window, µs. */
+    private record Run(List<OpenLoad.Tally> tallies, double cpuMicros) {
+        long shed() {
+            return tallies.stream().mapToLong(OpenLoad.Tally::shed).sum();
+        }
+
+        long admitted() {
+            return tallies.stream().mapToLong(t -> t.sent() - t.shed()).sum();
         }
     }
 
-    private static OverloadResult.Side side(String name, Node node, double offered, double checkoutRate, Duration warm, Duration measured,
-                                            long seed, double cpuPerAdmittedMicros, ProgressLog progress) throws InterruptedException {
+    private static Run run(Node node, double searchRate, double checkoutRate, Duration warm, Duration measured, long seed)
+            throws InterruptedException {
         try (OpenLoad load = new OpenLoad(ShopPair.url(node))) {
             double before = ShopPair.cpuSeconds(node);
-            List<OpenLoad.Tally> t = load.run(streams(offered, checkoutRate, seed), warm, measured, seed);
-            // The CPU read covers warm-up and drain too: scale it to the measured window's share of the requests.
-            double cpuMicros = (ShopPair.cpuSeconds(node) - before) * 1e6 * measured.toNanos() / (double) (warm.toNanos() + measured.toNanos());
-            OpenLoad.Tally search = t.get(0);
-            OpenLoad.Tally checkout = t.get(1);
-            long shed = search.shed() + checkout.shed();
-            long admitted = search.sent() + checkout.sent() - shed;
-            double perReject = shed == 0 ? Double.NaN : Math.max(0, cpuMicros - cpuPerAdmittedMicros * admitted) / shed;
-            OverloadResult.Side side = new OverloadResult.Side(search.goodputRps(SLO_P99_MS) + checkout.goodputRps(SLO_P99_MS),
-                    search.p99AdmittedMs(), (double) shed / (search.sent() + checkout.sent()), checkout.p99AdmittedMs(), perReject);
-            progress.line(String.format("%s: goodput %.0f/s (searches %.0f/s), admitted p99 %.1f ms, shed %.1f %%, checkout p99 %.1f ms"
-                    + " (%d of %d ok), %s µs CPU per rejection, %d failed", name, side.goodputRps(), search.goodputRps(SLO_P99_MS), side.p99Ms(),
-                    100 * side.shedShare(), side.criticalP99Ms(), checkout.ok(), checkout.sent(),
-                    Double.isNaN(perReject) ? "-" : String.format("%.0f", perReject), search.failed() + checkout.failed()));
-            return side;
+            List<OpenLoad.Tally> t = load.run(streams(searchRate, checkoutRate, seed), warm, measured, seed);
+            // The CPU read spans the warm-up too (same rate): scale it to the measured window.
+            double cpu = (ShopPair.cpuSeconds(node) - before) * 1e6 * measured.toNanos() / (double) (warm.toNanos() + measured.toNanos());
+            return new Run(t, cpu);
         }
+    }
+
+    /**
+     * @param lower the protected node's run at 1.5x: CPU per rejection is the CPU this run spends more, less the extra
+     *              admitted at the CPU each admitted costs there, per extra request shed (NaN when it shed no more)
+     */
+    private static OverloadResult.Side side(String name, Node node, double offered, double checkoutRate, Duration warm, Duration measured,
+                                            long seed, Run lower, ProgressLog progress) throws InterruptedException {
+        Run r = run(node, offered, checkoutRate, warm, measured, seed);
+        OpenLoad.Tally search = r.tallies().get(0);
+        OpenLoad.Tally checkout = r.tallies().get(1);
+        long moreShed = r.shed() - lower.shed();
+        double perAdmitted = lower.cpuMicros() / Math.max(1, lower.admitted()); // an upper bound: it includes the rejections' CPU
+        double perReject = r.shed() == 0 || moreShed <= 0 ? Double.NaN
+                : (r.cpuMicros() - lower.cpuMicros() - perAdmitted * (r.admitted() - lower.admitted())) / moreShed;
+        OverloadResult.Side side = new OverloadResult.Side(search.goodputRps(SLO_P99_MS) + checkout.goodputRps(SLO_P99_MS),
+                search.p99AdmittedMs(), (double) r.shed() / (search.sent() + checkout.sent()), checkout.p99AdmittedMs(), perReject);
+        progress.line(String.format("%s: goodput %.0f/s (searches %.0f/s), admitted p99 %.1f ms, shed %.1f %%, checkout p99 %.1f ms"
+                + " (%d of %d ok), %s µs CPU per rejection, %d failed", name, side.goodputRps(), search.goodputRps(SLO_P99_MS), side.p99Ms(),
+                100 * side.shedShare(), side.criticalP99Ms(), checkout.ok(), checkout.sent(),
+                Double.isNaN(perReject) ? "-" : String.format("%.0f", perReject), search.failed() + checkout.failed()));
+        return side;
     }
 
     private static List<OpenLoad.Stream> streams(double searchRate, double checkoutRate, long seed) {
