@@ -127,8 +127,9 @@ final class OverloadExperiment {
         OpenLoad.Tally checkout = r.tallies().get(1);
         long moreShed = r.shed() - lower.shed();
         double perAdmitted = lower.cpuMicros() / Math.max(1, lower.admitted()); // an upper bound: it includes the rejections' CPU
-        double perReject = moreShed < MIN_MARGINAL_SHED ? Double.NaN
-                : (r.cpuMicros() - lower.cpuMicros() - perAdmitted * (r.admitted() - lower.admitted())) / moreShed;
+        double margin = (r.cpuMicros() - lower.cpuMicros() - perAdmitted * (r.admitted() - lower.admitted())) / moreShed;
+        // Below 0 is the method's noise (10 ms ticks, the machine's other work), not a cost: not measured, not guessed.
+        double perReject = moreShed < MIN_MARGINAL_SHED || margin < 0 ? Double.NaN : margin;
         OverloadResult.Side side = new OverloadResult.Side(search.goodputRps(SLO_P99_MS) + checkout.goodputRps(SLO_P99_MS),
                 search.p99AdmittedMs(), (double) r.shed() / (search.sent() + checkout.sent()), checkout.p99AdmittedMs(), perReject);
         progress.line(String.format("%s: goodput %.0f/s (searches %.0f/s), admitted p99 %.1f ms, shed %.1f %%, checkout p99 %.1f ms"
