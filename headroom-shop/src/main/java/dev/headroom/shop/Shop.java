@@ -3,9 +3,12 @@ package dev.headroom.shop;
 import dev.headroom.shop.cache.ShopCaches;
 import dev.headroom.shop.db.Database;
 import dev.headroom.shop.health.HealthRoutes;
+import dev.headroom.shop.http.AdmissionGate;
 import dev.headroom.shop.http.Endpoints;
+import dev.headroom.shop.http.Gate;
 import dev.headroom.shop.http.Json;
 import dev.headroom.shop.http.RequestMetrics;
+import dev.headroom.shop.http.RouteClass;
 import dev.headroom.shop.http.Routes;
 import dev.headroom.shop.orders.OrderReads;
 import dev.headroom.shop.orders.OrderRoutes;
@@ -147,7 +150,7 @@ public final class Shop implements AutoCloseable {
         List<ShopVerticle> servers = new CopyOnWriteArrayList<>();
         try {
             int port = config.portFallback() ? freePort(config.host(), config.port()) : config.port();
-            Endpoints endpoints = new Endpoints(database, executor, config.maxInFlight(), config.has(Switch.HTTP));
+            Endpoints endpoints = new Endpoints(database, executor, gate(config, registry), config.has(Switch.HTTP));
             RequestMetrics metrics = new RequestMetrics(registry);
             boolean singleQuery = config.has(Switch.SINGLE_QUERY);
             UserQueries users = new UserQueries(singleQuery);
@@ -165,11 +168,11 @@ public final class Shop implements AutoCloseable {
                             .get("/users/:id", endpoints.cached(userRoutes::fromCache, userRoutes::get))
                             .patch("/users/:id", endpoints.blocking(userRoutes::patch))
                             .get("/users/:id/orders", endpoints.reading(orderRoutes::userOrders))
-                            .get("/products", endpoints.reading(productRoutes::search))
+                            .get("/products", endpoints.reading(RouteClass.SEARCH, productRoutes::search))
                             .get("/products/:id", endpoints.cached(productRoutes::fromCache, productRoutes::get))
                             .patch("/products/:id", endpoints.blocking(productRoutes::patch))
                             .get("/orders/:id", endpoints.cached(orderRoutes::fromCache, orderRoutes::get))
-                            .post("/orders", endpoints.blocking(placeOrder::place))
+                            .post("/orders", endpoints.blocking(RouteClass.CHECKOUT, placeOrder::place))
                             .get("/health/live", health::live)
                             .get("/health/ready", health::ready)
                             .get("/metrics", ctx -> ctx.response()
@@ -191,6 +194,16 @@ public final class Shop implements AutoCloseable {
             executor.shutdownNow();
             throw e;
         }
+    }
+
+    /** The admission switch's adaptive gate (its figures bound to the registry), or the fixed in-flight bound without it. */
+    private static Gate gate(ShopConfig config, PrometheusMeterRegistry registry) {
+        if (!config.has(Switch.ADMISSION)) {
+            return Gate.fixed(config.maxInFlight());
+        }
+        AdmissionGate gate = new AdmissionGate(config.poolSize(), config.maxInFlight());
+        gate.bindTo(registry);
+        return gate;
     }
 
     /** The first free port at or above {@code start} (0: any free port). */

@@ -1,7 +1,7 @@
 package dev.headroom.shop;
 
 /**
- * One optimization of the shop, on or off independently of the others; the cache is the sixth, with its
+ * One optimization of the shop, on or off independently of the others; the cache is the seventh, with its
  * own modes ({@link dev.headroom.shop.cache.CacheMode}). Every combination answers with identical bodies.
  */
 public enum Switch {
@@ -18,7 +18,13 @@ public enum Switch {
      * token, and a read that sends it back reads that write on any node (without, or without replicas to read
      * from: every read on the primary, and no token).
      */
-    REPLICAS("replicas");
+    REPLICAS("replicas"),
+    /**
+     * Admission under overload: an adaptive concurrency limit (Gradient2) with a CoDel queue, priority shedding by
+     * route class (checkout critical, search sheddable) and a bulkhead per route class; a shed request gets 503 and
+     * Retry-After at once (without: a fixed bound on the requests in flight, first come first served).
+     */
+    ADMISSION("admission");
 
     private final String id;
 

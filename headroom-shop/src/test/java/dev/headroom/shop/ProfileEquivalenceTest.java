@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class ProfileEquivalenceTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The demo's steps, each one switch more than the last: baseline, indexes, single-query, pool, http, l1, l2. */
+    /** The demo's steps, each one switch more than the last: baseline, indexes, single-query, pool, http, replicas, admission, l1, l2. */
     static List<Switches> demoSets() {
         List<Switches> sets = new ArrayList<>(List.of(Switches.NONE));
         for (Switch s : Switch.values()) {
@@ -42,7 +42,7 @@ class ProfileEquivalenceTest {
         List<Switches> sets = demoSets();
         Map<String, String> baseline = responses(sets.getFirst(), sample);
 
-        assertThat(sets).hasSize(8).last().isEqualTo(Profile.OPTIMIZED.switches());
+        assertThat(sets).hasSize(9).last().isEqualTo(Profile.OPTIMIZED.switches());
         assertThat(sample).hasSizeGreaterThan(150);
         assertThat(baseline.values()).filteredOn(r -> r.startsWith("200 ")).hasSizeGreaterThan(sample.size() * 3 / 4);
         for (Switches set : sets.subList(1, sets.size())) {

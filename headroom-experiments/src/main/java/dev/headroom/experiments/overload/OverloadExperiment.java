@@ -1,11 +1,154 @@
 package dev.headroom.experiments.overload;
 
-/** Placeholder until this experiment lands (issue 16 work in progress). */
+import dev.headroom.experiments.Median;
+import dev.headroom.experiments.ProgressLog;
+import dev.headroom.infra.Node;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Experiment 1: searches (one database round trip each, {@link ShopPair}) offered at twice their capacity, with
+ * checkouts beside them at a modest rate, on the node with the {@code admission} switch and on the node without.
+ *
+ * <p>Capacity is measured first, in the same run, on the node without protection: offered rates rise by a quarter
+ * until the p99 of the answers passes the SLO (twice in a row: a miss is probed again), then one bisection; the capacity is the highest rate that kept it.
+ * Then each side is offered 2x that (Poisson), interleaved (with, without, with, without; once each in quick mode),
+ * and the medians are reported. CPU per rejection, at the margin: the protected node is also offered 1.5x, where its
+ * limit admits about as many as at 2x; the CPU it spends more at 2x (less the few more admitted, at 1.5x's CPU per
+ * admitted request) per extra request shed. The node's CPU is {@link ProcessHandle}'s total (10 ms ticks).
+ */
 final class OverloadExperiment {
+    static final double SLO_P99_MS = 100;
+    /** Checkouts beside the searches: a modest share of the capacity. */
+    static final double CHECKOUT_SHARE = 0.05;
+    /** Fewer extra rejections than this and the CPU margin is within the 10 ms ticks' noise: not reported. */
+    static final long MIN_MARGINAL_SHED = 1000;
+
     private OverloadExperiment() {
     }
 
     static OverloadResult run(OverloadRig rig) throws Exception {
-        throw new UnsupportedOperationException("the Overload experiment is not built yet");
+        ProgressLog progress = rig.progress();
+        progress.line("overload: searches at 2x their capacity, checkouts beside them, with and without admission control");
+        boolean quick = rig.quick();
+        Duration warm = Duration.ofMillis(quick ? 300 : 2000);
+        Duration probe = Duration.ofMillis(quick ? 700 : 3000);
+        Duration overload = Duration.ofMillis(quick ? 1000 : 10_000);
+        try (ShopPair shops = ShopPair.start(rig)) {
+            shops.warm(quick, rig.seed());
+            double capacity;
+            try (OpenLoad load = new OpenLoad(ShopPair.url(shops.without()))) {
+                capacity = capacity(load, warm, probe, rig.seed(), quick, progress.indented());
+            }
+            double offered = 2 * capacity;
+            double checkoutRate = Math.max(2, CHECKOUT_SHARE * capacity);
+            progress.indented().line(String.format("capacity %.0f searches/s at p99 < %.0f ms; offering %.0f/s, and %.0f checkouts/s beside",
+                    capacity, SLO_P99_MS, offered, checkoutRate));
+            // CPU per rejection, at the margin: the protected node at 1.5x admits about what it admits at 2x (its limit
+            // binds), so the CPU it spends more at 2x is, but for the few more admitted, what the extra rejections cost.
+            Run lower = run(shops.with(), 1.5 * capacity, checkoutRate, warm, overload, rig.seed() + 50);
+            progress.indented().line(String.format("with, at 1.5x for the CPU margin: %d admitted, %d shed, %.0f ms of the node's CPU",
+                    lower.admitted(), lower.shed(), lower.cpuMicros() / 1000));
+            List<OverloadResult.Side> with = new ArrayList<>();
+            List<OverloadResult.Side> without = new ArrayList<>();
+            for (int round = 0; round < (quick ? 1 : 2); round++) {
+                with.add(side("with", shops.with(), offered, checkoutRate, warm, overload, rig.seed() + round, lower, progress.indented()));
+                without.add(side("without", shops.without(), offered, checkoutRate, warm, overload, rig.seed() + round, lower,
+                        progress.indented()));
+            }
+            return new OverloadResult(capacity, offered, SLO_P99_MS, median(with), median(without));
+        }
+    }
+
+    /** The highest offered rate of searches whose answers' p99 stayed under the SLO. */
+    private static double capacity(OpenLoad load, Duration warm, Duration probe, long seed, boolean quick, ProgressLog progress)
+            throws InterruptedException {
+        double rate = quick ? 100 : 150;
+        double good = 0;
+        double bad = Double.NaN;
+        for (int i = 0; i < (quick ? 3 : 12) && Double.isNaN(bad); i++) {
+            // A miss is probed once more: one pause of the machine's other work should not end the search.
+            if (meets(load, rate, warm, probe, seed + i, progress) || !quick && meets(load, rate, warm, probe, seed + 200 + i, progress)) {
+                good = rate;
+                rate *= 1.25;
+            } else {
+                bad = rate;
+            }
+        }
+        if (!Double.isNaN(bad) && good > 0 && !quick) {
+            double mid = (good + bad) / 2;
+            if (meets(load, mid, warm, probe, seed + 100, progress)) {
+                good = mid;
+            }
+        }
+        return good > 0 ? good : rate / 2;
+    }
+
+    private static boolean meets(OpenLoad load, double rate, Duration warm, Duration probe, long seed, ProgressLog progress)
+            throws InterruptedException {
+        OpenLoad.Tally t = load.run(List.of(new OpenLoad.Stream("search", rate, ShopPair.searches(seed))), warm, probe, seed).getFirst();
+        boolean ok = t.p99AdmittedMs() < SLO_P99_MS && t.shed() + t.failed() <= t.sent() / 1000;
+        progress.line(String.format("probe %.0f/s: p99 %.1f ms, %d of %d failed or shed: %s", rate, t.p99AdmittedMs(), t.shed() + t.failed(),
+                t.sent(), ok ? "within the SLO" : "missed"));
+        return ok;
+    }
+
+    /** One load on one node: what each stream got, and the node's CPU over the measured window, µs. */
+    private record Run(List<OpenLoad.Tally> tallies, double cpuMicros) {
+        long shed() {
+            return tallies.stream().mapToLong(OpenLoad.Tally::shed).sum();
+        }
+
+        long admitted() {
+            return tallies.stream().mapToLong(t -> t.sent() - t.shed()).sum();
+        }
+    }
+
+    private static Run run(Node node, double searchRate, double checkoutRate, Duration warm, Duration measured, long seed)
+            throws InterruptedException {
+        try (OpenLoad load = new OpenLoad(ShopPair.url(node))) {
+            double before = ShopPair.cpuSeconds(node);
+            List<OpenLoad.Tally> t = load.run(streams(searchRate, checkoutRate, seed), warm, measured, seed);
+            // The CPU read spans the warm-up too (same rate): scale it to the measured window.
+            double cpu = (ShopPair.cpuSeconds(node) - before) * 1e6 * measured.toNanos() / (double) (warm.toNanos() + measured.toNanos());
+            return new Run(t, cpu);
+        }
+    }
+
+    /**
+     * @param lower the protected node's run at 1.5x: CPU per rejection is the CPU this run spends more, less the extra
+     *              admitted at the CPU each admitted costs there, per extra request shed (NaN with fewer than {@value #MIN_MARGINAL_SHED} more)
+     */
+    private static OverloadResult.Side side(String name, Node node, double offered, double checkoutRate, Duration warm, Duration measured,
+                                            long seed, Run lower, ProgressLog progress) throws InterruptedException {
+        Run r = run(node, offered, checkoutRate, warm, measured, seed);
+        OpenLoad.Tally search = r.tallies().get(0);
+        OpenLoad.Tally checkout = r.tallies().get(1);
+        long moreShed = r.shed() - lower.shed();
+        double perAdmitted = lower.cpuMicros() / Math.max(1, lower.admitted()); // an upper bound: it includes the rejections' CPU
+        double margin = (r.cpuMicros() - lower.cpuMicros() - perAdmitted * (r.admitted() - lower.admitted())) / moreShed;
+        // Below 0 is the method's noise (10 ms ticks, the machine's other work), not a cost: not measured, not guessed.
+        double perReject = moreShed < MIN_MARGINAL_SHED || margin < 0 ? Double.NaN : margin;
+        OverloadResult.Side side = new OverloadResult.Side(search.goodputRps(SLO_P99_MS) + checkout.goodputRps(SLO_P99_MS),
+                search.p99AdmittedMs(), (double) r.shed() / (search.sent() + checkout.sent()), checkout.p99AdmittedMs(), perReject);
+        progress.line(String.format("%s: goodput %.0f/s (searches %.0f/s), admitted p99 %.1f ms, shed %.1f %%, checkout p99 %.1f ms"
+                + " (%d of %d ok), %s µs CPU per rejection, %d failed", name, side.goodputRps(), search.goodputRps(SLO_P99_MS), side.p99Ms(),
+                100 * side.shedShare(), side.criticalP99Ms(), checkout.ok(), checkout.sent(),
+                Double.isNaN(perReject) ? "-" : String.format("%.0f", perReject), search.failed() + checkout.failed()));
+        return side;
+    }
+
+    private static List<OpenLoad.Stream> streams(double searchRate, double checkoutRate, long seed) {
+        return List.of(new OpenLoad.Stream("search", searchRate, ShopPair.searches(seed)),
+                new OpenLoad.Stream("checkout", checkoutRate, ShopPair.checkouts(seed)));
+    }
+
+    private static OverloadResult.Side median(List<OverloadResult.Side> sides) {
+        return new OverloadResult.Side(Median.of(sides.stream().map(OverloadResult.Side::goodputRps).toList()),
+                Median.of(sides.stream().map(OverloadResult.Side::p99Ms).toList()),
+                Median.of(sides.stream().map(OverloadResult.Side::shedShare).toList()),
+                Median.of(sides.stream().map(OverloadResult.Side::criticalP99Ms).toList()),
+                Median.of(sides.stream().map(OverloadResult.Side::cpuMicrosPerReject).toList()));
     }
 }

@@ -14,15 +14,15 @@ import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs blocking endpoints off the event loop. Each request hops once to a virtual thread (cheap to
  * create, fine to block in JDBC), does its work, and writes its response from there: Vert.x responses
- * may be written from any thread. The hop is bounded: beyond {@code maxInFlight} requests at once,
- * new ones get 503 with Retry-After instead of queueing without limit.
+ * may be written from any thread. The hop is bounded by a {@link Gate}: beyond its limit, new requests
+ * get 503 with Retry-After instead of queueing without limit (a fixed bound, or with the {@code admission}
+ * switch an adaptive one that sheds by {@link RouteClass}).
  *
  * What a node holds in memory (an L1 cache hit, and the 304 that follows from it) is answered on the
  * event loop instead, with no hop and no permit ({@link #cached}). The hop cost a trivial handler 0.78x
@@ -41,7 +41,7 @@ public final class Endpoints {
 
     private final Database database;
     private final ExecutorService executor;
-    private final Semaphore inFlight;
+    private final Gate gate;
     private final boolean validators;
     /** Reads without a token or level: any replica within this lag bound. */
     private final Duration maxLag;
@@ -49,17 +49,21 @@ public final class Endpoints {
     static final int MAX_READ_ATTEMPTS = 3;
 
     /** @param validators whether cacheable replies get an ETag, Cache-Control and 304 Not Modified (the optimized profile) */
-    public Endpoints(Database database, ExecutorService executor, int maxInFlight, boolean validators) {
+    public Endpoints(Database database, ExecutorService executor, Gate gate, boolean validators) {
         this.database = database;
         this.maxLag = database.router() == null ? Duration.ofSeconds(1) : database.router().maxLag();
         this.executor = executor;
-        this.inFlight = new Semaphore(maxInFlight);
+        this.gate = gate;
         this.validators = validators;
     }
 
     /** A route that writes (or must read the primary): on the primary, and its answer carries the consistency token. */
     public Handler<RoutingContext> blocking(Endpoint endpoint) {
-        return hop((ctx, deadline) -> {
+        return blocking(RouteClass.OTHER, endpoint);
+    }
+
+    public Handler<RoutingContext> blocking(RouteClass routeClass, Endpoint endpoint) {
+        return hop(routeClass, (ctx, deadline) -> {
             ConsistencyToken brought = Consistencies.token(ctx.request()); // a bad one is refused before anything changes
             try (Sql sql = database.sql().within(deadline)) {
                 try {
@@ -80,7 +84,11 @@ public final class Endpoints {
 
     /** A route that only reads: through the replica router at the request's consistency, run again after a failover. */
     public Handler<RoutingContext> reading(Endpoint endpoint) {
-        return hop((ctx, deadline) -> {
+        return reading(RouteClass.OTHER, endpoint);
+    }
+
+    public Handler<RoutingContext> reading(RouteClass routeClass, Endpoint endpoint) {
+        return hop(routeClass, (ctx, deadline) -> {
             Consistency level = Consistencies.level(ctx.request(), maxLag);
             for (int attempt = 1; ; attempt++) {
                 Sql sql = database.readSql(level).within(deadline);
@@ -103,11 +111,12 @@ public final class Endpoints {
     }
 
     /**
-     * Blocking work on a virtual thread, within the in-flight bound, its failures answered as problems. The answer
-     * is written after the connection and the permit are given back: a client that sends its next request as soon
-     * as it has the answer finds both free. Within the request's deadline, when it brings one ({@link RequestDeadlines}).
+     * Blocking work on a virtual thread, once the gate lets it in, its failures answered as problems. The answer
+     * is written after the connection and the gate's place are given back: a client that sends its next request as soon
+     * as it has the answer finds both free. Within the request's deadline, when it brings one ({@link RequestDeadlines}):
+     * a malformed or passed one is answered before the gate.
      */
-    private Handler<RoutingContext> hop(Work work) {
+    private Handler<RoutingContext> hop(RouteClass routeClass, Work work) {
         return ctx -> {
             Deadline deadline;
             try {
@@ -117,42 +126,40 @@ public final class Endpoints {
                 Problems.send(ctx.response(), e);
                 return;
             }
-            if (!inFlight.tryAcquire()) {
-                Problems.send(ctx.response(), ApiException.unavailable("the shop is at its limit of requests in flight; retry shortly", 1));
-                return;
-            }
-            executor.execute(() -> {
-                Runnable answer;
-                try {
-                    if (deadline != null) {
-                        deadline.check("its work started");
+            gate.enter(ctx, routeClass, leave -> {
+                executor.execute(() -> {
+                    Runnable answer;
+                    try {
+                        if (deadline != null) {
+                            deadline.check("its work started");
+                        }
+                        answer = work.run(ctx, deadline);
+                    } catch (ApiException e) {
+                        answer = () -> Problems.send(ctx.response(), e);
+                    } catch (DeadlineExceededException e) {
+                        ApiException cut = RequestDeadlines.cut(e, database.deadlineCuts());
+                        answer = () -> Problems.send(ctx.response(), cut);
+                    } catch (ReplicaUnavailableException e) {
+                        answer = () -> Problems.send(ctx.response(),
+                                ApiException.unavailable("the replicas lag and the primary is at its share of reads; retry shortly", 1));
+                    } catch (SQLTransientConnectionException e) {
+                        answer = () -> Problems.send(ctx.response(), ApiException.unavailable("no database connection became free in time", 1));
+                    } catch (SQLException e) {
+                        ApiException cancelled = RequestDeadlines.cancelled(deadline, e, database.deadlineCuts());
+                        if (cancelled != null) {
+                            answer = () -> Problems.send(ctx.response(), cancelled);
+                        } else {
+                            LOG.warn("{} {} failed: {} (SQLState {})", ctx.request().method(), ctx.request().path(), e.getMessage(), e.getSQLState());
+                            answer = () -> Problems.send(ctx.response(), unavailableOrInternal(e));
+                        }
+                    } catch (RuntimeException e) {
+                        LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), e);
+                        answer = () -> Problems.send(ctx.response(), Problems.forStatus(500, "an unexpected error occurred; it has been logged"));
+                    } finally {
+                        leave.run();
                     }
-                    answer = work.run(ctx, deadline);
-                } catch (ApiException e) {
-                    answer = () -> Problems.send(ctx.response(), e);
-                } catch (DeadlineExceededException e) {
-                    ApiException cut = RequestDeadlines.cut(e, database.deadlineCuts());
-                    answer = () -> Problems.send(ctx.response(), cut);
-                } catch (ReplicaUnavailableException e) {
-                    answer = () -> Problems.send(ctx.response(),
-                            ApiException.unavailable("the replicas lag and the primary is at its share of reads; retry shortly", 1));
-                } catch (SQLTransientConnectionException e) {
-                    answer = () -> Problems.send(ctx.response(), ApiException.unavailable("no database connection became free in time", 1));
-                } catch (SQLException e) {
-                    ApiException cancelled = RequestDeadlines.cancelled(deadline, e, database.deadlineCuts());
-                    if (cancelled != null) {
-                        answer = () -> Problems.send(ctx.response(), cancelled);
-                    } else {
-                        LOG.warn("{} {} failed: {} (SQLState {})", ctx.request().method(), ctx.request().path(), e.getMessage(), e.getSQLState());
-                        answer = () -> Problems.send(ctx.response(), unavailableOrInternal(e));
-                    }
-                } catch (RuntimeException e) {
-                    LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), e);
-                    answer = () -> Problems.send(ctx.response(), Problems.forStatus(500, "an unexpected error occurred; it has been logged"));
-                } finally {
-                    inFlight.release();
-                }
-                answer.run();
+                    answer.run();
+                });
             });
         };
     }
