@@ -26,21 +26,19 @@ final class BulkheadExperiment {
         boolean quick = rig.quick();
         Duration warm = Duration.ofMillis(quick ? 300 : 2000);
         Duration measured = Duration.ofMillis(quick ? 1000 : 10_000);
-        try (ShopPair shops = ShopPair.start(rig)) {
-            shops.warm(quick, rig.seed());
-            double flood = 2 * ShopPair.POOL * 1000 / searchMs(shops.without(), rig.seed());
-            progress.line(String.format("bulkhead: %.0f checkouts/s alone, then beside %.0f searches/s (twice what the pool serves at a"
-                    + " search's unloaded latency), with and without bulkheads", CHECKOUT_RPS, flood));
-            double alone = checkoutP99(shops.without(), 0, warm, measured, rig.seed(), "alone", progress.indented());
-            checkoutP99(shops.with(), 0, warm, measured, rig.seed(), "alone, on the node with bulkheads", progress.indented());
-            List<Double> with = new ArrayList<>();
-            List<Double> without = new ArrayList<>();
-            for (int round = 0; round < (quick ? 1 : 2); round++) {
-                with.add(checkoutP99(shops.with(), flood, warm, measured, rig.seed() + round, "with bulkheads", progress.indented()));
-                without.add(checkoutP99(shops.without(), flood, warm, measured, rig.seed() + round, "without", progress.indented()));
-            }
-            return new BulkheadResult(CHECKOUT_RPS, flood, Median.of(with), Median.of(without), alone);
+        ShopPair shops = rig.shops();
+        double flood = 2 * ShopPair.POOL * 1000 / searchMs(shops.without(), rig.seed());
+        progress.line(String.format("bulkhead: %.0f checkouts/s alone, then beside %.0f searches/s (twice what the pool serves at a"
+                + " search's unloaded latency), with and without bulkheads", CHECKOUT_RPS, flood));
+        double alone = checkoutP99(shops.without(), 0, warm, measured, rig.seed(), "alone", progress.indented());
+        checkoutP99(shops.with(), 0, warm, measured, rig.seed(), "alone, on the node with bulkheads", progress.indented());
+        List<Double> with = new ArrayList<>();
+        List<Double> without = new ArrayList<>();
+        for (int round = 0; round < (quick ? 1 : 2); round++) {
+            with.add(checkoutP99(shops.with(), flood, warm, measured, rig.seed() + round, "with bulkheads", progress.indented()));
+            without.add(checkoutP99(shops.without(), flood, warm, measured, rig.seed() + round, "without", progress.indented()));
         }
+        return new BulkheadResult(CHECKOUT_RPS, flood, Median.of(with), Median.of(without), alone);
     }
 
     /** A search's median latency, unloaded (10/s), ms. */

@@ -35,30 +35,28 @@ final class OverloadExperiment {
         Duration warm = Duration.ofMillis(quick ? 300 : 2000);
         Duration probe = Duration.ofMillis(quick ? 700 : 3000);
         Duration overload = Duration.ofMillis(quick ? 1000 : 10_000);
-        try (ShopPair shops = ShopPair.start(rig)) {
-            shops.warm(quick, rig.seed());
-            double capacity;
-            try (OpenLoad load = new OpenLoad(ShopPair.url(shops.without()))) {
-                capacity = capacity(load, warm, probe, rig.seed(), quick, progress.indented());
-            }
-            double offered = 2 * capacity;
-            double checkoutRate = Math.max(2, CHECKOUT_SHARE * capacity);
-            progress.indented().line(String.format("capacity %.0f searches/s at p99 < %.0f ms; offering %.0f/s, and %.0f checkouts/s beside",
-                    capacity, SLO_P99_MS, offered, checkoutRate));
-            // CPU per rejection, at the margin: the protected node at 1.5x admits about what it admits at 2x (its limit
-            // binds), so the CPU it spends more at 2x is, but for the few more admitted, what the extra rejections cost.
-            Run lower = run(shops.with(), 1.5 * capacity, checkoutRate, warm, overload, rig.seed() + 50);
-            progress.indented().line(String.format("with, at 1.5x for the CPU margin: %d admitted, %d shed, %.0f ms of the node's CPU",
-                    lower.admitted(), lower.shed(), lower.cpuMicros() / 1000));
-            List<OverloadResult.Side> with = new ArrayList<>();
-            List<OverloadResult.Side> without = new ArrayList<>();
-            for (int round = 0; round < (quick ? 1 : 2); round++) {
-                with.add(side("with", shops.with(), offered, checkoutRate, warm, overload, rig.seed() + round, lower, progress.indented()));
-                without.add(side("without", shops.without(), offered, checkoutRate, warm, overload, rig.seed() + round, lower,
-                        progress.indented()));
-            }
-            return new OverloadResult(capacity, offered, SLO_P99_MS, median(with), median(without));
+        ShopPair shops = rig.shops();
+        double capacity;
+        try (OpenLoad load = new OpenLoad(ShopPair.url(shops.without()))) {
+            capacity = capacity(load, warm, probe, rig.seed(), quick, progress.indented());
         }
+        double offered = 2 * capacity;
+        double checkoutRate = Math.max(2, CHECKOUT_SHARE * capacity);
+        progress.indented().line(String.format("capacity %.0f searches/s at p99 < %.0f ms; offering %.0f/s, and %.0f checkouts/s beside",
+                capacity, SLO_P99_MS, offered, checkoutRate));
+        // CPU per rejection, at the margin: the protected node at 1.5x admits about what it admits at 2x (its limit
+        // binds), so the CPU it spends more at 2x is, but for the few more admitted, what the extra rejections cost.
+        Run lower = run(shops.with(), 1.5 * capacity, checkoutRate, warm, overload, rig.seed() + 50);
+        progress.indented().line(String.format("with, at 1.5x for the CPU margin: %d admitted, %d shed, %.0f ms of the node's CPU",
+                lower.admitted(), lower.shed(), lower.cpuMicros() / 1000));
+        List<OverloadResult.Side> with = new ArrayList<>();
+        List<OverloadResult.Side> without = new ArrayList<>();
+        for (int round = 0; round < (quick ? 1 : 2); round++) {
+            with.add(side("with", shops.with(), offered, checkoutRate, warm, overload, rig.seed() + round, lower, progress.indented()));
+            without.add(side("without", shops.without(), offered, checkoutRate, warm, overload, rig.seed() + round, lower,
+                    progress.indented()));
+        }
+        return new OverloadResult(capacity, offered, SLO_P99_MS, median(with), median(without));
     }
 
     /** The highest offered rate of searches whose answers' p99 stayed under the SLO. */

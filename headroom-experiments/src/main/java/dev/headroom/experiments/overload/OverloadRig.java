@@ -17,6 +17,7 @@ public final class OverloadRig implements AutoCloseable {
     private final ProgressLog progress;
     private final CpuPinning pinning;
     private final Path folder;
+    private ShopPair shops;
 
     private OverloadRig(OverloadLabOptions options, ProgressLog progress, CpuPinning pinning, Path folder) {
         this.options = options;
@@ -62,12 +63,24 @@ public final class OverloadRig implements AutoCloseable {
         pinning.pinServer(pid);
     }
 
+    /** The two shop nodes the overload and bulkhead experiments load, started and warmed by the first that asks. */
+    ShopPair shops() throws Exception {
+        if (shops == null) {
+            shops = ShopPair.start(this);
+            shops.warm(quick(), seed());
+        }
+        return shops;
+    }
+
     public String pinningDescription() {
         return pinning.describe();
     }
 
     @Override
     public void close() throws IOException, InterruptedException {
+        if (shops != null) {
+            shops.close();
+        }
         pinning.close();
         try (var walk = Files.walk(folder)) {
             walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
