@@ -29,8 +29,8 @@ import java.util.concurrent.Future;
  */
 final class RateLimitExperiment {
     /** A limit the servers' one CPU serves at twice over, proxied, with room to spare: the limiter, not the CPU, decides. */
-    static final int CONFIGURED_RPS = 1000;
-    static final int CONFIGURED_RPS_QUICK = 200;
+    static final int CONFIGURED_RPS = 500;
+    static final int CONFIGURED_RPS_QUICK = 100;
     static final double OVERLOAD = 2.0;
 
     private RateLimitExperiment() {
@@ -48,7 +48,7 @@ final class RateLimitExperiment {
         double local;
         long localFailures;
         try (RateLimitedEdge.Started edge = RateLimitedEdge.start(limit, null, rig.serverPrefix(), folder, "edge-local")) {
-            local = admitted(List.of(edge), offered, warmup, measured, rig.seed());
+            local = admitted(List.of(edge), offered, warmup, measured, rig.seed(), rig);
             localFailures = failures(edge);
         }
         rig.progress().line(String.format("  local, one edge:         %.1f req/s admitted (%+.2f %%)", local, error(local, rate)));
@@ -62,7 +62,7 @@ final class RateLimitExperiment {
             String url = redis.topology().redis().uri();
             try (RateLimitedEdge.Started a = RateLimitedEdge.start(limit, url, rig.serverPrefix(), folder, "edge-global-1");
                  RateLimitedEdge.Started b = RateLimitedEdge.start(limit, url, rig.serverPrefix(), folder, "edge-global-2")) {
-                global = admitted(List.of(a, b), offered, warmup, measured, rig.seed() + 1);
+                global = admitted(List.of(a, b), offered, warmup, measured, rig.seed() + 1, rig);
                 globalFailures = failures(a) + failures(b);
             }
         }
@@ -72,8 +72,8 @@ final class RateLimitExperiment {
     }
 
     /** 2xx answers per measured second, the offered load split evenly over the edges, run at once. */
-    private static double admitted(List<RateLimitedEdge.Started> edges, double offered, Duration warmup, Duration measured, long seed)
-            throws Exception {
+    private static double admitted(List<RateLimitedEdge.Started> edges, double offered, Duration warmup, Duration measured, long seed,
+                                   OverloadRig rig) throws Exception {
         double each = offered / edges.size();
         Stages stages = Stages.constant(each, measured.toNanos() / 1e9).withWarmup(warmup.toNanos() / 1e9);
         List<Future<RunResult>> runs = new ArrayList<>();
@@ -87,6 +87,8 @@ final class RateLimitExperiment {
             double seconds = 0;
             for (Future<RunResult> f : runs) {
                 RunResult r = f.get();
+                rig.progress().indented().line(String.format("%s: statuses %s, errors %s, p99 %.1f ms", r.target(), r.statuses(), r.errors(),
+                        r.corrected().getValueAtPercentile(99) / 1000.0));
                 ok += r.statuses().entrySet().stream().filter(e -> e.getKey() / 100 == 2).mapToLong(java.util.Map.Entry::getValue).sum();
                 seconds = Math.max(seconds, r.durationSeconds());
             }
