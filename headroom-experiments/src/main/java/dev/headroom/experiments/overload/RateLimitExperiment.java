@@ -48,7 +48,7 @@ final class RateLimitExperiment {
         double local;
         long localFailures;
         try (RateLimitedEdge.Started edge = RateLimitedEdge.start(limit, null, rig.serverPrefix(), folder, "edge-local")) {
-            local = admitted(List.of(edge), offered, warmup, measured, rig.seed(), rig);
+            local = admitted(List.of(edge), offered, warmup, measured, rig.seed(), rig, true);
             localFailures = failures(edge);
         }
         rig.progress().line(String.format("  local, one edge:         %.1f req/s admitted (%+.2f %%)", local, error(local, rate)));
@@ -62,7 +62,7 @@ final class RateLimitExperiment {
             String url = redis.topology().redis().uri();
             try (RateLimitedEdge.Started a = RateLimitedEdge.start(limit, url, rig.serverPrefix(), folder, "edge-global-1");
                  RateLimitedEdge.Started b = RateLimitedEdge.start(limit, url, rig.serverPrefix(), folder, "edge-global-2")) {
-                global = admitted(List.of(a, b), offered, warmup, measured, rig.seed() + 1, rig);
+                global = admitted(List.of(a, b), offered, warmup, measured, rig.seed() + 1, rig, false);
                 globalFailures = failures(a) + failures(b);
             }
         }
@@ -73,14 +73,15 @@ final class RateLimitExperiment {
 
     /** 2xx answers per measured second, the offered load split evenly over the edges, run at once. */
     private static double admitted(List<RateLimitedEdge.Started> edges, double offered, Duration warmup, Duration measured, long seed,
-                                   OverloadRig rig) throws Exception {
+                                   OverloadRig rig, boolean rehearse) throws Exception {
         double each = offered / edges.size();
         Stages stages = Stages.constant(each, measured.toNanos() / 1e9).withWarmup(warmup.toNanos() / 1e9);
         List<Future<RunResult>> runs = new ArrayList<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < edges.size(); i++) {
                 LoadRun.Builder run = LoadRun.open(URI.create(edges.get(i).process().url()), Schedules.poisson(stages, seed + i),
-                        Workload.of(RequestSpec.get("/"))).connections(32).warmup(warmup);
+                        Workload.of(RequestSpec.get("/"))).connections(32).warmup(warmup)
+                        .rehearse(rehearse && i == 0); // once per JVM: the generator's compiled code stays for the later runs
                 runs.add(pool.submit(run::run));
             }
             long ok = 0;

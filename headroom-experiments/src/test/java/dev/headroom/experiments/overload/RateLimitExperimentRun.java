@@ -16,8 +16,10 @@ final class RateLimitExperimentRun {
         boolean quick = args.length > 0 && args[0].equals("--quick");
         PrintWriter out = new PrintWriter(System.out, true);
         OverloadLabOptions options = new OverloadLabOptions(quick, OverloadLabOptions.DEFAULT_SEED, Set.of(Experiment.RATE_LIMIT), null, null);
+        long start = System.nanoTime();
         try (OverloadRig rig = OverloadRig.start(options, ProgressLog.to(out))) {
             System.out.println(RateLimitExperiment.run(rig));
         }
+        System.out.printf("%.1f s%n", (System.nanoTime() - start) / 1e9);
     }
 }
