@@ -65,6 +65,20 @@ class RateLimitEdgeTest {
         }
     }
 
+    /** Pipelined requests are decided one at a time, in order; a refused one with a body unread ends the connection. */
+    @Test
+    void pipelinedRequestsAreDecidedInOrder() throws IOException {
+        try (EdgeServer edge = EdgeTesting.start(limited("2/min")); java.net.Socket socket = new java.net.Socket("127.0.0.1", edge.port())) {
+            socket.setSoTimeout(10_000);
+            String get = "GET /hello HTTP/1.1\r\nHost: shop.test\r\n\r\n";
+            String post = "POST /echo HTTP/1.1\r\nHost: shop.test\r\nContent-Length: 5\r\n\r\nhello";
+            socket.getOutputStream().write((get + get + post + get).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String answers = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+            List<String> statuses = java.util.regex.Pattern.compile("HTTP/1.1 (\\d{3})").matcher(answers).results().map(m -> m.group(1)).toList();
+            assertThat(statuses).containsExactly("200", "200", "429");
+        }
+    }
+
     @Test
     void aHeaderKeyGivesEachValueItsOwnBucket() {
         try (EdgeServer edge = EdgeTesting.start(limited("1/min,key=header:X-Api-Key"))) {
