@@ -7,6 +7,7 @@ import dev.headroom.edge.proxy.ConfigFile;
 import dev.headroom.edge.proxy.EdgeConfig;
 import dev.headroom.edge.proxy.EdgeServer;
 import dev.headroom.edge.proxy.HashKey;
+import dev.headroom.edge.ratelimit.RateLimit;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -27,12 +28,22 @@ import picocli.CommandLine.Spec;
                 "Spreads requests over the backends (--lb), checks them (GET /health/ready every second), ejects those that "
                         + "fail, slow-starts those that join or return, retries idempotent requests (GET, HEAD, OPTIONS, or with an "
                         + "Idempotency-Key) on another backend. The admin API (backends, their state, add/remove/drain/weight) "
-                        + "and /metrics listen on --admin-port. Prints 'ready http://HOST:PORT (N s)' when it accepts traffic."},
+                        + "and /metrics listen on --admin-port. Prints 'ready http://HOST:PORT (N s)' when it accepts traffic.",
+                "",
+                "--rate-limit refuses requests past a rate with 429, Retry-After and the RateLimit-Policy / RateLimit headers "
+                        + "(which admitted answers carry too): a token bucket per client address, or per value of a header, "
+                        + "holding one period's worth (or burst=N). Without --rate-limit-redis each edge counts on its own; with it "
+                        + "the buckets are in Redis and every edge using that Redis shares them (a global limit). If Redis "
+                        + "cannot be reached the edge lets requests pass (fail open) and counts them in "
+                        + "headroom_edge_rate_limit_failures_total."},
         footer = {"", "Examples:",
                 "  headroom edge --port 8080 --backend http://127.0.0.1:8081 --backend http://127.0.0.1:8082",
                 "  headroom edge --backend 'http://127.0.0.1:8081;weight=3' --backend http://127.0.0.1:8082 --lb weighted",
                 "  headroom edge --backend http://127.0.0.1:8081 --backend http://127.0.0.1:8082 --lb maglev --hash-key cookie:session",
                 "  headroom edge --config edge.json     (the format: docs/patterns/load-balancing.md)",
+                "  headroom edge --backend http://127.0.0.1:8081 --rate-limit 100/s",
+                "  headroom edge --backend http://127.0.0.1:8081 --rate-limit 6000/min,key=header:X-Api-Key,burst=100 "
+                        + "--rate-limit-redis redis://127.0.0.1:6379     (docs/patterns/rate-limiting.md)",
                 "  curl -H 'Authorization: Bearer TOKEN' http://127.0.0.1:ADMIN/admin/clusters"})
 final class EdgeCommand implements Callable<Integer> {
     @Spec
@@ -67,6 +78,16 @@ final class EdgeCommand implements Callable<Integer> {
 
     @Option(names = "--event-loops", paramLabel = "N", description = "Event-loop threads. Default: one per core.")
     Integer eventLoops;
+
+    @Option(names = "--rate-limit", paramLabel = "RATE[,key=address|header:NAME]", description = "Requests admitted per client: "
+            + "AMOUNT/PERIOD (PERIOD s, min or h), e.g. 100/s; key=address (the default) or key=header:NAME (a bucket per value "
+            + "of that header, e.g. an API key; requests without it by address); burst=N to hold fewer than one period's worth. "
+            + "Past it: 429 with Retry-After.")
+    String rateLimit;
+
+    @Option(names = "--rate-limit-redis", paramLabel = "URL", description = "Keep --rate-limit's buckets in this Redis, e.g. "
+            + "redis://127.0.0.1:6379, shared by every edge using it: one limit across edges. Redis down: requests pass.")
+    String rateLimitRedis;
 
     @Option(names = "--no-health-checks", description = "No active checks (backends without /health/ready); passive outlier detection stays on.")
     boolean noHealthChecks;
@@ -132,6 +153,15 @@ final class EdgeCommand implements Callable<Integer> {
         }
         if (eventLoops != null) {
             Flags.check("--event-loops", () -> builder.eventLoops(eventLoops));
+        }
+        if (rateLimit != null) {
+            Flags.check("--rate-limit", () -> builder.rateLimit("default", RateLimit.parse(rateLimit)));
+        }
+        if (rateLimitRedis != null) {
+            if (rateLimit == null) {
+                throw new IllegalArgumentException("--rate-limit-redis keeps --rate-limit's buckets: give --rate-limit RATE too");
+            }
+            Flags.check("--rate-limit-redis", () -> builder.rateLimitRedis(rateLimitRedis));
         }
         return Flags.check("--config", () -> {
             builder.build(); // the whole, checked now; start builds it again

@@ -2,6 +2,7 @@ package dev.headroom.cli;
 
 import dev.headroom.edge.balance.Algorithm;
 import dev.headroom.edge.proxy.EdgeConfig;
+import dev.headroom.edge.ratelimit.RateLimit;
 import dev.headroom.infra.Infra;
 import dev.headroom.infra.InfraBuilder;
 import dev.headroom.infra.JvmNodeSpec;
@@ -45,6 +46,7 @@ import picocli.CommandLine.Model.CommandSpec;
                 "  headroom up --optimize indexes,single-query,pool",
                 "  headroom up --nodes 3 --lb peak-ewma",
                 "  headroom up --replicas 2",
+                "  headroom up --rate-limit 100/s,key=header:X-Api-Key",
                 "  headroom up --users 10000 --products 1000 --orders 100000 --data-dir /tmp/small"})
 final class UpCommand implements Callable<Integer> {
     @Spec
@@ -126,6 +128,11 @@ final class UpCommand implements Callable<Integer> {
             + "(as up --nodes and demo do for their nodes): skips those steps. Needs --pg-url and --redis-url.")
     boolean serveOnly;
 
+    @Option(names = "--rate-limit", paramLabel = "RATE[,key=address|header:NAME]", description = "Requests admitted per client, "
+            + "counted in Redis so that every node shares one limit: e.g. 100/s (per client address) or "
+            + "100/s,key=header:X-Api-Key; past it 429 with Retry-After and the RateLimit headers. Default: no limit.")
+    String rateLimit;
+
     @Option(names = "--shutdown-grace", paramLabel = "SECONDS", description = "How long in-flight requests may finish on Ctrl-C. Default: ${DEFAULT-VALUE}.")
     int shutdownGrace = (int) ShopConfig.DEFAULT_SHUTDOWN_GRACE.toSeconds();
 
@@ -158,6 +165,9 @@ final class UpCommand implements Callable<Integer> {
             shopConfig.switches(chosen.withCache(Flags.check("--cache", () -> CacheMode.parse(cache))));
         }
         Flags.check("--shutdown-grace", () -> shopConfig.shutdownGrace(Duration.ofSeconds(shutdownGrace)));
+        if (rateLimit != null) {
+            shopConfig.rateLimit(Flags.check("--rate-limit", () -> RateLimit.parse(rateLimit)));
+        }
         InfraBuilder infraConfig = Infra.builder().dataDir(dataDir).stopOnShutdown(false).log(progress(out));
         if (pgUrl != null) {
             Flags.check("--pg-url", () -> infraConfig.postgresUrl(pgUrl));
@@ -262,6 +272,9 @@ final class UpCommand implements Callable<Integer> {
             flags.addAll(List.of("--pool-size", Integer.toString(poolSize)));
         }
         replicaUrls.forEach(url -> flags.addAll(List.of("--replica-url", url)));
+        if (rateLimit != null) {
+            flags.addAll(List.of("--rate-limit", rateLimit));
+        }
         return ShopNodeSpecs.of(topology, dataDir, flags, nodes, port == 0 ? 0 : port + 1, List.of(), warm ? 1 : 0, List.of("--warm"));
     }
 

@@ -75,4 +75,27 @@ class EdgeCommandTest {
     void aShortAdminTokenIsRefused() {
         assertUsage(edge("--backend", "http://127.0.0.1:8081", "--admin-token", "short"), "--admin-token: the admin token must be at least 8");
     }
+
+    @Test
+    void aBadRateLimitIsRefusedWithTheFormsAccepted() {
+        assertUsage(edge("--backend", "http://127.0.0.1:8081", "--rate-limit", "100/day"),
+                "--rate-limit: a rate limit must be AMOUNT/PERIOD[,key=address|header:NAME|route|all][,burst=N]");
+        assertUsage(edge("--backend", "http://127.0.0.1:8081", "--rate-limit", "100/s,key=cookie:x"), "the key must be address, header:NAME");
+    }
+
+    @Test
+    void aRateLimitRedisNeedsARateLimitAndARedisUrl() {
+        assertUsage(edge("--backend", "http://127.0.0.1:8081", "--rate-limit-redis", "redis://127.0.0.1:6379"),
+                "--rate-limit-redis keeps --rate-limit's buckets: give --rate-limit RATE too");
+        assertUsage(edge("--backend", "http://127.0.0.1:8081", "--rate-limit", "100/s", "--rate-limit-redis", "127.0.0.1:6379"),
+                "--rate-limit-redis: the rate limits' Redis must be a URL like redis://127.0.0.1:6379");
+    }
+
+    @Test
+    void theHelpExplainsRateLimitsLocalAndGlobal() {
+        CliRun r = CliRun.of("edge", "--help");
+        assertThat(r.code()).isZero();
+        assertThat(r.out().replaceAll("\\s+", " ")).contains("--rate-limit=RATE[,key=address|header:NAME]", "--rate-limit-redis=URL", "429 with Retry-After",
+                "shared by every edge using it", "fail open");
+    }
 }

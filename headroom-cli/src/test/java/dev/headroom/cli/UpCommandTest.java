@@ -62,4 +62,14 @@ class UpCommandTest {
         assertThat(r.out()).contains("Usage: headroom").contains("up");
         assertThat(Files.exists(dir.resolve("postgres"))).isFalse();
     }
+
+    @Test
+    void aBadRateLimitIsRefusedBeforeAnythingStarts() {
+        CliRun r = CliRun.of("up", "--data-dir", dir.toString(), "--rate-limit", "100/day");
+        assertThat(r.code()).as(r.err()).isEqualTo(Headroom.USAGE);
+        assertThat(r.err().strip()).startsWith("headroom: --rate-limit: a rate limit must be AMOUNT/PERIOD").endsWith("the period must be s, min or h")
+                .doesNotContain("\n");
+        assertThat(Files.exists(dir.resolve("postgres"))).isFalse();
+        assertThat(CliRun.of("up", "--help").out()).contains("--rate-limit=RATE[,key=address|header:NAME]");
+    }
 }

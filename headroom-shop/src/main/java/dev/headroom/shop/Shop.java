@@ -4,6 +4,7 @@ import dev.headroom.shop.cache.ShopCaches;
 import dev.headroom.shop.db.Database;
 import dev.headroom.shop.health.HealthRoutes;
 import dev.headroom.shop.http.AdmissionGate;
+import dev.headroom.shop.http.ClientRateLimit;
 import dev.headroom.shop.http.Endpoints;
 import dev.headroom.shop.http.Gate;
 import dev.headroom.shop.http.Json;
@@ -150,6 +151,7 @@ public final class Shop implements AutoCloseable {
         List<ShopVerticle> servers = new CopyOnWriteArrayList<>();
         try {
             int port = config.portFallback() ? freePort(config.host(), config.port()) : config.port();
+            ClientRateLimit rateLimit = ClientRateLimit.on(vertx, config.rateLimit(), config.redisUri());
             Endpoints endpoints = new Endpoints(database, executor, gate(config, registry), config.has(Switch.HTTP));
             RequestMetrics metrics = new RequestMetrics(registry);
             boolean singleQuery = config.has(Switch.SINGLE_QUERY);
@@ -163,6 +165,7 @@ public final class Shop implements AutoCloseable {
                 ShopVerticle v = new ShopVerticle(config.host(), port, config.has(Switch.HTTP), vx -> {
                     Router router = Router.router(vx);
                     router.route().handler(metrics.handler());
+                    router.route().handler(rateLimit);
                     new Routes(router)
                             .get("/users", endpoints.reading(userRoutes::findByEmail))
                             .get("/users/:id", endpoints.cached(userRoutes::fromCache, userRoutes::get))

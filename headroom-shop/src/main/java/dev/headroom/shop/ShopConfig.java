@@ -1,5 +1,6 @@
 package dev.headroom.shop;
 
+import dev.headroom.edge.ratelimit.RateLimit;
 import dev.headroom.shop.cache.CacheMode;
 import java.time.Duration;
 import java.util.List;
@@ -35,6 +36,7 @@ public final class ShopConfig {
     private final long l1Entries;
     private final boolean warmOnStart;
     private final List<String> replicaUrls;
+    private final RateLimit rateLimit;
 
     private ShopConfig(Builder b) {
         this.host = b.host;
@@ -51,6 +53,7 @@ public final class ShopConfig {
         this.l1Entries = b.l1Entries;
         this.warmOnStart = b.warmOnStart;
         this.replicaUrls = b.replicaUrls;
+        this.rateLimit = b.rateLimit;
     }
 
     /**
@@ -89,6 +92,9 @@ public final class ShopConfig {
     /** JDBC URLs of the primary's streaming replicas (same user and password), read with the {@code replicas} switch. */
     public List<String> replicaUrls() { return replicaUrls; }
 
+    /** Requests admitted per client, counted in Redis across nodes; null (the default) for no limit. */
+    public RateLimit rateLimit() { return rateLimit; }
+
     public static final class Builder {
         private String host = DEFAULT_HOST;
         private int port = DEFAULT_PORT;
@@ -105,6 +111,7 @@ public final class ShopConfig {
         private long l1Entries = DEFAULT_L1_ENTRIES;
         private boolean warmOnStart;
         private List<String> replicaUrls = List.of();
+        private RateLimit rateLimit;
 
         private Builder() {
         }
@@ -211,6 +218,12 @@ public final class ShopConfig {
                 }
             }
             this.replicaUrls = List.copyOf(jdbcUrls);
+            return this;
+        }
+
+        /** A per-client rate limit, e.g. {@code RateLimit.parse("100/s,key=header:X-Api-Key")}; null for none (the default). */
+        public Builder rateLimit(RateLimit limit) {
+            this.rateLimit = limit;
             return this;
         }
 

@@ -31,10 +31,14 @@ import java.util.function.Consumer;
  *     "shop":   {"lb": "peak-ewma", "hash_key": "path", "health_check": "/health/ready", "slow_start_ms": 10000,
  *                "backends": [{"url": "http://127.0.0.1:8081", "weight": 1, "id": "node-1"}]}
  *   },
- *   "routes":   [{"host": "shop.example.com", "path": "/", "cluster": "shop"}]
+ *   "routes":   [{"host": "shop.example.com", "path": "/", "cluster": "shop"}],
+ *   "rate_limits": {"client": "100/s,key=address", "route": "1000/s,key=route"},
+ *   "rate_limit_redis": "redis://127.0.0.1:6379"
  * }
  * }</pre>
- * {@code health_check: null} turns active checks off; routes may be left out when there is one cluster.
+ * {@code health_check: null} turns active checks off; routes may be left out when there is one cluster. Rate limits
+ * are levels by name, most specific first, each in {@link dev.headroom.edge.ratelimit.RateLimit#parse}'s form; with
+ * {@code rate_limit_redis} their buckets are in Redis, shared by every edge using it.
  */
 public final class ConfigFile {
     private ConfigFile() {
@@ -63,7 +67,8 @@ public final class ConfigFile {
     }
 
     private static EdgeConfig.Builder parse(JsonObject root, String where) {
-        only(root, "", "listen", "admin", "event_loops", "timeouts_ms", "limits", "retries", "pool", "clusters", "routes");
+        only(root, "", "listen", "admin", "event_loops", "timeouts_ms", "limits", "retries", "pool", "clusters", "routes", "rate_limits",
+                "rate_limit_redis");
         EdgeConfig.Builder b = EdgeConfig.builder();
         JsonObject listen = object(root, "listen", "");
         if (listen != null) {
@@ -104,6 +109,15 @@ public final class ConfigFile {
             set("pool.idle_timeout_ms", () -> millis(pool, "idle_timeout_ms", "pool."), b::poolIdleTimeout);
             set("pool.max_lifetime_ms", () -> millis(pool, "max_lifetime_ms", "pool."), b::poolMaxLifetime);
         }
+        JsonObject rateLimits = object(root, "rate_limits", "");
+        if (rateLimits != null) {
+            for (String name : rateLimits.fieldNames()) {
+                String at = "rate_limits." + name;
+                String text = string(rateLimits, name, "rate_limits.");
+                value(at, () -> b.rateLimit(name, dev.headroom.edge.ratelimit.RateLimit.parse(String.valueOf(text))));
+            }
+        }
+        set("rate_limit_redis", () -> string(root, "rate_limit_redis", ""), b::rateLimitRedis);
         JsonObject clusters = object(root, "clusters", "");
         if (clusters == null || clusters.isEmpty()) {
             throw new Field("clusters: give at least one, e.g. {\"shop\": {\"backends\": [{\"url\": \"http://127.0.0.1:8081\"}]}}");

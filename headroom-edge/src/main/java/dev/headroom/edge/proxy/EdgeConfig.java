@@ -1,6 +1,8 @@
 package dev.headroom.edge.proxy;
 
 import java.time.Duration;
+import dev.headroom.edge.ratelimit.RateLimit;
+import dev.headroom.edge.ratelimit.RateLimiter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,6 +43,8 @@ public final class EdgeConfig {
     final int maxPending;
     final Duration poolIdleTimeout;
     final Duration poolMaxLifetime;
+    final Map<String, RateLimit> rateLimits;
+    final String rateLimitRedis;
 
     private EdgeConfig(Builder b) {
         host = b.host;
@@ -60,6 +64,8 @@ public final class EdgeConfig {
         maxPending = b.maxPending;
         poolIdleTimeout = b.poolIdleTimeout;
         poolMaxLifetime = b.poolMaxLifetime;
+        rateLimits = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.rateLimits));
+        rateLimitRedis = b.rateLimitRedis;
     }
 
     public static Builder builder() {
@@ -86,6 +92,24 @@ public final class EdgeConfig {
         return routes;
     }
 
+    /** The rate limits' levels by name, most specific first; empty for none. */
+    public Map<String, RateLimit> rateLimits() {
+        return rateLimits;
+    }
+
+    /** The limiter of {@link #rateLimits}, its buckets in {@link Builder#rateLimitRedis} when given; null without limits. */
+    RateLimiter startRateLimiter() {
+        if (rateLimits.isEmpty()) {
+            return null;
+        }
+        RateLimiter.Builder b = RateLimiter.builder();
+        rateLimits.forEach(b::level);
+        if (rateLimitRedis != null) {
+            b.redis(rateLimitRedis);
+        }
+        return b.build();
+    }
+
     public static final class Builder {
         private String host = "127.0.0.1";
         private int port = DEFAULT_PORT;
@@ -104,6 +128,8 @@ public final class EdgeConfig {
         private int maxPending = DEFAULT_MAX_PENDING;
         private Duration poolIdleTimeout = DEFAULT_POOL_IDLE_TIMEOUT;
         private Duration poolMaxLifetime = DEFAULT_POOL_MAX_LIFETIME;
+        private final Map<String, RateLimit> rateLimits = new LinkedHashMap<>();
+        private String rateLimitRedis;
 
         private Builder() {
         }
@@ -237,7 +263,30 @@ public final class EdgeConfig {
             return this;
         }
 
+        /**
+         * A rate limit every request must pass before it is forwarded (else 429 with Retry-After); repeat for a hierarchy,
+         * most specific first, e.g. {@code client} keyed by address, then {@code global} keyed by {@code all}. Keyed by
+         * {@code route}, a level has a bucket per cluster routed to. The name shows in the RateLimit headers.
+         */
+        public Builder rateLimit(String name, RateLimit limit) {
+            RateLimiter.builder().level(name, limit); // the name checked now
+            if (rateLimits.putIfAbsent(name, limit) != null) {
+                throw new IllegalArgumentException("two rate limits are named '" + name + "'");
+            }
+            return this;
+        }
+
+        /** Keeps the rate limits' buckets in this Redis ({@code redis://HOST:PORT}), shared by every edge using it: global limits. */
+        public Builder rateLimitRedis(String url) {
+            RateLimiter.builder().redis(url); // checked now
+            this.rateLimitRedis = url;
+            return this;
+        }
+
         public EdgeConfig build() {
+            if (rateLimitRedis != null && rateLimits.isEmpty()) {
+                throw new IllegalArgumentException("a Redis for rate limits needs a rate limit (give --rate-limit RATE)");
+            }
             if (clusters.isEmpty()) {
                 throw new IllegalArgumentException("the edge needs at least one cluster (give --backend URL)");
             }

@@ -66,6 +66,16 @@ final class EdgeMetrics {
         out.append("# HELP headroom_edge_no_backend_total Requests answered 503 because the cluster had no backend.\n")
                 .append("# TYPE headroom_edge_no_backend_total counter\n");
         out.append("headroom_edge_no_backend_total ").append(proxy.noBackend.sum()).append('\n');
+        if (proxy.limiter != null) {
+            out.append("# HELP headroom_edge_rate_limited_total Requests answered 429 by a rate limit, by the level that refused.\n")
+                    .append("# TYPE headroom_edge_rate_limited_total counter\n");
+            for (String level : proxy.config.rateLimits().keySet()) {
+                counter(out, "headroom_edge_rate_limited_total", "level=\"" + level + "\"", proxy.limiter.refused(level));
+            }
+            out.append("# HELP headroom_edge_rate_limit_failures_total Level checks that could not reach Redis and let the request pass.\n")
+                    .append("# TYPE headroom_edge_rate_limit_failures_total counter\n");
+            out.append("headroom_edge_rate_limit_failures_total ").append(proxy.limiter.failures()).append('\n');
+        }
         return out.toString();
     }
 

@@ -188,6 +188,9 @@ public final class EdgeServer implements AutoCloseable {
         listener.close();
         clusters.values().forEach(Cluster::close);
         loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        if (router.limiter != null) {
+            router.limiter.close();
+        }
         try {
             admin.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {

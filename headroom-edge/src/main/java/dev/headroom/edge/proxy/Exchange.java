@@ -56,6 +56,8 @@ final class Exchange {
     private boolean discarding;
     private boolean finished;
     private boolean inTry;
+    /** Added to the backend's answer (the rate limits' headers); null for none. */
+    HttpHeaders answerHeaders;
 
     Exchange(Frontend frontend, ChannelHandlerContext client, Router router, HttpRequest request, Cluster cluster, String requestId) {
         this.frontend = frontend;
@@ -182,6 +184,9 @@ final class Exchange {
         HttpHeaders headers = answer.headers();
         ForwardedHeaders.downstream(headers);
         headers.set(ForwardedHeaders.REQUEST_ID, requestId);
+        if (answerHeaders != null) {
+            headers.add(answerHeaders);
+        }
         boolean sized = HttpUtil.isContentLengthSet(answer);
         boolean bodyless = head || status == 204 || status == 304 || status < 200;
         if (!sized && !bodyless) {

@@ -31,6 +31,8 @@ final class Frontend extends ChannelInboundHandlerAdapter {
     private boolean requestRead;
     private final ArrayDeque<Object> pipelined = new ArrayDeque<>(2);
     private boolean closing;
+    /** A rate-limit decision is awaited: the connection does not read, and what was read waits in {@code pipelined}. */
+    private boolean deciding;
 
     Frontend(Router router) {
         this.router = router;
@@ -45,7 +47,7 @@ final class Frontend extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (closing) {
             ReferenceCountUtil.release(msg);
-        } else if (current != null && requestRead) {
+        } else if (deciding || current != null && requestRead) {
             pipelined.addLast(msg);
         } else {
             dispatch(msg);
@@ -71,9 +73,58 @@ final class Frontend extends ChannelInboundHandlerAdapter {
                         + path + "'", requestId), msg);
                 return;
             }
+            if (router.limiter != null) {
+                decide(request, cluster, requestId);
+                return; // its body, if in this message, waits with it
+            }
             current = new Exchange(this, ctx, router, request, cluster, requestId);
             current.begin();
         }
+        content(msg);
+    }
+
+    /**
+     * Asks the rate limits (at once when local, once Redis answers when global) and goes on on this connection's
+     * event loop: refused, a 429 with the limits' headers; admitted, the exchange, whose answer gets them too.
+     */
+    private void decide(HttpRequest request, Cluster cluster, String requestId) {
+        deciding = true;
+        ctx.channel().config().setAutoRead(false); // what the client sends meanwhile stays in its socket
+        String address = ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress a ? a.getAddress().getHostAddress() : "";
+        router.limiter.check(address, request.headers()::get, cluster.spec.name()).whenComplete((decision, failure) -> {
+            if (ctx.executor().inEventLoop()) {
+                decided(request, cluster, requestId, decision);
+            } else {
+                ctx.executor().execute(() -> decided(request, cluster, requestId, decision));
+            }
+        });
+    }
+
+    private void decided(HttpRequest request, Cluster cluster, String requestId, dev.headroom.edge.ratelimit.Decision decision) {
+        deciding = false;
+        if (closing) {
+            ReferenceCountUtil.release(request);
+            return;
+        }
+        ctx.channel().config().setAutoRead(true);
+        if (decision != null && !decision.admitted()) {
+            FullHttpResponse r = Problem.response(429, "Too many requests", decision.detail(), requestId);
+            decision.headers(r.headers()::set);
+            current = null;
+            answerAndClose(r, request);
+        } else {
+            current = new Exchange(this, ctx, router, request, cluster, requestId);
+            if (decision != null) {
+                current.answerHeaders = new io.netty.handler.codec.http.DefaultHttpHeaders();
+                decision.headers(current.answerHeaders::set);
+            }
+            current.begin();
+            content(request);
+        }
+        drain();
+    }
+
+    private void content(Object msg) {
         if (msg instanceof HttpContent content) {
             Exchange x = current;
             if (x == null) {
@@ -84,6 +135,17 @@ final class Frontend extends ChannelInboundHandlerAdapter {
                 requestRead = true;
             }
             x.requestContent(content);
+        }
+    }
+
+    /** Dispatches what waits, up to the next request that must wait for its turn or for its decision. */
+    private void drain() {
+        while (!deciding && !closing && (current == null || !requestRead)) {
+            Object next = pipelined.pollFirst();
+            if (next == null) {
+                break;
+            }
+            dispatch(next);
         }
     }
 
@@ -122,13 +184,7 @@ final class Frontend extends ChannelInboundHandlerAdapter {
             ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        while (current == null || !requestRead) {
-            Object next = pipelined.pollFirst();
-            if (next == null) {
-                break;
-            }
-            dispatch(next);
-        }
+        drain();
     }
 
     @Override
@@ -151,7 +207,7 @@ final class Frontend extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-        if (event instanceof IdleStateEvent && current == null) {
+        if (event instanceof IdleStateEvent && current == null && !deciding) {
             ctx.close(); // idle past the client idle timeout between requests
         }
     }

@@ -1,5 +1,6 @@
 package dev.headroom.edge.proxy;
 
+import dev.headroom.edge.ratelimit.RateLimiter;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
@@ -11,11 +12,14 @@ final class Router {
     final EdgeConfig config;
     final LongAdder retries = new LongAdder();
     final LongAdder noBackend = new LongAdder();
+    /** Null without rate limits. */
+    final RateLimiter limiter;
 
     Router(List<Route> routes, Map<String, Cluster> clusters, EdgeConfig config) {
         this.routes = routes;
         this.clusters = clusters;
         this.config = config;
+        this.limiter = config.startRateLimiter();
     }
 
     /** The cluster of the first route matching; null when none does. */
