@@ -75,4 +75,11 @@ class EdgeCommandTest {
     void aShortAdminTokenIsRefused() {
         assertUsage(edge("--backend", "http://127.0.0.1:8081", "--admin-token", "short"), "--admin-token: the admin token must be at least 8");
     }
+
+    @Test
+    void badResilienceFlagsSayTheirForm() {
+        assertUsage(edge("--backend", "http://127.0.0.1:8081", "--retry-budget", "ten"),
+                "--retry-budget: the retry budget must be PERCENT%[,min=N] (e.g. 20%,min=3) or off, was 'ten'");
+        assertUsage(edge("--backend", "http://127.0.0.1:8081", "--hedge", "97"), "--hedge: hedging must be pNN[,max=PERCENT%]");
+    }
 }
