@@ -10,7 +10,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * One keep-alive connection to a backend: hands the answer's parts to the exchange it serves, notices silence past
+ * One keep-alive connection to a backend: hands the answer's parts to the try ({@link Attempt}) it serves, notices silence past
  * the upstream timeout, and tells its pool when it is free again or gone.
  */
 final class UpstreamConnection extends ChannelInboundHandlerAdapter {
@@ -46,7 +46,7 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
         return ctx.channel();
     }
 
-    /** An exchange takes this connection for one request. */
+    /** A try takes this connection for one request. */
     void serve(Attempt x) {
         attempt = x;
         keepAlive = true;

@@ -36,28 +36,22 @@ final class HedgingExperiment {
              ResilienceEdge.Running plain = ResilienceEdge.start(rig, "edge-unhedged", "20%,min=3", "off", List.of(one.url(), two.url()), folder);
              ResilienceEdge.Running hedged = ResilienceEdge.start(rig, "edge-hedged", "20%,min=3", HEDGE, List.of(one.url(), two.url()), folder)) {
             UpstreamLoad load = new UpstreamLoad(List.of(one, two), rig.seed());
-            Duration warm = Duration.ofSeconds(quick ? 1 : 3);
-            load.warm(plain, rate, warm);
-            load.warm(hedged, rate, warm);
             List<Double> p99 = new ArrayList<>();
             List<Double> p999 = new ArrayList<>();
             List<Double> p99Hedged = new ArrayList<>();
             List<Double> p999Hedged = new ArrayList<>();
             List<Double> extra = new ArrayList<>();
-            for (int round = 0; round < rounds; round++) {
-                for (boolean hedging : round % 2 == 0 ? new boolean[] {false, true} : new boolean[] {true, false}) {
-                    UpstreamLoad.Measured m = load.measure(hedging ? hedged : plain, rate, duration);
-                    Latency l = Latency.of(m.run().corrected());
-                    (hedging ? p99Hedged : p99).add(l.p99());
-                    (hedging ? p999Hedged : p999).add(l.p999());
-                    if (hedging) {
-                        extra.add(m.amplification() - 1);
-                    }
-                    rig.progress().indented().line(String.format(Locale.ROOT, "round %d %-8s: %d requests, p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, "
-                            + "upstream tries %.3fx, hedges sent %d, won %d, denied %d", round + 1, hedging ? "hedged" : "unhedged", m.run().requests(),
-                            l.p50(), l.p99(), l.p999(), m.amplification(), m.edge("hedges sent"), m.edge("hedges won"), m.edge("hedges denied")));
+            load.interleaved(plain, hedged, rate, Duration.ofSeconds(quick ? 1 : 3), duration, rounds, (round, hedging, m) -> {
+                Latency l = Latency.of(m.run().corrected());
+                (hedging ? p99Hedged : p99).add(l.p99());
+                (hedging ? p999Hedged : p999).add(l.p999());
+                if (hedging) {
+                    extra.add(m.amplification() - 1);
                 }
-            }
+                rig.progress().indented().line(String.format(Locale.ROOT, "round %d %-8s: %d requests, p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, "
+                        + "upstream tries %.3fx, hedges sent %d, won %d, denied %d", round, hedging ? "hedged" : "unhedged", m.run().requests(),
+                        l.p50(), l.p99(), l.p999(), m.amplification(), m.edge("hedges sent"), m.edge("hedges won"), m.edge("hedges denied")));
+            });
             HedgingResult r = new HedgingResult(rate, Median.of(p99Hedged), Median.of(p99), Median.of(p999Hedged), Median.of(p999), Median.of(extra));
             rig.progress().line(String.format(Locale.ROOT, "tail: p99 %.2f ms hedged vs %.2f ms unhedged (%.2fx), p99.9 %.2f vs %.2f ms, "
                     + "%.1f %% extra requests", r.p99MsHedged(), r.p99MsUnhedged(), r.p99MsHedged() / r.p99MsUnhedged(), r.p999MsHedged(),

@@ -34,24 +34,17 @@ final class RetryStormExperiment {
              ResilienceEdge.Running naive = ResilienceEdge.start(rig, "edge-naive", "off", "off", List.of(upstream.url()), folder);
              ResilienceEdge.Running budget = ResilienceEdge.start(rig, "edge-budget", BUDGET, "off", List.of(upstream.url()), folder)) {
             UpstreamLoad load = new UpstreamLoad(List.of(upstream), rig.seed());
-            Duration warm = Duration.ofSeconds(quick ? 1 : 3);
-            load.warm(naive, rate, warm);
-            load.warm(budget, rate, warm);
             List<Double> naiveAmp = new ArrayList<>();
             List<Double> budgetAmp = new ArrayList<>();
             List<Double> naiveOk = new ArrayList<>();
             List<Double> budgetOk = new ArrayList<>();
-            for (int round = 0; round < rounds; round++) {
-                // alternate which goes first, so that neither always runs on a machine just warmed by the other
-                for (boolean naiveTurn : round % 2 == 0 ? new boolean[] {true, false} : new boolean[] {false, true}) {
-                    UpstreamLoad.Measured m = load.measure(naiveTurn ? naive : budget, rate, duration);
-                    (naiveTurn ? naiveAmp : budgetAmp).add(m.amplification());
-                    (naiveTurn ? naiveOk : budgetOk).add(m.successShare());
-                    rig.progress().indented().line(String.format(Locale.ROOT, "round %d %-6s: %d requests, %d reached the upstream (%.2fx), %.1f %% answered 200, "
-                            + "retries the budget allowed %d, denied %d", round + 1, naiveTurn ? "naive" : "budget", m.run().requests(), m.upstreamRequests(),
-                            m.amplification(), 100 * m.successShare(), m.edge("retry_budget allowed"), m.edge("retry_budget denied")));
-                }
-            }
+            load.interleaved(naive, budget, rate, Duration.ofSeconds(quick ? 1 : 3), duration, rounds, (round, budgeted, m) -> {
+                (budgeted ? budgetAmp : naiveAmp).add(m.amplification());
+                (budgeted ? budgetOk : naiveOk).add(m.successShare());
+                rig.progress().indented().line(String.format(Locale.ROOT, "round %d %-6s: %d requests, %d reached the upstream (%.2fx), %.1f %% answered 200, "
+                        + "retries the budget allowed %d, denied %d", round, budgeted ? "budget" : "naive", m.run().requests(), m.upstreamRequests(),
+                        m.amplification(), 100 * m.successShare(), m.edge("retry_budget allowed"), m.edge("retry_budget denied")));
+            });
             RetryStormResult r = new RetryStormResult(rate, FAIL_SHARE, Median.of(naiveAmp), Median.of(budgetAmp), Median.of(naiveOk), Median.of(budgetOk));
             rig.progress().line(String.format(Locale.ROOT, "retry storm: upstream load per request offered %.2fx naive, %.2fx with the budget; "
                     + "answered 200: %.1f %% naive, %.1f %% with the budget", r.naiveAmplification(), r.budgetAmplification(),

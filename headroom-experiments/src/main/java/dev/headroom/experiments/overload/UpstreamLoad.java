@@ -54,12 +54,28 @@ final class UpstreamLoad {
         }
     }
 
-    /** A run not counted: the edge's and the generator's code compiled, the hedger's latencies and budget filled. */
-    void warm(ResilienceEdge.Running edge, double rate, Duration duration) throws IOException, InterruptedException {
-        run(edge, rate, duration);
+    /** What a round measured through one edge: {@code with} when through the edge with the mechanism. */
+    interface Round {
+        void measured(int round, boolean with, Measured m);
     }
 
-    Measured measure(ResilienceEdge.Running edge, double rate, Duration duration) throws IOException, InterruptedException {
+    /**
+     * Warms both edges (a run not counted: their code and the generator's compiled, a hedger's latencies and budget
+     * filled), then measures {@code rounds} rounds through each, the order alternating so that neither always runs
+     * on a machine the other just warmed.
+     */
+    void interleaved(ResilienceEdge.Running without, ResilienceEdge.Running with, double rate, Duration warm, Duration duration, int rounds,
+                     Round each) throws IOException, InterruptedException {
+        run(without, rate, warm);
+        run(with, rate, warm);
+        for (int round = 0; round < rounds; round++) {
+            for (boolean on : round % 2 == 0 ? new boolean[] {false, true} : new boolean[] {true, false}) {
+                each.measured(round + 1, on, measure(on ? with : without, rate, duration));
+            }
+        }
+    }
+
+    private Measured measure(ResilienceEdge.Running edge, double rate, Duration duration) throws IOException, InterruptedException {
         long before = count();
         Map<String, Long> edgeBefore = edgeCounters(edge);
         RunResult r = run(edge, rate, duration);
