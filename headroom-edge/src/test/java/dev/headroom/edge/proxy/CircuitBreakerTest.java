@@ -7,12 +7,9 @@ import static dev.headroom.edge.proxy.EdgeTesting.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.headroom.edge.balance.Algorithm;
-import io.vertx.core.Vertx;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,21 +19,10 @@ import org.junit.jupiter.api.Test;
 class CircuitBreakerTest {
     private static final String OPEN = "headroom_edge_circuit_breaker_state{cluster=\"shop\",backend=\"flaky\",state=\"open\"} 1";
     private static final String CLOSED = "headroom_edge_circuit_breaker_state{cluster=\"shop\",backend=\"flaky\",state=\"closed\"} 1";
-    private static Vertx vertx;
-
-    @BeforeAll
-    static void startVertx() {
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stopVertx() {
-        vertx.close();
-    }
 
     @Test
     void opensOnFailuresShedsAndHalfOpensBack() {
-        try (FlakyBackend backend = FlakyBackend.start(vertx, "flaky");
+        try (FlakyBackend backend = FlakyBackend.start("flaky");
              EdgeServer edge = EdgeTesting.start(config().attempts(1).circuitBreaker(50, Duration.ofMillis(300))
                      .cluster(cluster("shop", Algorithm.ROUND_ROBIN, List.of(backend.backend()))))) {
             backend.failEvery.set(1);

@@ -6,31 +6,17 @@ import static dev.headroom.edge.proxy.EdgeTesting.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.headroom.edge.balance.Algorithm;
-import io.vertx.core.Vertx;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The edge sends Headroom-Deadline-Ms on: its own request timeout, or the client's value when earlier; a malformed one is a 400. */
 class DeadlineHeaderTest {
-    private static Vertx vertx;
-
-    @BeforeAll
-    static void startVertx() {
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stopVertx() {
-        vertx.close();
-    }
 
     @Test
     void theEarlierOfTheEdgesAndTheClientsDeadlineIsForwarded() {
-        try (FlakyBackend backend = FlakyBackend.start(vertx, "b");
+        try (FlakyBackend backend = FlakyBackend.start("b");
              EdgeServer edge = EdgeTesting.start(config().requestTimeout(Duration.ofSeconds(5))
                      .cluster(cluster("shop", Algorithm.ROUND_ROBIN, List.of(backend.backend()))))) {
             get(edge, "/");

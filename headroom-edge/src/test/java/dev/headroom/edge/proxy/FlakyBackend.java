@@ -12,9 +12,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A real HTTP backend (Vert.x) whose failures are scripted by a counter, so a test knows exactly which requests
  * fail: every {@link #failEvery}th request is answered 503, every answer after {@link #delayMillis}. It counts the
  * requests it got, the ones whose connection the edge closed before the answer (a cancelled hedge), and keeps the
- * deadline headers it was sent.
+ * deadline headers it was sent. All of them share one Vert.x of the test JVM's (surefire's exit ends it).
  */
 final class FlakyBackend implements AutoCloseable {
+    private static final class Shared {
+        static final Vertx VERTX = Vertx.vertx();
+    }
+
     final String name;
     /** 0: never fails; 2: every second request fails. */
     final AtomicInteger failEvery = new AtomicInteger();
@@ -32,8 +36,8 @@ final class FlakyBackend implements AutoCloseable {
         TestBackend.await(server.listen(0, "127.0.0.1"));
     }
 
-    static FlakyBackend start(Vertx vertx, String name) {
-        return new FlakyBackend(name, vertx);
+    static FlakyBackend start(String name) {
+        return new FlakyBackend(name, Shared.VERTX);
     }
 
     Backend backend() {

@@ -8,14 +8,11 @@ import static dev.headroom.edge.proxy.EdgeTesting.post;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.headroom.edge.balance.Algorithm;
-import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,25 +22,14 @@ import org.junit.jupiter.api.Test;
  * budget caps hedges; POSTs are never hedged.
  */
 class HedgingTest {
-    private static Vertx vertx;
     private FlakyBackend slow;
     private FlakyBackend fast;
     private EdgeServer edge;
 
-    @BeforeAll
-    static void startVertx() {
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stopVertx() {
-        vertx.close();
-    }
-
     @BeforeEach
     void startBackends() {
-        slow = FlakyBackend.start(vertx, "slow");
-        fast = FlakyBackend.start(vertx, "fast");
+        slow = FlakyBackend.start("slow");
+        fast = FlakyBackend.start("fast");
     }
 
     @AfterEach

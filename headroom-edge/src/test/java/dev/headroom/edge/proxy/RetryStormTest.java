@@ -5,7 +5,6 @@ import static dev.headroom.edge.proxy.EdgeTesting.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.headroom.edge.balance.Algorithm;
-import io.vertx.core.Vertx;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -13,9 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.concurrent.CompletableFuture;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,23 +22,12 @@ import org.junit.jupiter.api.Test;
  */
 class RetryStormTest {
     private static final int OFFERED = 100;
-    private static Vertx vertx;
     private FlakyBackend backend;
     private EdgeServer edge;
 
-    @BeforeAll
-    static void startVertx() {
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stopVertx() {
-        vertx.close();
-    }
-
     @BeforeEach
     void startBackend() {
-        backend = FlakyBackend.start(vertx, "flaky");
+        backend = FlakyBackend.start("flaky");
         backend.failEvery.set(2);
         // long enough for the 100 requests to be in flight together when the first failures come back: one wave, so
         // the floor of 3 counts once (in a steady stream it counts once per retry's duration)

@@ -4,7 +4,6 @@ import dev.headroom.experiments.Median;
 import dev.headroom.experiments.edge.ServerProcess;
 import dev.headroom.lab.run.Latency;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -24,24 +23,21 @@ final class HedgingExperiment {
     }
 
     static HedgingResult run(OverloadRig rig) throws Exception {
-        boolean quick = rig.quick();
-        double rate = quick ? 300 : 1_000;
-        Duration duration = Duration.ofSeconds(quick ? 2 : 15);
-        int rounds = quick ? 1 : 3;
+        double rate = rig.quick() ? 300 : 1_000;
         Path folder = rig.folder("hedging");
-        rig.progress().line(String.format(Locale.ROOT, "tail: 2 upstreams stalling %.0f %% of requests by %d ms, %.0f req/s offered, "
-                + "unhedged vs hedged %s, %d round(s) of %d s", STALL_SHARE * 100, STALL_MILLIS, rate, HEDGE, rounds, duration.toSeconds()));
         try (ServerProcess one = ResilienceEdge.upstream(rig, "upstream-1", rig.seed(), 0, STALL_SHARE, STALL_MILLIS, 0, folder);
              ServerProcess two = ResilienceEdge.upstream(rig, "upstream-2", rig.seed() + 1, 0, STALL_SHARE, STALL_MILLIS, 0, folder);
              ResilienceEdge.Running plain = ResilienceEdge.start(rig, "edge-unhedged", "20%,min=3", "off", List.of(one.url(), two.url()), folder);
              ResilienceEdge.Running hedged = ResilienceEdge.start(rig, "edge-hedged", "20%,min=3", HEDGE, List.of(one.url(), two.url()), folder)) {
-            UpstreamLoad load = new UpstreamLoad(List.of(one, two), rig.seed());
+            UpstreamLoad load = new UpstreamLoad(rig, List.of(one, two));
+            rig.progress().line(String.format(Locale.ROOT, "tail: 2 upstreams stalling %.0f %% of requests by %d ms, %.0f req/s offered, "
+                    + "unhedged vs hedged %s, %s", STALL_SHARE * 100, STALL_MILLIS, rate, HEDGE, load.plan()));
             List<Double> p99 = new ArrayList<>();
             List<Double> p999 = new ArrayList<>();
             List<Double> p99Hedged = new ArrayList<>();
             List<Double> p999Hedged = new ArrayList<>();
             List<Double> extra = new ArrayList<>();
-            load.interleaved(plain, hedged, rate, Duration.ofSeconds(quick ? 1 : 3), duration, rounds, (round, hedging, m) -> {
+            load.interleaved(plain, hedged, rate, (round, hedging, m) -> {
                 Latency l = Latency.of(m.run().corrected());
                 (hedging ? p99Hedged : p99).add(l.p99());
                 (hedging ? p999Hedged : p999).add(l.p999());

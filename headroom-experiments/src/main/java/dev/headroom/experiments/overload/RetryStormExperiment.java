@@ -3,7 +3,6 @@ package dev.headroom.experiments.overload;
 import dev.headroom.experiments.Median;
 import dev.headroom.experiments.edge.ServerProcess;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -23,22 +22,19 @@ final class RetryStormExperiment {
     }
 
     static RetryStormResult run(OverloadRig rig) throws Exception {
-        boolean quick = rig.quick();
-        double rate = quick ? 200 : 1_000;
-        Duration duration = Duration.ofSeconds(quick ? 2 : 15);
-        int rounds = quick ? 1 : 3;
+        double rate = rig.quick() ? 200 : 1_000;
         Path folder = rig.folder("retry-storm");
-        rig.progress().line(String.format(Locale.ROOT, "retry storm: an upstream failing %.0f %% (503 after %d ms), %.0f req/s offered, "
-                + "naive (3 attempts) vs budget %s, %d round(s) of %d s", FAIL_SHARE * 100, SERVICE_MILLIS, rate, BUDGET, rounds, duration.toSeconds()));
         try (ServerProcess upstream = ResilienceEdge.upstream(rig, "upstream", rig.seed(), FAIL_SHARE, 0, 0, SERVICE_MILLIS, folder);
              ResilienceEdge.Running naive = ResilienceEdge.start(rig, "edge-naive", "off", "off", List.of(upstream.url()), folder);
              ResilienceEdge.Running budget = ResilienceEdge.start(rig, "edge-budget", BUDGET, "off", List.of(upstream.url()), folder)) {
-            UpstreamLoad load = new UpstreamLoad(List.of(upstream), rig.seed());
+            UpstreamLoad load = new UpstreamLoad(rig, List.of(upstream));
+            rig.progress().line(String.format(Locale.ROOT, "retry storm: an upstream failing %.0f %% (503 after %d ms), %.0f req/s offered, "
+                    + "naive (3 attempts) vs budget %s, %s", FAIL_SHARE * 100, SERVICE_MILLIS, rate, BUDGET, load.plan()));
             List<Double> naiveAmp = new ArrayList<>();
             List<Double> budgetAmp = new ArrayList<>();
             List<Double> naiveOk = new ArrayList<>();
             List<Double> budgetOk = new ArrayList<>();
-            load.interleaved(naive, budget, rate, Duration.ofSeconds(quick ? 1 : 3), duration, rounds, (round, budgeted, m) -> {
+            load.interleaved(naive, budget, rate, (round, budgeted, m) -> {
                 (budgeted ? budgetAmp : naiveAmp).add(m.amplification());
                 (budgeted ? budgetOk : naiveOk).add(m.successShare());
                 rig.progress().indented().line(String.format(Locale.ROOT, "round %d %-6s: %d requests, %d reached the upstream (%.2fx), %.1f %% answered 200, "

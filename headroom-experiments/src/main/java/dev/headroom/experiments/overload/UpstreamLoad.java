@@ -30,12 +30,24 @@ final class UpstreamLoad {
     private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private final List<ServerProcess> upstreams;
+    private final Duration warm;
+    private final Duration duration;
+    private final int rounds;
     private long seed;
     private boolean rehearsed;
 
-    UpstreamLoad(List<ServerProcess> upstreams, long seed) {
+    /** Quick: 1 round of 2 s after 1 s of warming; full: 3 rounds of 15 s after 3 s. */
+    UpstreamLoad(OverloadRig rig, List<ServerProcess> upstreams) {
         this.upstreams = upstreams;
-        this.seed = seed;
+        this.seed = rig.seed();
+        this.warm = Duration.ofSeconds(rig.quick() ? 1 : 3);
+        this.duration = Duration.ofSeconds(rig.quick() ? 2 : 15);
+        this.rounds = rig.quick() ? 1 : 3;
+    }
+
+    /** The runs' plan, for the progress line. */
+    String plan() {
+        return rounds + " round(s) of " + duration.toSeconds() + " s";
     }
 
     /** One run and the tries it caused at the upstreams. */
@@ -61,11 +73,10 @@ final class UpstreamLoad {
 
     /**
      * Warms both edges (a run not counted: their code and the generator's compiled, a hedger's latencies and budget
-     * filled), then measures {@code rounds} rounds through each, the order alternating so that neither always runs
+     * filled), then measures the rounds through each, the order alternating so that neither always runs
      * on a machine the other just warmed.
      */
-    void interleaved(ResilienceEdge.Running without, ResilienceEdge.Running with, double rate, Duration warm, Duration duration, int rounds,
-                     Round each) throws IOException, InterruptedException {
+    void interleaved(ResilienceEdge.Running without, ResilienceEdge.Running with, double rate, Round each) throws IOException, InterruptedException {
         run(without, rate, warm);
         run(with, rate, warm);
         for (int round = 0; round < rounds; round++) {
