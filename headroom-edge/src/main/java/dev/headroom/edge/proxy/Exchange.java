@@ -412,8 +412,11 @@ final class Exchange {
     /** The next try, after its backoff (on this event loop; the first retry waits least). */
     private void retry() {
         router.retries.increment();
-        long wait = Math.min(cluster.backoff.delayNanos(tries - 1), deadline.remainingNanos());
-        if (wait == 0) {
+        long wait = cluster.backoff.delayNanos(tries - 1);
+        if (wait >= deadline.remainingNanos()) {
+            releaseRetryPlace();
+            problem(504, "Deadline passed", "the retry's backoff would end after the request's deadline (" + Deadline.HEADER + ")");
+        } else if (wait == 0) {
             startTry();
         } else {
             client.channel().eventLoop().schedule(() -> {
