@@ -8,6 +8,7 @@ import dev.headroom.edge.proxy.EdgeConfig;
 import dev.headroom.edge.proxy.EdgeServer;
 import dev.headroom.edge.proxy.HashKey;
 import dev.headroom.edge.ratelimit.RateLimit;
+import dev.headroom.edge.proxy.ResilienceFlags;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -92,6 +93,20 @@ final class EdgeCommand implements Callable<Integer> {
     @Option(names = "--no-health-checks", description = "No active checks (backends without /health/ready); passive outlier detection stays on.")
     boolean noHealthChecks;
 
+    @Option(names = "--retry-budget", paramLabel = "PERCENT%[,min=N]", description = "Retries in flight at most PERCENT of the "
+            + "requests in flight, or N, whichever is more (Envoy's retry budget), each after an exponential backoff with full jitter; "
+            + "'off' for naive retries (3 attempts, however many fail). Default: 20%,min=3.")
+    String retryBudget;
+
+    @Option(names = "--hedge", paramLabel = "pNN[,max=PERCENT%]", description = "Hedged GETs: a second try on another backend when "
+            + "the first has no answer after the pNN of recent latencies; the first answer wins, the other is closed; hedges at most "
+            + "PERCENT of requests (default 5%). E.g. p97. Default: off.")
+    String hedge;
+
+    @Option(names = "--circuit-breaker", paramLabel = "PERCENT%[,open=10s]", description = "A breaker per backend: open (no requests) "
+            + "when PERCENT of its last 20 tries failed, for the open time, then 3 probes. Default: off (outlier ejection only).")
+    String circuitBreaker;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -162,6 +177,15 @@ final class EdgeCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--rate-limit-redis keeps --rate-limit's buckets: give --rate-limit RATE too");
             }
             Flags.check("--rate-limit-redis", () -> builder.rateLimitRedis(rateLimitRedis));
+        }
+        if (retryBudget != null) {
+            Flags.check("--retry-budget", () -> ResilienceFlags.retryBudget(builder, retryBudget));
+        }
+        if (hedge != null) {
+            Flags.check("--hedge", () -> ResilienceFlags.hedging(builder, hedge));
+        }
+        if (circuitBreaker != null) {
+            Flags.check("--circuit-breaker", () -> ResilienceFlags.circuitBreaker(builder, circuitBreaker));
         }
         return Flags.check("--config", () -> {
             builder.build(); // the whole, checked now; start builds it again

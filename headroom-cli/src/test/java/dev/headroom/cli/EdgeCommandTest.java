@@ -98,4 +98,11 @@ class EdgeCommandTest {
         assertThat(r.out().replaceAll("\\s+", " ")).contains("--rate-limit=RATE[,key=address|header:NAME]", "--rate-limit-redis=URL", "429 with Retry-After",
                 "shared by every edge using it", "fail open");
     }
+
+    @Test
+    void badResilienceFlagsSayTheirForm() {
+        assertUsage(edge("--backend", "http://127.0.0.1:8081", "--retry-budget", "ten"),
+                "--retry-budget: the retry budget must be PERCENT%[,min=N] (e.g. 20%,min=3) or off, was 'ten'");
+        assertUsage(edge("--backend", "http://127.0.0.1:8081", "--hedge", "97"), "--hedge: hedging must be pNN[,max=PERCENT%]");
+    }
 }

@@ -3,6 +3,9 @@ package dev.headroom.edge.proxy;
 import dev.headroom.edge.balance.Balancer;
 import dev.headroom.edge.balance.Endpoint;
 import dev.headroom.edge.health.EndpointHealth;
+import dev.headroom.edge.hedge.Hedger;
+import dev.headroom.edge.retry.Backoff;
+import dev.headroom.edge.retry.RetryBudget;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +22,11 @@ final class Cluster implements AutoCloseable {
     final ClusterSpec spec;
     final Balancer balancer;
     final EndpointHealth health;
+    /** Null for naive retries. */
+    final RetryBudget retryBudget;
+    final Backoff backoff;
+    /** Null when hedging is off. */
+    final Hedger hedger;
     private final EdgeConfig config;
     private final Map<String, Upstream> upstreams = new ConcurrentHashMap<>();
 
@@ -26,6 +34,9 @@ final class Cluster implements AutoCloseable {
         this.spec = spec;
         this.config = config;
         this.balancer = Balancer.builder(spec.algorithm()).build();
+        this.retryBudget = config.resilience.retryBudget();
+        this.backoff = config.resilience.backoff();
+        this.hedger = config.resilience.hedger();
         var health = EndpointHealth.builder(balancer).activeChecks(spec.checkPath() != null).slowStart(spec.slowStart())
                 .listener(line -> log.accept("cluster " + spec.name() + ": " + line));
         if (spec.checkPath() != null) {

@@ -25,7 +25,7 @@ import java.util.function.Consumer;
  *   "event_loops": 2,
  *   "timeouts_ms": {"connect": 2000, "upstream": 60000, "client_idle": 60000},
  *   "limits":   {"header_bytes": 8192, "body_bytes": 1048576},
- *   "retries":  {"attempts": 3},
+ *   "retries":  {"attempts": 3, "budget": "20%,min=3", "hedge": "p97,max=5%", "circuit_breaker": "50%,open=10s"},
  *   "pool":     {"max_connections": 128, "max_pending": 1024, "idle_timeout_ms": 30000, "max_lifetime_ms": 600000},
  *   "clusters": {
  *     "shop":   {"lb": "peak-ewma", "hash_key": "path", "health_check": "/health/ready", "slow_start_ms": 10000,
@@ -98,8 +98,12 @@ public final class ConfigFile {
         }
         JsonObject retries = object(root, "retries", "");
         if (retries != null) {
-            only(retries, "retries.", "attempts");
+            only(retries, "retries.", "attempts", "budget", "hedge", "circuit_breaker");
             set("retries.attempts", () -> integer(retries, "attempts", "retries."), b::attempts);
+            // the same text forms as the CLI's --retry-budget, --hedge and --circuit-breaker
+            set("retries.budget", () -> string(retries, "budget", "retries."), v -> ResilienceFlags.retryBudget(b, v));
+            set("retries.hedge", () -> string(retries, "hedge", "retries."), v -> ResilienceFlags.hedging(b, v));
+            set("retries.circuit_breaker", () -> string(retries, "circuit_breaker", "retries."), v -> ResilienceFlags.circuitBreaker(b, v));
         }
         JsonObject pool = object(root, "pool", "");
         if (pool != null) {

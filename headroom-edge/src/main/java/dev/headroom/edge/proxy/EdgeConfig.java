@@ -1,5 +1,8 @@
 package dev.headroom.edge.proxy;
 
+import dev.headroom.edge.hedge.Hedger;
+import dev.headroom.edge.retry.Backoff;
+import dev.headroom.edge.retry.RetryBudget;
 import java.time.Duration;
 import dev.headroom.edge.ratelimit.RateLimit;
 import dev.headroom.edge.ratelimit.RateLimiter;
@@ -45,6 +48,7 @@ public final class EdgeConfig {
     final Duration poolMaxLifetime;
     final Map<String, RateLimit> rateLimits;
     final String rateLimitRedis;
+    final Resilience resilience;
 
     private EdgeConfig(Builder b) {
         host = b.host;
@@ -66,6 +70,7 @@ public final class EdgeConfig {
         poolMaxLifetime = b.poolMaxLifetime;
         rateLimits = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.rateLimits));
         rateLimitRedis = b.rateLimitRedis;
+        resilience = b.resilience.copy();
     }
 
     public static Builder builder() {
@@ -130,8 +135,77 @@ public final class EdgeConfig {
         private Duration poolMaxLifetime = DEFAULT_POOL_MAX_LIFETIME;
         private final Map<String, RateLimit> rateLimits = new LinkedHashMap<>();
         private String rateLimitRedis;
+        private final Resilience resilience = new Resilience();
 
         private Builder() {
+        }
+
+        /**
+         * Envoy's retry budget per cluster: retries in flight at most {@code max(minRetryConcurrency, ratio × requests
+         * in flight)}, on top of {@link #attempts}. Default Envoy's, 20 % and 3.
+         */
+        public Builder retryBudget(double ratio, int minRetryConcurrency) {
+            RetryBudget.of(ratio, minRetryConcurrency); // checks both
+            resilience.budgetRatio = ratio;
+            resilience.budgetMin = minRetryConcurrency;
+            return this;
+        }
+
+        /** Naive retries: every idempotent failure is tried again up to {@link #attempts}, however many fail (for comparisons). */
+        public Builder noRetryBudget() {
+            resilience.budgetRatio = -1;
+            return this;
+        }
+
+        /** Exponential backoff with full jitter before each retry: random in [0, min(cap, base × 2^n)). Default 25 ms, 250 ms. */
+        public Builder retryBackoff(Duration base, Duration cap) {
+            Backoff.exponential(base, cap); // checks both
+            resilience.backoffBase = base;
+            resilience.backoffCap = cap;
+            return this;
+        }
+
+        /**
+         * Hedged GETs and HEADs: when a try has no answer after the {@code percentile} of the cluster's recent latencies,
+         * a second try goes to another backend, the first answer wins and the other is closed; hedges at most
+         * {@code maxExtraRatio} of requests. Off by default.
+         */
+        public Builder hedging(double percentile, double maxExtraRatio) {
+            Hedger.builder().percentile(percentile).maxExtraRatio(maxExtraRatio); // checks both
+            resilience.hedgePercentile = percentile;
+            resilience.hedgeMaxExtra = maxExtraRatio;
+            return this;
+        }
+
+        /** The bounds of the hedging delay. Default 1 ms and 1 s. */
+        public Builder hedgingDelay(Duration min, Duration max) {
+            Hedger.builder().minDelay(min).maxDelay(max).build(); // checks both, and their order
+            resilience.hedgeMinDelay = min;
+            resilience.hedgeMaxDelay = max;
+            return this;
+        }
+
+        /**
+         * A circuit breaker per backend (Resilience4j): open when {@code failureRatePercent} of its last
+         * {@value Resilience#BREAKER_WINDOW} tries failed (5xx or no answer), for {@code openFor}, then half-open for
+         * {@value Resilience#BREAKER_PROBES} probes. An open backend gets no request. Off by default.
+         */
+        public Builder circuitBreaker(int failureRatePercent, Duration openFor) {
+            if (failureRatePercent < 1 || failureRatePercent > 100) {
+                throw new IllegalArgumentException("the circuit breaker's failure rate must be between 1 and 100 %, was " + failureRatePercent);
+            }
+            resilience.breakerFailureRate = failureRatePercent;
+            resilience.breakerOpenFor = checkPositive("circuit breaker open time", openFor);
+            return this;
+        }
+
+        /**
+         * The time a request may take at the edge, sent on as {@code Headroom-Deadline-Ms} (the earlier of it and the
+         * client's own). Default: the upstream timeout.
+         */
+        public Builder requestTimeout(Duration timeout) {
+            resilience.requestTimeout = checkPositive("request timeout", timeout);
+            return this;
         }
 
         /** The address to listen on. Default 127.0.0.1. */

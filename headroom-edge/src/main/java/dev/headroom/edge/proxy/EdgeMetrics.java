@@ -61,6 +61,7 @@ final class EdgeMetrics {
         for (Cluster c : clusters) {
             counter(out, "headroom_edge_panic", "cluster=\"" + c.spec.name() + "\"", c.health.panicking() ? 1 : 0);
         }
+        resilience(out, clusters);
         out.append("# HELP headroom_edge_retries_total Tries after the first.\n# TYPE headroom_edge_retries_total counter\n");
         out.append("headroom_edge_retries_total ").append(proxy.retries.sum()).append('\n');
         out.append("# HELP headroom_edge_no_backend_total Requests answered 503 because the cluster had no backend.\n")
@@ -77,6 +78,46 @@ final class EdgeMetrics {
             out.append("headroom_edge_rate_limit_failures_total ").append(proxy.limiter.failures()).append('\n');
         }
         return out.toString();
+    }
+
+    /** The retry budgets', the hedgers' and the circuit breakers' figures, for the clusters that have them. */
+    private static void resilience(StringBuilder out, Collection<Cluster> clusters) {
+        out.append("# HELP headroom_edge_retry_budget_total Retries the cluster's retry budget allowed and denied.\n")
+                .append("# TYPE headroom_edge_retry_budget_total counter\n");
+        for (Cluster c : clusters) {
+            if (c.retryBudget != null) {
+                String l = "cluster=\"" + c.spec.name() + "\"";
+                counter(out, "headroom_edge_retry_budget_total", l + ",outcome=\"allowed\"", c.retryBudget.allowed());
+                counter(out, "headroom_edge_retry_budget_total", l + ",outcome=\"denied\"", c.retryBudget.denied());
+            }
+        }
+        out.append("# HELP headroom_edge_hedges_total Hedged tries sent, those that answered first, and those the hedge budget denied.\n")
+                .append("# TYPE headroom_edge_hedges_total counter\n");
+        for (Cluster c : clusters) {
+            if (c.hedger != null) {
+                String l = "cluster=\"" + c.spec.name() + "\"";
+                counter(out, "headroom_edge_hedges_total", l + ",outcome=\"sent\"", c.hedger.hedgesSent());
+                counter(out, "headroom_edge_hedges_total", l + ",outcome=\"won\"", c.hedger.hedgesWon());
+                counter(out, "headroom_edge_hedges_total", l + ",outcome=\"denied\"", c.hedger.hedgesDenied());
+            }
+        }
+        out.append("# HELP headroom_edge_hedgeable_requests_total Requests that could be hedged (GET and HEAD).\n")
+                .append("# TYPE headroom_edge_hedgeable_requests_total counter\n");
+        for (Cluster c : clusters) {
+            if (c.hedger != null) {
+                counter(out, "headroom_edge_hedgeable_requests_total", "cluster=\"" + c.spec.name() + "\"", c.hedger.requests());
+            }
+        }
+        out.append("# HELP headroom_edge_circuit_breaker_state 1 for the backend's circuit breaker state now.\n")
+                .append("# TYPE headroom_edge_circuit_breaker_state gauge\n");
+        for (Cluster c : clusters) {
+            for (Upstream u : c.upstreams()) {
+                if (u.breaker != null) {
+                    counter(out, "headroom_edge_circuit_breaker_state", labels(c, u) + ",state=\""
+                            + u.breaker.getState().name().toLowerCase(Locale.ROOT) + "\"", 1);
+                }
+            }
+        }
     }
 
     private static String labels(Cluster c, Upstream u) {

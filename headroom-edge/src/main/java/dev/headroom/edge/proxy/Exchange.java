@@ -18,16 +18,31 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import dev.headroom.edge.deadline.Deadline;
 import java.net.ConnectException;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
  * One request's way through the edge, on its client connection's event loop: its body read whole (up to the limit,
- * so that a failed try can be sent again), then tries, each to a backend not tried before when the cluster has one,
- * and the answer streamed back with back-pressure. A try that got no connection is tried again whatever the method
- * (nothing was sent); one that failed later, or got 502, 503 or 504, only if the request is idempotent: GET, HEAD,
- * OPTIONS, or any method with an {@code Idempotency-Key}. A timed-out try is not tried again.
+ * so that a failed try can be sent again), then tries ({@link Attempt}s), each to a backend not tried before when the
+ * cluster has one, and the answer streamed back with back-pressure.
+ *
+ * <p>Retries: a try that got no connection is tried again whatever the method (nothing was sent); one that failed
+ * later, or got 502, 503 or 504, only if the request is idempotent: GET, HEAD, OPTIONS, or any method with an
+ * {@code Idempotency-Key}. A timed-out try is not tried again. Each retry needs a place in the cluster's retry budget
+ * (held from the decision, through its backoff, to the retry's end) and waits its backoff, scheduled on this event
+ * loop.
+ *
+ * <p>Hedging (GET and HEAD, when on): if the first try has no answer's headers after the cluster's hedging delay, a
+ * second goes to another backend, budget permitting; the first headers win, and the other try's connection is
+ * closed and the try ended. While two tries run, a failure of one is not retried: the other carries on.
+ *
+ * <p>Deadline: the request may take the earlier of the client's {@code Headroom-Deadline-Ms} and the edge's own
+ * request timeout; each try carries what is left. A malformed client value is a 400; no retry or hedge starts once
+ * it has passed.
  */
 final class Exchange {
     /** The latency a failed try counts as, at least: counted as fast, a backend refusing connections would draw peak-EWMA's traffic. */
@@ -40,22 +55,29 @@ final class Exchange {
     private final HttpRequest request;
     private final Cluster cluster;
     private final String requestId;
+    private final long received = System.nanoTime();
     private final boolean idempotent;
+    private final boolean hedgeable;
     private final boolean head;
     private final long key;
     private final Endpoint[] tried;
+    private int triedCount;
+    /** Tries that were not hedges: the first and the retries. */
+    private int tries;
     private boolean keepAlive;
     private CompositeByteBuf body;
     private boolean refused;
-    private int attempt;
-    private Upstream upstream;
-    private UpstreamConnection connection;
-    private long tryStart;
-    private long headersNanos;
-    private boolean responding;
-    private boolean discarding;
+    private Deadline deadline;
+    /** The tries running: {@code current}, and {@code racing} while a hedge runs beside it. */
+    private Attempt current;
+    private Attempt racing;
+    /** The try whose answer goes to the client. */
+    private Attempt winner;
+    private ScheduledFuture<?> hedgeTimer;
+    /** A retry budget place taken for a retry not yet begun (it waits its backoff). */
+    private boolean retryPlace;
+    private boolean budgeted;
     private boolean finished;
-    private boolean inTry;
     /** Added to the backend's answer (the rate limits' headers); null for none. */
     HttpHeaders answerHeaders;
 
@@ -69,16 +91,25 @@ final class Exchange {
         HttpMethod m = request.method();
         this.head = m == HttpMethod.HEAD;
         this.idempotent = m == HttpMethod.GET || head || m == HttpMethod.OPTIONS || request.headers().contains(IDEMPOTENCY_KEY);
+        this.hedgeable = cluster.hedger != null && (m == HttpMethod.GET || head);
         this.keepAlive = HttpUtil.isKeepAlive(request);
         this.key = cluster.spec.hashKey() == null ? 0 : cluster.spec.hashKey().of(request, client.channel().remoteAddress());
-        this.tried = new Endpoint[router.config.attempts];
+        this.tried = new Endpoint[router.config.attempts + 1];
     }
 
-    /** The request's head: refuse a declared body over the limit at once, and make the backend's headers. */
+    /** The request's head: refuse a declared body over the limit or a malformed deadline at once, and make the backend's headers. */
     void begin() {
         long declared = HttpUtil.getContentLength(request, -1L);
         if (declared > router.config.maxBodyBytes) {
-            refuse();
+            refuse(413, "Body too large", "a request body may have up to " + router.config.maxBodyBytes + " bytes");
+            return;
+        }
+        Resilience r = router.config.resilience;
+        Deadline own = Deadline.after(r.requestTimeout != null ? r.requestTimeout : router.config.upstreamTimeout);
+        try {
+            deadline = own.min(Deadline.fromHeader(request.headers().get(Deadline.HEADER), received));
+        } catch (IllegalArgumentException e) {
+            refuse(400, "Bad deadline", e.getMessage());
             return;
         }
         ForwardedHeaders.upstream(request, requestId, client.channel().remoteAddress());
@@ -96,7 +127,7 @@ final class Exchange {
                     body = client.alloc().compositeBuffer(64);
                 }
                 if (body.readableBytes() + bytes.readableBytes() > router.config.maxBodyBytes) {
-                    refuse();
+                    refuse(413, "Body too large", "a request body may have up to " + router.config.maxBodyBytes + " bytes");
                     return;
                 }
                 body.addComponent(true, bytes.retain());
@@ -109,34 +140,90 @@ final class Exchange {
         }
     }
 
-    private void refuse() {
+    private void refuse(int status, String title, String detail) {
         refused = true;
         keepAlive = false; // the rest of the body is not read: the connection cannot carry another request
-        problem(413, "Body too large", "a request body may have up to " + router.config.maxBodyBytes + " bytes");
+        problem(status, title, detail);
     }
 
+    /** The first try, and the hedge's timer. */
     private void send() {
-        upstream = pick();
-        if (upstream == null) {
-            router.noBackend.increment();
-            problem(503, "No backend", "cluster '" + cluster.spec.name() + "' has no backend to send this request to");
+        if (deadline.expired()) {
+            problem(504, "Deadline passed", Deadline.HEADER + " had passed before the edge could send the request");
             return;
         }
-        tried[attempt++] = upstream.endpoint;
-        upstream.endpoint.begin();
-        inTry = true;
-        tryStart = System.nanoTime();
-        upstream.pool(client.channel().eventLoop()).acquire(this);
+        if (cluster.retryBudget != null) {
+            cluster.retryBudget.requestStarted();
+            budgeted = true;
+        }
+        if (hedgeable) {
+            cluster.hedger.requestStarted();
+        }
+        if (startTry() && hedgeable && current != null && winner == null) {
+            hedgeTimer = client.channel().eventLoop().schedule(this::hedge, cluster.hedger.delayNanos(), TimeUnit.NANOSECONDS);
+        }
     }
 
-    /** The pool gave this exchange a connection: send the request on it. */
-    void connected(UpstreamConnection c) {
-        if (finished) {
-            c.done(); // the client went away while it waited
+    /** A try that is not a hedge; false (with the client answered) when no backend may take it. */
+    private boolean startTry() {
+        Upstream u = pick(false);
+        if (u == null) {
+            releaseRetryPlace();
+            noBackend();
+            return false;
+        }
+        tries++;
+        launch(u, false);
+        return true;
+    }
+
+    private void launch(Upstream u, boolean hedge) {
+        tried[triedCount++] = u.endpoint;
+        Attempt x = new Attempt(this, u, hedge, retryPlace ? cluster.retryBudget : null);
+        retryPlace = false;
+        if (current == null) {
+            current = x;
+        } else {
+            racing = x;
+        }
+        u.pool(client.channel().eventLoop()).acquire(x);
+    }
+
+    /** The hedging delay has passed: a second try, on another backend, if the first has no answer yet and the budget allows. */
+    private void hedge() {
+        hedgeTimer = null;
+        if (finished || winner != null || racing != null || current == null || current.discarding || deadline.expired()) {
             return;
         }
-        connection = c;
-        c.serve(this);
+        Upstream u = pick(true);
+        if (u == null) {
+            return;
+        }
+        if (!cluster.hedger.tryHedge()) {
+            if (u.breaker != null) {
+                u.breaker.releasePermission();
+            }
+            return;
+        }
+        launch(u, true);
+    }
+
+    private void noBackend() {
+        router.noBackend.increment();
+        boolean breakers = !cluster.balancer.endpoints().isEmpty() && router.config.resilience.breakerFailureRate > 0;
+        problem(503, breakers ? "Circuit open" : "No backend", breakers
+                ? "every backend of cluster '" + cluster.spec.name() + "' has its circuit breaker open"
+                : "cluster '" + cluster.spec.name() + "' has no backend to send this request to");
+    }
+
+    /** The pool gave a try a connection: send the request on it. */
+    void connected(Attempt x, UpstreamConnection c) {
+        if (finished || x.over()) {
+            c.done(); // the client went away, or the other try won, while it waited
+            return;
+        }
+        x.connection = c;
+        c.serve(x);
         ByteBuf content = body == null ? Unpooled.EMPTY_BUFFER : body.retainedDuplicate();
         HttpHeaders headers = request.headers();
         if (body != null) {
@@ -144,43 +231,53 @@ final class Exchange {
         } else if (request.method() == HttpMethod.POST || request.method() == HttpMethod.PUT || request.method() == HttpMethod.PATCH) {
             headers.set(HttpHeaderNames.CONTENT_LENGTH, 0);
         }
+        headers.set(Deadline.HEADER, deadline.header()); // what is left now, this try's time included
         DefaultFullHttpRequest out = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(), content,
                 headers, EmptyHttpHeaders.INSTANCE);
         c.channel().writeAndFlush(out, c.channel().voidPromise());
     }
 
-    void connectFailed(Throwable cause) {
-        if (finished) {
+    void connectFailed(Attempt x, Throwable cause) {
+        if (finished || x.over()) {
             return;
         }
-        tryFailed(cause);
-        retryOr(true, cause);
+        tryFailed(x, cause);
+        if (!othersRun()) {
+            retryOr(true, x, cause);
+        }
     }
 
-    void poolFull() {
-        if (finished) {
+    void poolFull(Attempt x) {
+        if (finished || x.over()) {
             return;
         }
-        endTry(System.nanoTime() - tryStart); // not the backend's failure: not counted against it
-        if (retryLeft()) {
+        endTry(x, System.nanoTime() - x.start); // not the backend's failure: not counted against it
+        if (othersRun()) {
+            return;
+        }
+        if (retryAllowed()) {
             retry();
         } else {
-            problem(503, "Backend busy", "every connection to " + upstream.backend.id() + " is in use and "
+            problem(503, "Backend busy", "every connection to " + x.upstream.backend.id() + " is in use and "
                     + router.config.maxPending + " requests wait for one");
         }
     }
 
-    /** The backend's answer: headers. */
-    void response(HttpResponse answer) {
+    /** A backend's answer: headers. The first acceptable one wins; a failure while another try may still do better is dropped. */
+    void response(Attempt x, HttpResponse answer) {
         int status = answer.status().code();
-        headersNanos = System.nanoTime() - tryStart;
-        cluster.health.record(upstream.endpoint, status);
-        upstream.count(status, headersNanos);
-        if ((status == 502 || status == 503 || status == 504) && idempotent && retryLeft()) {
-            discarding = true; // read to its end and dropped, so the connection can be reused; then the next try
+        x.headersNanos = System.nanoTime() - x.start;
+        cluster.health.record(x.upstream.endpoint, status);
+        x.upstream.count(status, x.headersNanos);
+        x.judge(status < 500);
+        if (hedgeable) {
+            cluster.hedger.record(x.headersNanos);
+        }
+        if ((status == 502 || status == 503 || status == 504) && idempotent && (other(x) != null || retryAllowed())) {
+            x.discarding = true; // read to its end and dropped, so the connection can be reused; then the next try
             return;
         }
-        responding = true;
+        win(x);
         HttpHeaders headers = answer.headers();
         ForwardedHeaders.downstream(headers);
         headers.set(ForwardedHeaders.REQUEST_ID, requestId);
@@ -201,34 +298,53 @@ final class Exchange {
         client.write(answer, client.voidPromise());
     }
 
-    /** A part of the backend's answer's body; {@code last} ends it. */
-    void responseContent(HttpContent part, boolean last) {
-        if (discarding || !responding) {
+    /** {@code x}'s answer goes to the client: no hedge from now on, and the other try, if any, is cancelled. */
+    private void win(Attempt x) {
+        winner = x;
+        cancelHedgeTimer();
+        Attempt loser = other(x);
+        if (loser != null) {
+            cancel(loser);
+        }
+        if (x.hedge) {
+            cluster.hedger.hedgeWon();
+        }
+    }
+
+    /** A part of a backend's answer's body; {@code last} ends it. */
+    void responseContent(Attempt x, HttpContent part, boolean last) {
+        if (x != winner) {
             part.release();
-            if (last) {
-                discarding = false;
-                answerRead();
-                retry();
+            if (last && !x.over()) {
+                x.discarding = false;
+                answerRead(x);
+                if (!othersRun()) {
+                    if (retryAllowed()) {
+                        retry();
+                    } else {
+                        problem(502, "Bad gateway", x.upstream.backend.id() + " answered " + "with a gateway failure, and no retry is left");
+                    }
+                }
             }
             return;
         }
         if (last) {
-            answerRead();
+            answerRead(x);
             client.write(part, client.voidPromise());
             end();
         } else {
             client.write(part, client.voidPromise());
             if (!client.channel().isWritable()) {
-                connection.reading(false);
+                x.connection.reading(false);
             }
         }
     }
 
-    /** The backend's answer is read to its end: the try ends and its connection is free for the next request. */
-    private void answerRead() {
-        UpstreamConnection c = connection;
-        connection = null;
-        endTry(headersNanos);
+    /** A backend's answer is read to its end: the try ends and its connection is free for the next request. */
+    private void answerRead(Attempt x) {
+        UpstreamConnection c = x.connection;
+        x.connection = null;
+        endTry(x, x.headersNanos);
         c.done();
     }
 
@@ -238,95 +354,172 @@ final class Exchange {
 
     /** The client can take more: read the backend again. */
     void clientWritable() {
-        if (connection != null) {
-            connection.reading(true);
+        if (winner != null && winner.connection != null) {
+            winner.connection.reading(true);
         }
     }
 
-    /** The try's connection failed or went silent; {@code timedOut} when silent past the upstream timeout. */
-    void upstreamFailed(UpstreamConnection c, Throwable cause, boolean timedOut) {
-        if (finished || c != connection) {
+    /** A try's connection failed or went silent; {@code timedOut} when silent past the upstream timeout. */
+    void upstreamFailed(Attempt x, UpstreamConnection c, Throwable cause, boolean timedOut) {
+        if (finished || x.over() || c != x.connection) {
             return;
         }
-        connection = null;
-        tryFailed(cause);
-        if (responding) {
+        x.connection = null;
+        tryFailed(x, cause);
+        if (x == winner) {
             // part of the answer is out: the client must see a broken connection, never a shorter whole
-            finished = true;
-            release();
+            finish();
             client.close();
             return;
         }
-        if (discarding) {
-            discarding = false;
-            retryOr(true, cause);
+        if (othersRun()) {
             return;
         }
-        retryOr(idempotent && !timedOut, cause);
+        retryOr(x.discarding || idempotent && !timedOut, x, cause);
     }
 
-    private void tryFailed(Throwable cause) {
-        long nanos = System.nanoTime() - tryStart;
-        endTry(Math.max(nanos, FAILURE_PENALTY_NANOS));
-        cluster.health.recordGatewayFailure(upstream.endpoint);
-        upstream.countGatewayFailure(nanos);
+    private void tryFailed(Attempt x, Throwable cause) {
+        long nanos = System.nanoTime() - x.start;
+        x.judge(false);
+        endTry(x, Math.max(nanos, FAILURE_PENALTY_NANOS));
+        cluster.health.recordGatewayFailure(x.upstream.endpoint);
+        x.upstream.countGatewayFailure(nanos);
     }
 
-    private void retryOr(boolean mayRetry, Throwable cause) {
-        if (mayRetry && retryLeft()) {
+    private void retryOr(boolean mayRetry, Attempt x, Throwable cause) {
+        if (mayRetry && retryAllowed()) {
             retry();
         } else if (cause instanceof TimeoutException) {
-            problem(504, "Backend timeout", upstream.backend.id() + " did not answer within " + router.config.upstreamTimeout.toMillis() + " ms");
+            problem(504, "Backend timeout", x.upstream.backend.id() + " did not answer within " + router.config.upstreamTimeout.toMillis() + " ms");
         } else {
-            problem(502, "Bad gateway", upstream.backend.id() + " failed: "
+            problem(502, "Bad gateway", x.upstream.backend.id() + " failed: "
                     + (cause instanceof ConnectException ? "connection refused or unreachable" : String.valueOf(cause.getMessage())));
         }
     }
 
-    private boolean retryLeft() {
-        return attempt < router.config.attempts && client.channel().isActive();
+    /** Whether a retry may follow: tries left, the client still there, the deadline not passed, a place in the budget (then taken). */
+    private boolean retryAllowed() {
+        if (retryPlace) {
+            return true;
+        }
+        if (tries >= router.config.attempts || !client.channel().isActive() || deadline.expired()) {
+            return false;
+        }
+        if (cluster.retryBudget != null) {
+            if (!cluster.retryBudget.tryAcquireRetry()) {
+                return false;
+            }
+            retryPlace = true;
+        }
+        return true;
     }
 
+    /** The next try, after its backoff (on this event loop; the first retry waits least). */
     private void retry() {
         router.retries.increment();
-        send();
+        long wait = cluster.backoff.delayNanos(tries - 1);
+        if (wait >= deadline.remainingNanos()) {
+            releaseRetryPlace();
+            problem(504, "Deadline passed", "the retry's backoff would end after the request's deadline (" + Deadline.HEADER + ")");
+        } else if (wait == 0) {
+            startTry();
+        } else {
+            client.channel().eventLoop().schedule(() -> {
+                if (!finished) {
+                    startTry();
+                }
+            }, wait, TimeUnit.NANOSECONDS);
+        }
     }
 
-    private Upstream pick() {
+    /** The backend for the next try, whose breaker (if any) admits it; {@code another}: only one not tried yet (a hedge). */
+    private Upstream pick(boolean another) {
         Balancer balancer = cluster.balancer;
-        Upstream chosen = null;
+        Upstream fallback = null;
         // a retry looks for a backend not tried yet; the hashing algorithms get another key for it
         for (int look = 0; look < 3; look++) {
-            Endpoint e = balancer.pick(attempt == 0 ? key : Balancer.mix(key + attempt * 31L + look));
+            Endpoint e = balancer.pick(triedCount == 0 ? key : Balancer.mix(key + triedCount * 31L + look));
             if (e == null) {
                 return null;
             }
             Upstream u = cluster.upstream(e);
-            if (u != null && (chosen == null || !triedBefore(e))) {
-                chosen = u;
+            if (u == null) {
+                continue;
             }
-            if (chosen != null && !triedBefore(chosen.endpoint)) {
-                return chosen;
+            if (!triedBefore(e)) {
+                if (u.admits()) {
+                    return u;
+                }
+            } else if (fallback == null) {
+                fallback = u;
             }
         }
-        // two choices over two endpoints, or a hash, can keep landing on the one that failed: take any other
+        // two choices over two endpoints, or a hash, can keep landing on one tried: take any other
         List<Endpoint> all = balancer.endpoints();
         for (Endpoint e : all) {
             Upstream u = triedBefore(e) ? null : cluster.upstream(e);
-            if (u != null) {
+            if (u != null && u.admits()) {
                 return u;
             }
         }
-        return chosen;
+        return !another && fallback != null && fallback.admits() ? fallback : null;
     }
 
     private boolean triedBefore(Endpoint e) {
-        for (int i = 0; i < attempt; i++) {
+        for (int i = 0; i < triedCount; i++) {
             if (tried[i] == e) {
                 return true;
             }
         }
         return false;
+    }
+
+    private Attempt other(Attempt x) {
+        return x == current ? racing : x == racing ? current : null;
+    }
+
+    /** Whether a try is still running (the other one, once one has ended). */
+    private boolean othersRun() {
+        return current != null;
+    }
+
+    /** Ends a try and takes it out of the running ones. */
+    private void endTry(Attempt x, long nanos) {
+        x.end(nanos);
+        if (x == current) {
+            current = racing;
+            racing = null;
+        } else if (x == racing) {
+            racing = null;
+        }
+    }
+
+    /** The loser of a race, or a try whose client went away: its connection closed (it cannot be reused mid-answer), its try ended. */
+    private void cancel(Attempt x) {
+        long nanos = System.nanoTime() - x.start;
+        if (hedgeable) {
+            cluster.hedger.record(nanos); // at least this long: leaving it out would hide the slow tries hedging cut short
+        }
+        endTry(x, nanos);
+        UpstreamConnection c = x.connection;
+        x.connection = null;
+        if (c != null) {
+            c.close();
+        }
+    }
+
+    private void cancelHedgeTimer() {
+        if (hedgeTimer != null) {
+            hedgeTimer.cancel(false);
+            hedgeTimer = null;
+        }
+    }
+
+    private void releaseRetryPlace() {
+        if (retryPlace) {
+            retryPlace = false;
+            cluster.retryBudget.releaseRetry();
+        }
     }
 
     private void problem(int status, String title, String detail) {
@@ -341,41 +534,29 @@ final class Exchange {
     }
 
     private void end() {
-        finished = true;
-        release();
+        finish();
         frontend.exchangeDone(keepAlive);
     }
 
-    /** The client went away: the try in progress is abandoned, its connection closed (it cannot be reused mid-answer). */
+    /** The client went away: the tries in progress are abandoned. */
     void clientGone() {
-        if (finished) {
-            return;
+        if (!finished) {
+            finish();
         }
+    }
+
+    /** Once, however the exchange ends: every try still running is cancelled, and what it held given back. */
+    private void finish() {
         finished = true;
-        release();
-        if (inTry) {
-            endTry(System.nanoTime() - tryStart); // also when it was still waiting for a connection
+        cancelHedgeTimer();
+        while (current != null) {
+            cancel(current);
         }
-        UpstreamConnection c = connection;
-        connection = null;
-        if (c != null) {
-            c.close();
+        releaseRetryPlace();
+        if (budgeted) {
+            budgeted = false;
+            cluster.retryBudget.requestEnded();
         }
-    }
-
-    /** Every try that began ends once, whatever ends it, so the backend's count in flight stays true. */
-    private void endTry(long nanos) {
-        if (inTry) {
-            inTry = false;
-            upstream.endpoint.end(nanos);
-        }
-    }
-
-    boolean abandoned() {
-        return finished;
-    }
-
-    private void release() {
         if (body != null) {
             body.release();
             body = null;

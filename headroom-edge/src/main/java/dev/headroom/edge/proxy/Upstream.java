@@ -1,6 +1,7 @@
 package dev.headroom.edge.proxy;
 
 import dev.headroom.edge.balance.Endpoint;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.netty.channel.EventLoop;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -21,6 +22,8 @@ final class Upstream implements AutoCloseable {
     final LongAdder responses4xx = new LongAdder();
     final LongAdder responses5xx = new LongAdder();
     final LongAdder gatewayFailures = new LongAdder();
+    /** Null when the edge runs without breakers. */
+    final CircuitBreaker breaker;
     private final ConcurrentHashMap<EventLoop, UpstreamPool> pools = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -30,6 +33,12 @@ final class Upstream implements AutoCloseable {
         this.config = config;
         this.host = backend.url().getHost();
         this.port = backend.url().getPort();
+        this.breaker = config.resilience.breaker(backend.id());
+    }
+
+    /** Whether a try may go to this backend now: its breaker, if any, permits one (a half-open probe included). */
+    boolean admits() {
+        return breaker == null || breaker.tryAcquirePermission();
     }
 
     /** The pool of the calling event loop's connections to this backend. */

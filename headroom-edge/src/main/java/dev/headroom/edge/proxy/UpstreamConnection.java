@@ -10,7 +10,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * One keep-alive connection to a backend: hands the answer's parts to the exchange it serves, notices silence past
+ * One keep-alive connection to a backend: hands the answer's parts to the try ({@link Attempt}) it serves, notices silence past
  * the upstream timeout, and tells its pool when it is free again or gone.
  */
 final class UpstreamConnection extends ChannelInboundHandlerAdapter {
@@ -20,9 +20,9 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     private final long lifetimeNanos;
     private final long openedAt = System.nanoTime();
     private ChannelHandlerContext ctx;
-    private Exchange exchange;
+    private Attempt attempt;
     /** The exchange whose client gets flushed at the end of this read: the current one, or the one just finished. */
-    private Exchange flushing;
+    private Attempt flushing;
     private boolean keepAlive = true;
     private long lastActivity = openedAt;
 
@@ -46,9 +46,9 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
         return ctx.channel();
     }
 
-    /** An exchange takes this connection for one request. */
-    void serve(Exchange x) {
-        exchange = x;
+    /** A try takes this connection for one request. */
+    void serve(Attempt x) {
+        attempt = x;
         keepAlive = true;
         lastActivity = System.nanoTime();
     }
@@ -60,7 +60,7 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
     /** The exchange is done with this connection: back to the pool when the answer allowed it, else closed. */
     void done() {
-        exchange = null;
+        attempt = null;
         lastActivity = System.nanoTime();
         if (reusable(lastActivity)) {
             pool.release(this);
@@ -70,14 +70,14 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     }
 
     void close() {
-        exchange = null;
+        attempt = null;
         ctx.close();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         lastActivity = System.nanoTime();
-        Exchange x = exchange;
+        Attempt x = attempt;
         if (x == null) {
             ReferenceCountUtil.release(msg); // nothing asked: a backend talking out of turn is not trusted further
             ctx.close();
@@ -100,7 +100,7 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        Exchange x = flushing;
+        Attempt x = flushing;
         flushing = null;
         if (x != null) {
             x.flushClient();
@@ -110,8 +110,8 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         pool.closed(this);
-        Exchange x = exchange;
-        exchange = null;
+        Attempt x = attempt;
+        attempt = null;
         if (x != null) {
             x.upstreamFailed(this, new java.io.IOException("the backend closed the connection"), false);
         }
@@ -121,9 +121,9 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event instanceof IdleStateEvent) {
             long silent = System.nanoTime() - lastActivity;
-            Exchange x = exchange;
+            Attempt x = attempt;
             if (x != null && silent >= upstreamTimeoutNanos) {
-                exchange = null;
+                attempt = null;
                 x.upstreamFailed(this, new java.util.concurrent.TimeoutException("no answer within the upstream timeout"), true);
                 ctx.close();
             } else if (x == null && silent >= idleTimeoutNanos) {

@@ -21,7 +21,7 @@ final class UpstreamPool {
     private final EventLoop loop;
     private final Bootstrap bootstrap;
     private final ArrayDeque<UpstreamConnection> idle = new ArrayDeque<>();
-    private final ArrayDeque<Exchange> waiting = new ArrayDeque<>();
+    private final ArrayDeque<Attempt> waiting = new ArrayDeque<>();
     private int open;
     private boolean closed;
 
@@ -54,7 +54,7 @@ final class UpstreamPool {
     }
 
     /** Gives {@code x} a connection now, or when one frees or opens; refuses it when too many wait. */
-    void acquire(Exchange x) {
+    void acquire(Attempt x) {
         long now = System.nanoTime();
         UpstreamConnection c;
         while ((c = idle.pollLast()) != null) {
@@ -75,7 +75,7 @@ final class UpstreamPool {
         }
     }
 
-    private void connect(Exchange x) {
+    private void connect(Attempt x) {
         open++;
         bootstrap.connect(upstream.host, upstream.port).addListener(f -> {
             if (f.isSuccess()) {
@@ -91,7 +91,7 @@ final class UpstreamPool {
 
     /** An exchange is done with {@code c}, which may be reused. */
     void release(UpstreamConnection c) {
-        Exchange next;
+        Attempt next;
         while ((next = waiting.pollFirst()) != null) {
             if (!next.abandoned()) {
                 next.connected(c);
@@ -115,7 +115,7 @@ final class UpstreamPool {
     /** A waiting exchange gets a new connection when there is room for one. */
     private void serveWaiting() {
         while (!waiting.isEmpty() && open < upstream.config.maxConnections && !closed) {
-            Exchange next = waiting.pollFirst();
+            Attempt next = waiting.pollFirst();
             if (!next.abandoned()) {
                 connect(next);
             }
@@ -129,7 +129,7 @@ final class UpstreamPool {
         while ((c = idle.pollFirst()) != null) {
             c.close();
         }
-        Exchange x;
+        Attempt x;
         while ((x = waiting.pollFirst()) != null) {
             x.connectFailed(new IllegalStateException(upstream.backend.id() + " was removed"));
         }

@@ -35,7 +35,7 @@ class ConfigFileTest {
                   "event_loops": 2,
                   "timeouts_ms": {"connect": 2000, "upstream": 60000, "client_idle": 60000},
                   "limits":   {"header_bytes": 8192, "body_bytes": 1048576},
-                  "retries":  {"attempts": 3},
+                  "retries":  {"attempts": 3, "budget": "10%,min=1", "hedge": "p97,max=5%", "circuit_breaker": "50%,open=10s"},
                   "pool":     {"max_connections": 128, "max_pending": 1024, "idle_timeout_ms": 30000, "max_lifetime_ms": 600000},
                   "clusters": {
                     "shop":   {"lb": "peak-ewma", "hash_key": "path", "health_check": "/health/ready", "slow_start_ms": 10000,
@@ -61,6 +61,8 @@ class ConfigFileTest {
         assertThat(api.hashKey()).isEqualTo(new HashKey.Header("X-User"));
         assertThat(api.checkPath()).as("null turns active checks off").isNull();
         assertThat(api.slowStart()).isZero();
+        assertThat(new double[] {config.resilience.budgetRatio, config.resilience.hedgePercentile}).containsExactly(0.1, 0.97);
+        assertThat(config.resilience.breakerFailureRate).isEqualTo(50);
     }
 
     @Test
@@ -108,6 +110,7 @@ class ConfigFileTest {
             "{\"listen\": {\"port\": 70000}, SHOP}                        | edge.json: listen.port: port must be between 0",
             "{\"listen\": \"127.0.0.1:8080\", SHOP}                       | edge.json: listen: must be an object",
             "{\"retries\": {\"attempts\": 0}, SHOP}                       | edge.json: retries.attempts: ",
+            "{\"retries\": {\"budget\": \"lots\"}, SHOP}                    | edge.json: retries.budget: the retry budget must be PERCENT%",
             "{\"clusters\": {\"shop\": {\"backends\": [{\"url\": \"http://127.0.0.1:8081\", \"weight\": \"2\"}]}}} "
                     + "| edge.json: clusters.shop.backends[0].weight: must be a whole number",
             "{\"clusters\": {\"shop\": {\"backends\": [{\"url\": \"http://127.0.0.1:8081\", \"weight\": 0}]}}} "

@@ -53,13 +53,19 @@ public final class EdgeProcess {
 
     /** Starts the edge's JVM on {@code port}, pinned by {@code pin}, and waits until it listens. */
     static ServerProcess start(int port, String backend, List<String> pin, Path folder) throws IOException, InterruptedException {
+        return ServerProcess.start("headroom-edge", pin, java(EdgeProcess.class, List.of(Integer.toString(port), backend)), port, folder);
+    }
+
+    /** The command that runs {@code main} with {@code args} in a JVM of its own, with the lab's java, class path and {@link #JVM_OPTIONS}. */
+    public static List<String> java(Class<?> main, List<String> args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_OPTIONS);
         // absolute: the process runs in its own folder, and `java -jar headroom.jar` gives the path as typed
         String classpath = java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
                 .map(entry -> Path.of(entry).toAbsolutePath().toString()).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
-        command.addAll(List.of("-cp", classpath, EdgeProcess.class.getName(), Integer.toString(port), backend));
-        return ServerProcess.start("headroom-edge", pin, command, port, folder);
+        command.addAll(List.of("-cp", classpath, main.getName()));
+        command.addAll(args);
+        return command;
     }
 }
