@@ -107,6 +107,13 @@ final class EdgeCommand implements Callable<Integer> {
             + "when PERCENT of its last 20 tries failed, for the open time, then 3 probes. Default: off (outlier ejection only).")
     String circuitBreaker;
 
+    @Option(names = "--concurrency-limit", paramLabel = "adaptive[,min=N][,max=N][,critical=PREFIX|…][,sheddable=PREFIX|…]",
+            description = "An adaptive limit on requests in flight per cluster (Netflix Gradient2 from their latency, never below min, "
+                    + "default 8, nor above max, default 1000), a short CoDel queue beyond it, then 503 with Retry-After. Paths under "
+                    + "critical prefixes keep the whole limit, sheddable ones are refused first. E.g. "
+                    + "adaptive,critical=/orders,sheddable=/products. Default: off.")
+    String concurrencyLimit;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -186,6 +193,9 @@ final class EdgeCommand implements Callable<Integer> {
         }
         if (circuitBreaker != null) {
             Flags.check("--circuit-breaker", () -> ResilienceFlags.circuitBreaker(builder, circuitBreaker));
+        }
+        if (concurrencyLimit != null) {
+            Flags.check("--concurrency-limit", () -> ResilienceFlags.concurrencyLimit(builder, concurrencyLimit));
         }
         return Flags.check("--config", () -> {
             builder.build(); // the whole, checked now; start builds it again

@@ -104,5 +104,10 @@ class EdgeCommandTest {
         assertUsage(edge("--backend", "http://127.0.0.1:8081", "--retry-budget", "ten"),
                 "--retry-budget: the retry budget must be PERCENT%[,min=N] (e.g. 20%,min=3) or off, was 'ten'");
         assertUsage(edge("--backend", "http://127.0.0.1:8081", "--hedge", "97"), "--hedge: hedging must be pNN[,max=PERCENT%]");
+        assertUsage(edge("--backend", "http://127.0.0.1:8081", "--concurrency-limit", "fixed"),
+                "--concurrency-limit: the concurrency limit must be adaptive[,min=N][,max=N][,critical=PREFIX|PREFIX][,sheddable=PREFIX|PREFIX]");
+        assertUsage(edge("--backend", "http://127.0.0.1:8081", "--concurrency-limit", "adaptive,critical=orders"),
+                "--concurrency-limit: a path prefix must start with /, was 'orders'");
+        assertUsage(edge("--backend", "http://127.0.0.1:8081", "--concurrency-limit", "adaptive,min=20,max=10"), "--concurrency-limit: ");
     }
 }

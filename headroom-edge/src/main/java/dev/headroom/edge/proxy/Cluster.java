@@ -1,5 +1,6 @@
 package dev.headroom.edge.proxy;
 
+import dev.headroom.edge.admission.AdmissionController;
 import dev.headroom.edge.balance.Balancer;
 import dev.headroom.edge.balance.Endpoint;
 import dev.headroom.edge.health.EndpointHealth;
@@ -27,6 +28,8 @@ final class Cluster implements AutoCloseable {
     final Backoff backoff;
     /** Null when hedging is off. */
     final Hedger hedger;
+    /** The adaptive concurrency limit on requests to this cluster; null when off. */
+    final AdmissionController admission;
     private final EdgeConfig config;
     private final Map<String, Upstream> upstreams = new ConcurrentHashMap<>();
 
@@ -37,6 +40,7 @@ final class Cluster implements AutoCloseable {
         this.retryBudget = config.resilience.retryBudget();
         this.backoff = config.resilience.backoff();
         this.hedger = config.resilience.hedger();
+        this.admission = config.resilience.admission();
         var health = EndpointHealth.builder(balancer).activeChecks(spec.checkPath() != null).slowStart(spec.slowStart())
                 .listener(line -> log.accept("cluster " + spec.name() + ": " + line));
         if (spec.checkPath() != null) {

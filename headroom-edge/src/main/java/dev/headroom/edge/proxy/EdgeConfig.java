@@ -208,6 +208,32 @@ public final class EdgeConfig {
             return this;
         }
 
+        /**
+         * An adaptive concurrency limit per cluster: requests in flight to it at most the limit Netflix's Gradient2
+         * sets from their latency, never below {@code min} nor above {@code max}; beyond it a short CoDel queue, then
+         * 503 with Retry-After. Requests under {@code criticalPaths} keep the whole limit, those under
+         * {@code sheddablePaths} are refused first (they may use 80 % of it), the rest 90 %. Off by default.
+         */
+        public Builder adaptiveConcurrency(int min, int max, List<String> criticalPaths, List<String> sheddablePaths) {
+            Resilience.admission(min, max); // checks both, and their order
+            for (String p : concat(criticalPaths, sheddablePaths)) {
+                if (p == null || !p.startsWith("/")) {
+                    throw new IllegalArgumentException("a path prefix must start with /, was '" + p + "'");
+                }
+            }
+            resilience.concurrencyMin = min;
+            resilience.concurrencyMax = max;
+            resilience.criticalPaths = List.copyOf(criticalPaths);
+            resilience.sheddablePaths = List.copyOf(sheddablePaths);
+            return this;
+        }
+
+        private static List<String> concat(List<String> a, List<String> b) {
+            List<String> all = new ArrayList<>(a);
+            all.addAll(b);
+            return all;
+        }
+
         /** The address to listen on. Default 127.0.0.1. */
         public Builder host(String host) {
             if (host == null || host.isBlank()) {

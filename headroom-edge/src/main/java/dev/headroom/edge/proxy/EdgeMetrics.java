@@ -1,5 +1,6 @@
 package dev.headroom.edge.proxy;
 
+import dev.headroom.edge.admission.Priority;
 import dev.headroom.edge.health.EndpointHealth;
 import java.util.Collection;
 import java.util.Locale;
@@ -106,6 +107,28 @@ final class EdgeMetrics {
         for (Cluster c : clusters) {
             if (c.hedger != null) {
                 counter(out, "headroom_edge_hedgeable_requests_total", "cluster=\"" + c.spec.name() + "\"", c.hedger.requests());
+            }
+        }
+        out.append("# HELP headroom_edge_concurrency_limit The cluster's adaptive concurrency limit now, and its requests in flight and queued.\n")
+                .append("# TYPE headroom_edge_concurrency_limit gauge\n");
+        for (Cluster c : clusters) {
+            if (c.admission != null) {
+                String l = "cluster=\"" + c.spec.name() + "\"";
+                counter(out, "headroom_edge_concurrency_limit", l + ",figure=\"limit\"", c.admission.limit());
+                counter(out, "headroom_edge_concurrency_limit", l + ",figure=\"in_flight\"", c.admission.inFlight());
+                counter(out, "headroom_edge_concurrency_limit", l + ",figure=\"queued\"", c.admission.queued());
+            }
+        }
+        out.append("# HELP headroom_edge_admission_total Requests the cluster's concurrency limit admitted, shed (503) and dropped from its queue, by class.\n")
+                .append("# TYPE headroom_edge_admission_total counter\n");
+        for (Cluster c : clusters) {
+            if (c.admission != null) {
+                for (Priority p : Priority.values()) {
+                    String l = "cluster=\"" + c.spec.name() + "\",priority=\"" + p.name().toLowerCase(Locale.ROOT) + "\"";
+                    counter(out, "headroom_edge_admission_total", l + ",outcome=\"admitted\"", c.admission.admitted(p));
+                    counter(out, "headroom_edge_admission_total", l + ",outcome=\"shed\"", c.admission.shed(p));
+                    counter(out, "headroom_edge_admission_total", l + ",outcome=\"expired\"", c.admission.expired(p));
+                }
             }
         }
         out.append("# HELP headroom_edge_circuit_breaker_state 1 for the backend's circuit breaker state now.\n")

@@ -1,7 +1,11 @@
 package dev.headroom.edge.proxy;
 
+import dev.headroom.edge.admission.Admission;
+import dev.headroom.edge.admission.Permit;
+import dev.headroom.edge.admission.Priority;
 import dev.headroom.edge.balance.Balancer;
 import dev.headroom.edge.balance.Endpoint;
+import dev.headroom.edge.deadline.Deadline;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
@@ -18,9 +22,9 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import dev.headroom.edge.deadline.Deadline;
 import java.net.ConnectException;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -77,6 +81,12 @@ final class Exchange {
     /** A retry budget place taken for a retry not yet begun (it waits its backoff). */
     private boolean retryPlace;
     private boolean budgeted;
+    /** The cluster's concurrency limit's class for this request (null when the cluster has none), and the place it gave. */
+    private final Priority priority;
+    private Permit permit;
+    /** The status the client got (0 until known), and whether it went away first: what the permit reports to the limit. */
+    private int answered;
+    private boolean clientLeft;
     private boolean finished;
     /** Added to the backend's answer (the rate limits' headers); null for none. */
     HttpHeaders answerHeaders;
@@ -95,6 +105,7 @@ final class Exchange {
         this.keepAlive = HttpUtil.isKeepAlive(request);
         this.key = cluster.spec.hashKey() == null ? 0 : cluster.spec.hashKey().of(request, client.channel().remoteAddress());
         this.tried = new Endpoint[router.config.attempts + 1];
+        this.priority = cluster.admission == null ? null : router.config.resilience.priority(request.uri());
     }
 
     /** The request's head: refuse a declared body over the limit or a malformed deadline at once, and make the backend's headers. */
@@ -146,10 +157,20 @@ final class Exchange {
         problem(status, title, detail);
     }
 
-    /** The first try, and the hedge's timer. */
+    /** The first try, and the hedge's timer; first a place within the cluster's concurrency limit, when it has one. */
     private void send() {
         if (deadline.expired()) {
             problem(504, "Deadline passed", Deadline.HEADER + " had passed before the edge could send the request");
+            return;
+        }
+        if (priority != null && permit == null) {
+            CompletableFuture<Admission> asked = cluster.admission.acquire(priority).toCompletableFuture();
+            if (asked.isDone()) {
+                admitted(asked.join());
+            } else {
+                // queued: the place is given on the thread that freed it, maybe another event loop's
+                asked.thenAccept(a -> client.channel().eventLoop().execute(() -> admitted(a)));
+            }
             return;
         }
         if (cluster.retryBudget != null) {
@@ -161,6 +182,20 @@ final class Exchange {
         }
         if (startTry() && hedgeable && current != null && winner == null) {
             hedgeTimer = client.channel().eventLoop().schedule(this::hedge, cluster.hedger.delayNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void admitted(Admission a) {
+        if (a instanceof Permit p) {
+            if (finished) {
+                p.ignore(); // the client went away while it waited
+                return;
+            }
+            permit = p;
+            send();
+        } else {
+            problem(503, "Over capacity", "cluster '" + cluster.spec.name() + "' is at its concurrency limit (" + cluster.admission.limit()
+                    + " in flight) and its queue is full or too slow; retry shortly", 1);
         }
     }
 
@@ -278,6 +313,7 @@ final class Exchange {
             return;
         }
         win(x);
+        answered = status;
         HttpHeaders headers = answer.headers();
         ForwardedHeaders.downstream(headers);
         headers.set(ForwardedHeaders.REQUEST_ID, requestId);
@@ -523,10 +559,19 @@ final class Exchange {
     }
 
     private void problem(int status, String title, String detail) {
+        problem(status, title, detail, 0);
+    }
+
+    /** @param retryAfterSeconds sent as {@code Retry-After} when above 0 */
+    private void problem(int status, String title, String detail, int retryAfterSeconds) {
         if (finished) {
             return;
         }
+        answered = status;
         FullHttpResponse response = Problem.response(status, title, detail, requestId);
+        if (retryAfterSeconds > 0) {
+            response.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfterSeconds);
+        }
         HttpUtil.setKeepAlive(response.headers(), request.protocolVersion(), keepAlive);
         client.write(response, client.voidPromise());
         client.flush();
@@ -541,6 +586,7 @@ final class Exchange {
     /** The client went away: the tries in progress are abandoned. */
     void clientGone() {
         if (!finished) {
+            clientLeft = true;
             finish();
         }
     }
@@ -553,6 +599,7 @@ final class Exchange {
             cancel(current);
         }
         releaseRetryPlace();
+        releasePermit();
         if (budgeted) {
             budgeted = false;
             cluster.retryBudget.requestEnded();
@@ -560,6 +607,26 @@ final class Exchange {
         if (body != null) {
             body.release();
             body = null;
+        }
+    }
+
+    /**
+     * The concurrency limit's place back, with what the request says about the cluster: its latency when answered
+     * below 500; a drop (the limit shrinks faster) when a backend failed, timed out or answered 5xx; nothing when the
+     * client left first.
+     */
+    private void releasePermit() {
+        Permit p = permit;
+        if (p == null) {
+            return;
+        }
+        permit = null;
+        if (clientLeft) {
+            p.ignore();
+        } else if (answered >= 500) {
+            p.dropped();
+        } else {
+            p.complete();
         }
     }
 }

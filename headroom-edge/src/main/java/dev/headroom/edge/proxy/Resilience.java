@@ -1,11 +1,14 @@
 package dev.headroom.edge.proxy;
 
+import dev.headroom.edge.admission.AdmissionController;
+import dev.headroom.edge.admission.Priority;
 import dev.headroom.edge.hedge.Hedger;
 import dev.headroom.edge.retry.Backoff;
 import dev.headroom.edge.retry.RetryBudget;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The edge's settings for retries, hedging, circuit breakers and deadlines (checked by {@link EdgeConfig.Builder}),
@@ -30,6 +33,12 @@ final class Resilience {
     Duration breakerOpenFor;
     /** Null: the upstream timeout. */
     Duration requestTimeout;
+    /** 0: no adaptive concurrency limit; else its floor. */
+    int concurrencyMin;
+    int concurrencyMax;
+    /** Path prefixes whose requests are critical (kept longest) or sheddable (refused first); the rest are normal. */
+    List<String> criticalPaths = List.of();
+    List<String> sheddablePaths = List.of();
 
     Resilience copy() {
         Resilience c = new Resilience();
@@ -44,6 +53,10 @@ final class Resilience {
         c.breakerFailureRate = breakerFailureRate;
         c.breakerOpenFor = breakerOpenFor;
         c.requestTimeout = requestTimeout;
+        c.concurrencyMin = concurrencyMin;
+        c.concurrencyMax = concurrencyMax;
+        c.criticalPaths = criticalPaths;
+        c.sheddablePaths = sheddablePaths;
         return c;
     }
 
@@ -73,5 +86,31 @@ final class Resilience {
                 .minimumNumberOfCalls(BREAKER_WINDOW).failureRateThreshold(breakerFailureRate)
                 .waitDurationInOpenState(breakerOpenFor).permittedNumberOfCallsInHalfOpenState(BREAKER_PROBES)
                 .recordExceptions(Attempt.BackendFailure.class).build());
+    }
+
+    /** A cluster's adaptive concurrency limit (Gradient2 with a floor, CoDel queue, priority shares), or null when off. */
+    AdmissionController admission() {
+        return concurrencyMin == 0 ? null : admission(concurrencyMin, concurrencyMax);
+    }
+
+    /** @throws IllegalArgumentException naming what is wrong with the bounds */
+    static AdmissionController admission(int min, int max) {
+        return AdmissionController.builder().minLimit(min).maxLimit(max)
+                .initialLimit(Math.min(max, Math.max(min, AdmissionController.Builder.DEFAULT_INITIAL_LIMIT))).build();
+    }
+
+    /** A request's class by its path: the first prefix list that has one of its prefixes. */
+    Priority priority(String path) {
+        for (String p : criticalPaths) {
+            if (path.startsWith(p)) {
+                return Priority.CRITICAL;
+            }
+        }
+        for (String p : sheddablePaths) {
+            if (path.startsWith(p)) {
+                return Priority.SHEDDABLE;
+            }
+        }
+        return Priority.NORMAL;
     }
 }

@@ -1,10 +1,12 @@
 package dev.headroom.edge.proxy;
 
+import dev.headroom.edge.admission.AdmissionController;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 
 /**
- * The text forms of the retry budget, hedging and circuit breaker settings, as the CLI's flags and the lab's edge
+ * The text forms of the retry budget, hedging, circuit breaker and concurrency limit settings, as the CLI's flags and the lab's edge
  * process give them: {@code 10%[,min=3]} or {@code off}; {@code p97[,max=5%]}; {@code 50%[,open=10s]}. Each error
  * says what the form is.
  */
@@ -64,6 +66,41 @@ public final class ResilienceFlags {
             }
         }
         return b.circuitBreaker((int) Math.round(percent(parts[0], form) * 100), open);
+    }
+
+    /**
+     * {@code adaptive[,min=N][,max=N][,critical=/a|/b][,sheddable=/c]}, e.g. {@code adaptive,min=8,critical=/orders,sheddable=/products};
+     * {@code off} for none.
+     */
+    public static EdgeConfig.Builder concurrencyLimit(EdgeConfig.Builder b, String text) {
+        String form = "the concurrency limit must be adaptive[,min=N][,max=N][,critical=PREFIX|PREFIX][,sheddable=PREFIX|PREFIX]"
+                + " (e.g. adaptive,critical=/orders,sheddable=/products) or off, was '" + text + "'";
+        String[] parts = text.strip().split(",", -1);
+        if (parts[0].equalsIgnoreCase("off") && parts.length == 1) {
+            return b;
+        }
+        if (!parts[0].equalsIgnoreCase("adaptive")) {
+            throw new IllegalArgumentException(form);
+        }
+        int min = AdmissionController.Builder.DEFAULT_MIN_LIMIT;
+        int max = AdmissionController.Builder.DEFAULT_MAX_LIMIT;
+        List<String> critical = List.of();
+        List<String> sheddable = List.of();
+        for (int i = 1; i < parts.length; i++) {
+            String p = parts[i].strip();
+            if (p.startsWith("min=")) {
+                min = (int) number(p.substring(4), form);
+            } else if (p.startsWith("max=")) {
+                max = (int) number(p.substring(4), form);
+            } else if (p.startsWith("critical=")) {
+                critical = List.of(p.substring(9).split("\\|", -1));
+            } else if (p.startsWith("sheddable=")) {
+                sheddable = List.of(p.substring(10).split("\\|", -1));
+            } else {
+                throw new IllegalArgumentException(form);
+            }
+        }
+        return b.adaptiveConcurrency(min, max, critical, sheddable);
     }
 
     private static String after(String part, String prefix, String form) {
