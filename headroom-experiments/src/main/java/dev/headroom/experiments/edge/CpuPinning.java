@@ -68,9 +68,9 @@ public final class CpuPinning implements AutoCloseable {
 
     public String describe() {
         return pinned()
-                ? "pinned with taskset: backend and proxy processes (nginx, HAProxy, the edge's own JVM) share CPU " + serverCpu
+                ? "pinned with taskset: the servers the lab starts (backends, proxies, shop nodes, PostgreSQL, Redis) share CPU " + serverCpu
                         + "; the lab's JVM (the load generator) on CPU " + generatorCpu
-                : "not pinned (needs taskset and 2 CPUs): generator, proxies and backend share the CPUs";
+                : "not pinned (needs taskset and 2 CPUs): the generator and the servers share the CPUs";
     }
 
     /**
