@@ -165,7 +165,9 @@ public final class Shop implements AutoCloseable {
                 ShopVerticle v = new ShopVerticle(config.host(), port, config.has(Switch.HTTP), vx -> {
                     Router router = Router.router(vx);
                     router.route().handler(metrics.handler());
-                    router.route().handler(rateLimit);
+                    if (config.rateLimit() != null) {
+                        router.route().handler(rateLimit);
+                    }
                     new Routes(router)
                             .get("/users", endpoints.reading(userRoutes::findByEmail))
                             .get("/users/:id", endpoints.cached(userRoutes::fromCache, userRoutes::get))

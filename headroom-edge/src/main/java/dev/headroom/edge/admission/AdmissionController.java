@@ -239,7 +239,11 @@ public final class AdmissionController {
         later.forEach(Runnable::run);
         // The algorithm has its own lock; its change callback (drain) takes ours: never call it holding ours.
         if (outcome != Permit.Outcome.NONE) {
-            algorithm.onSample(permit.startNanos(), t - permit.startNanos(), inFlightAtStart, outcome == Permit.Outcome.DROP);
+            // Gradient2 reads no didDrop: a drop (a failure, often a fast one) is given as a sample at least a CoDel
+            // interval long, so that it lowers the limit instead of passing for a quick answer.
+            long rtt = t - permit.startNanos();
+            boolean drop = outcome == Permit.Outcome.DROP;
+            algorithm.onSample(permit.startNanos(), drop ? Math.max(rtt, intervalNanos) : rtt, inFlightAtStart, drop);
         }
     }
 

@@ -40,9 +40,10 @@ public final class Deadline {
             return null;
         }
         String v = value.strip();
-        long millis = -1;
-        if (!v.isEmpty() && v.length() <= 9 && v.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            millis = Long.parseLong(v);
+        long millis = v.isEmpty() || v.length() > 9 ? -1 : 0;
+        for (int i = 0; i < v.length() && millis >= 0; i++) {
+            char c = v.charAt(i);
+            millis = c >= '0' && c <= '9' ? millis * 10 + (c - '0') : -1; // no stream per request: every request behind the edge has one
         }
         if (millis < 0 || millis > MAX_MILLIS) {
             throw new IllegalArgumentException(HEADER + " must be the milliseconds left, a whole number from 0 to " + MAX_MILLIS + ", was '" + value + "'");

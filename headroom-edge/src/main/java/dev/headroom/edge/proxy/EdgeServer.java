@@ -68,9 +68,10 @@ public final class EdgeServer implements AutoCloseable {
         MultiThreadIoEventLoopGroup loops = Transport.group(config.eventLoops);
         Vertx admin = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
         Map<String, Cluster> clusters = new LinkedHashMap<>();
+        Router router = null;
         try {
             config.clusters.values().forEach(spec -> clusters.put(spec.name(), new Cluster(spec, config, log)));
-            Router router = new Router(config.routes, clusters, config);
+            router = new Router(config.routes, clusters, config);
             Channel listener = listen(loops, config, router);
             String token = config.adminToken != null ? config.adminToken : HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
             HttpServer adminServer = await(admin.createHttpServer(new HttpServerOptions().setHost(config.host))
@@ -78,6 +79,9 @@ public final class EdgeServer implements AutoCloseable {
             return new EdgeServer(loops, listener, admin, clusters, router, config.host,
                     ((InetSocketAddress) listener.localAddress()).getPort(), adminServer.actualPort(), token);
         } catch (RuntimeException e) {
+            if (router != null && router.limiter != null) {
+                router.limiter.close(); // its Redis connection, when the limits are shared
+            }
             clusters.values().forEach(Cluster::close);
             loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             admin.close();

@@ -59,7 +59,8 @@ final class Exchange {
     private final HttpRequest request;
     private final Cluster cluster;
     private final String requestId;
-    private final long received = System.nanoTime();
+    /** When the request's head arrived ({@link System#nanoTime()}): its deadline counts from there, a rate limit's wait included. */
+    private final long received;
     private final boolean idempotent;
     private final boolean hedgeable;
     private final boolean head;
@@ -91,7 +92,9 @@ final class Exchange {
     /** Added to the backend's answer (the rate limits' headers); null for none. */
     HttpHeaders answerHeaders;
 
-    Exchange(Frontend frontend, ChannelHandlerContext client, Router router, HttpRequest request, Cluster cluster, String requestId) {
+    Exchange(Frontend frontend, ChannelHandlerContext client, Router router, HttpRequest request, Cluster cluster, String requestId,
+             long received) {
+        this.received = received;
         this.frontend = frontend;
         this.client = client;
         this.router = router;
@@ -160,6 +163,10 @@ final class Exchange {
     /** The first try, and the hedge's timer; first a place within the cluster's concurrency limit, when it has one. */
     private void send() {
         if (deadline.expired()) {
+            if (permit != null) {
+                permit.ignore(); // nothing was sent: it says nothing about the cluster
+                permit = null;
+            }
             problem(504, "Deadline passed", Deadline.HEADER + " had passed before the edge could send the request");
             return;
         }

@@ -61,6 +61,7 @@ final class Frontend extends ChannelInboundHandlerAdapter {
                 refuseMalformed(request.decoderResult().cause());
                 return;
             }
+            long received = System.nanoTime();
             String requestId = ForwardedHeaders.requestId(request);
             String host = host(request.headers().get(HttpHeaderNames.HOST));
             int query = request.uri().indexOf('?');
@@ -74,10 +75,10 @@ final class Frontend extends ChannelInboundHandlerAdapter {
                 return;
             }
             if (router.limiter != null) {
-                decide(request, cluster, requestId);
+                decide(request, cluster, requestId, received);
                 return; // its body, if in this message, waits with it
             }
-            current = new Exchange(this, ctx, router, request, cluster, requestId);
+            current = new Exchange(this, ctx, router, request, cluster, requestId, received);
             current.begin();
         }
         content(msg);
@@ -87,20 +88,20 @@ final class Frontend extends ChannelInboundHandlerAdapter {
      * Asks the rate limits (at once when local, once Redis answers when global) and goes on on this connection's
      * event loop: refused, a 429 with the limits' headers; admitted, the exchange, whose answer gets them too.
      */
-    private void decide(HttpRequest request, Cluster cluster, String requestId) {
+    private void decide(HttpRequest request, Cluster cluster, String requestId, long received) {
         deciding = true;
         ctx.channel().config().setAutoRead(false); // what the client sends meanwhile stays in its socket
         String address = ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress a ? a.getAddress().getHostAddress() : "";
         router.limiter.check(address, request.headers()::get, cluster.spec.name()).whenComplete((decision, failure) -> {
             if (ctx.executor().inEventLoop()) {
-                decided(request, cluster, requestId, decision);
+                decided(request, cluster, requestId, received, decision);
             } else {
-                ctx.executor().execute(() -> decided(request, cluster, requestId, decision));
+                ctx.executor().execute(() -> decided(request, cluster, requestId, received, decision));
             }
         });
     }
 
-    private void decided(HttpRequest request, Cluster cluster, String requestId, dev.headroom.edge.ratelimit.Decision decision) {
+    private void decided(HttpRequest request, Cluster cluster, String requestId, long received, dev.headroom.edge.ratelimit.Decision decision) {
         deciding = false;
         if (closing) {
             ReferenceCountUtil.release(request);
@@ -113,7 +114,7 @@ final class Frontend extends ChannelInboundHandlerAdapter {
             current = null;
             answerAndClose(r, request);
         } else {
-            current = new Exchange(this, ctx, router, request, cluster, requestId);
+            current = new Exchange(this, ctx, router, request, cluster, requestId, received);
             if (decision != null) {
                 current.answerHeaders = new io.netty.handler.codec.http.DefaultHttpHeaders();
                 decision.headers(current.answerHeaders::set);

@@ -50,6 +50,22 @@ class AdmissionControllerTest {
     }
 
     @Test
+    void fastFailuresLowerTheLimitInsteadOfPassingForQuickAnswers() {
+        AdmissionController c = controller().initialLimit(20).minLimit(4).maxLimit(200).build();
+        fullRounds(c, 30, Duration.ofMillis(5));
+        int steady = c.limit();
+        for (int r = 0; r < 5; r++) {
+            List<Permit> permits = new ArrayList<>();
+            for (Permit p; (p = c.tryAcquire(Priority.CRITICAL)) != null; ) {
+                permits.add(p);
+            }
+            now.addAndGet(Duration.ofMillis(1).toNanos()); // failing in 1 ms, faster than the 5 ms successes
+            permits.forEach(Permit::dropped);
+        }
+        assertThat(c.limit()).as("drops of 1 ms").isLessThan(steady);
+    }
+
+    @Test
     void aLatencySpikeNeverTakesTheLimitBelowItsFloor() {
         AdmissionController c = controller().initialLimit(50).minLimit(10).maxLimit(100).build();
         fullRounds(c, 20, Duration.ofMillis(1));

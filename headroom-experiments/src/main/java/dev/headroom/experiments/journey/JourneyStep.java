@@ -22,7 +22,7 @@ public record JourneyStep(String name, String adds, Switches switches, boolean e
     /** The streaming replicas the {@code replicas} step reads from (the journey starts them when a step needs them). */
     public static final int REPLICAS = 2;
 
-    /** baseline, indexes, single-query, pool, http, l1, l2: each one switch more than the last; then edge, then replicas. */
+    /** baseline, indexes, single-query, pool, http, l1, l2: each one switch more than the last; then edge, replicas, admission. */
     public static List<JourneyStep> standard() {
         List<JourneyStep> steps = new ArrayList<>();
         steps.add(new JourneyStep("baseline", "nothing: sequential scans, N+1, SELECT *, a connection per request, no cache",
@@ -38,6 +38,9 @@ public record JourneyStep(String name, String adds, Switches switches, boolean e
                 steps.getLast().switches(), true));
         steps.add(new JourneyStep(Switch.REPLICAS.id(), REPLICAS + " streaming replicas: reads on one that has replayed what the read must see "
                 + "(consistency tokens)", steps.getLast().switches().with(Switch.REPLICAS), true));
+        // Its effect lies past capacity (shedding, priority), which headroom lab overload measures; here, below it, what it costs.
+        steps.add(new JourneyStep(Switch.ADMISSION.id(), "admission control: an adaptive concurrency limit, a CoDel queue, priority by route, "
+                + "bulkheads", steps.getLast().switches().with(Switch.ADMISSION), true));
         return List.copyOf(steps);
     }
 

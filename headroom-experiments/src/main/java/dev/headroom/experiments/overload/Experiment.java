@@ -1,10 +1,8 @@
 package dev.headroom.experiments.overload;
 
-import java.util.Arrays;
+import dev.headroom.experiments.ExperimentList;
 import java.util.EnumSet;
-import java.util.Locale;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /** The overload lab's experiments, by the ids {@code --experiments} takes, in the order they run. */
 public enum Experiment {
@@ -35,13 +33,6 @@ public enum Experiment {
      * @throws IllegalArgumentException naming an unknown id
      */
     public static Set<Experiment> parseList(String text) {
-        Set<Experiment> chosen = EnumSet.noneOf(Experiment.class);
-        for (String part : text.split(",", -1)) {
-            String id = part.strip().toLowerCase(Locale.ROOT);
-            chosen.add(Arrays.stream(values()).filter(x -> x.id.equals(id)).findFirst().orElseThrow(() -> new IllegalArgumentException(
-                    "the experiments must be among " + Arrays.stream(values()).map(Experiment::id).collect(Collectors.joining(", "))
-                            + ", was '" + part.strip() + "'")));
-        }
-        return chosen;
+        return ExperimentList.parse(text, Experiment.class, Experiment::id);
     }
 }

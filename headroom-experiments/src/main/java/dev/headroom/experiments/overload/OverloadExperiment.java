@@ -44,8 +44,7 @@ final class OverloadExperiment {
         double checkoutRate = Math.max(2, CHECKOUT_SHARE * capacity);
         progress.indented().line(String.format("capacity %.0f searches/s at p99 < %.0f ms; offering %.0f/s, and %.0f checkouts/s beside",
                 capacity, SLO_P99_MS, offered, checkoutRate));
-        // CPU per rejection, at the margin: the protected node at 1.5x admits about what it admits at 2x (its limit
-        // binds), so the CPU it spends more at 2x is, but for the few more admitted, what the extra rejections cost.
+        // CPU per rejection, from two runs of the protected node (1.5x and 2x) that admit about as much and shed unlike.
         Run lower = run(shops.with(), 1.5 * capacity, checkoutRate, warm, overload, rig.seed() + 50);
         progress.indented().line(String.format("with, at 1.5x for the CPU margin: %d admitted, %d shed, %.0f ms of the node's CPU",
                 lower.admitted(), lower.shed(), lower.cpuMicros() / 1000));
@@ -93,7 +92,7 @@ final class OverloadExperiment {
     }
 
     /** One load on one node: what each stream got, and the node's CPU over the measured window, µs. */
-    private record Run(List<OpenLoad.Tally> tallies, double cpuMicros) {
+    record Run(List<OpenLoad.Tally> tallies, double cpuMicros) {
         long shed() {
             return tallies.stream().mapToLong(OpenLoad.Tally::shed).sum();
         }
@@ -115,8 +114,8 @@ final class OverloadExperiment {
     }
 
     /**
-     * @param lower the protected node's run at 1.5x: CPU per rejection is the CPU this run spends more, less the extra
-     *              admitted at the CPU each admitted costs there, per extra request shed (NaN with fewer than {@value #MIN_MARGINAL_SHED} more)
+     * @param lower the protected node's run at 1.5x, for the CPU per rejection ({@link #cpuPerRejection}; NaN with fewer
+     *              than {@value #MIN_MARGINAL_SHED} more shed here than there)
      */
     private static OverloadResult.Side side(String name, Node node, double offered, double checkoutRate, Duration warm, Duration measured,
                                             long seed, Run lower, ProgressLog progress) throws InterruptedException {
@@ -124,10 +123,7 @@ final class OverloadExperiment {
         OpenLoad.Tally search = r.tallies().get(0);
         OpenLoad.Tally checkout = r.tallies().get(1);
         long moreShed = r.shed() - lower.shed();
-        double perAdmitted = lower.cpuMicros() / Math.max(1, lower.admitted()); // an upper bound: it includes the rejections' CPU
-        double margin = (r.cpuMicros() - lower.cpuMicros() - perAdmitted * (r.admitted() - lower.admitted())) / moreShed;
-        // Below 0 is the method's noise (10 ms ticks, the machine's other work), not a cost: not measured, not guessed.
-        double perReject = moreShed < MIN_MARGINAL_SHED || margin < 0 ? Double.NaN : margin;
+        double perReject = moreShed < MIN_MARGINAL_SHED ? Double.NaN : cpuPerRejection(lower, r);
         OverloadResult.Side side = new OverloadResult.Side(search.goodputRps(SLO_P99_MS) + checkout.goodputRps(SLO_P99_MS),
                 search.p99AdmittedMs(), (double) r.shed() / (search.sent() + checkout.sent()), checkout.p99AdmittedMs(), perReject);
         progress.line(String.format("%s: goodput %.0f/s (searches %.0f/s), admitted p99 %.1f ms, shed %.1f %%, checkout p99 %.1f ms"
@@ -135,6 +131,20 @@ final class OverloadExperiment {
                 100 * side.shedShare(), side.criticalP99Ms(), checkout.ok(), checkout.sent(),
                 Double.isNaN(perReject) ? "-" : String.format("%.0f", perReject), search.failed() + checkout.failed()));
         return side;
+    }
+
+    /**
+     * The two runs' CPU as {@code admitted × a + shed × b}, solved for {@code b}, µs: the protected node's limit binds in
+     * both, so they differ mostly in what they shed. NaN when the solution is not a cost (at or below 0: the method's
+     * noise, 10 ms ticks and the machine's other work) or the runs do not tell the two apart: not measured, not guessed.
+     */
+    static double cpuPerRejection(Run one, Run two) {
+        double det = (double) two.shed() * one.admitted() - (double) one.shed() * two.admitted();
+        if (Math.abs(det) < 1e-9 * Math.max(1, (double) one.admitted() * two.shed())) {
+            return Double.NaN;
+        }
+        double b = (two.cpuMicros() * one.admitted() - one.cpuMicros() * two.admitted()) / det;
+        return b > 0 ? b : Double.NaN;
     }
 
     private static List<OpenLoad.Stream> streams(double searchRate, double checkoutRate, long seed) {

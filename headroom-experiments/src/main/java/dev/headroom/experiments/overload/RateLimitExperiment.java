@@ -28,8 +28,12 @@ import java.util.concurrent.Future;
  * (one second's worth), so the measured window sees the refill rate alone: admitted = 2xx answers / measured seconds.
  */
 final class RateLimitExperiment {
-    /** A limit the servers' one CPU serves at twice over, proxied, with room to spare: the limiter, not the CPU, decides. */
-    static final int CONFIGURED_RPS = 500;
+    /**
+     * A limit the servers' one CPU serves at twice over, proxied, with room to spare: the limiter, not the CPU, decides.
+     * At 500/s (1,000/s offered) the two edges' p99 reached 878 ms on a busy machine (two edge JVMs, two backends and
+     * Redis on one CPU): requests queued across the measured window's edges and the global figure read 2.9 % low.
+     */
+    static final int CONFIGURED_RPS = 200;
     static final int CONFIGURED_RPS_QUICK = 100;
     static final double OVERLOAD = 2.0;
 

@@ -16,18 +16,21 @@ class JourneyStepTest {
     void eachStepAddsExactlyOneOptimizationFromTheBaselineToTheOptimizedProfile() {
         List<JourneyStep> steps = JourneyStep.standard();
         assertThat(steps).extracting(JourneyStep::name)
-                .containsExactly("baseline", "indexes", "single-query", "pool", "http", "l1", "l2", "edge", "replicas");
+                .containsExactly("baseline", "indexes", "single-query", "pool", "http", "l1", "l2", "edge", "replicas", "admission");
         assertThat(steps.getFirst().switches()).isEqualTo(Switches.NONE);
-        JourneyStep replicas = steps.getLast();
+        JourneyStep admission = steps.getLast();
+        assertThat(admission.edge()).isTrue();
+        assertThat(admission.switches()).as("admission completes the optimized profile").isEqualTo(Profile.OPTIMIZED.switches());
+        JourneyStep replicas = steps.get(steps.size() - 2);
+        assertThat(admission.switches()).as("the admission step adds one switch to the replicas'").isEqualTo(replicas.switches().with(Switch.ADMISSION));
         assertThat(replicas.edge()).isTrue();
         assertThat(replicas.replicas()).isTrue();
-        assertThat(replicas.switches()).as("replicas complete the optimized profile").isEqualTo(Profile.OPTIMIZED.switches());
-        JourneyStep edge = steps.get(steps.size() - 2);
+        JourneyStep edge = steps.get(steps.size() - 3);
         assertThat(edge.edge()).isTrue();
         assertThat(edge.replicas()).isFalse();
         assertThat(replicas.switches()).as("the replicas step adds one switch to the edge's").isEqualTo(edge.switches().with(Switch.REPLICAS));
-        assertThat(edge.switches()).as("the edge adds no switch").isEqualTo(steps.get(steps.size() - 3).switches());
-        steps = steps.subList(0, steps.size() - 2);
+        assertThat(edge.switches()).as("the edge adds no switch").isEqualTo(steps.get(steps.size() - 4).switches());
+        steps = steps.subList(0, steps.size() - 3);
         assertThat(steps).noneMatch(JourneyStep::edge).noneMatch(JourneyStep::replicas);
         for (int i = 1; i < steps.size(); i++) {
             Switches before = steps.get(i - 1).switches();
@@ -46,6 +49,6 @@ class JourneyStepTest {
         List<JourneyStep> all = JourneyStep.standard();
         assertThat(JourneyStep.select(all, "l2, indexes")).extracting(JourneyStep::name).containsExactly("indexes", "l2");
         assertThatThrownBy(() -> JourneyStep.select(all, "indexes,read-models"))
-                .hasMessage("no step named 'read-models'; the steps are baseline, indexes, single-query, pool, http, l1, l2, edge, replicas");
+                .hasMessage("no step named 'read-models'; the steps are baseline, indexes, single-query, pool, http, l1, l2, edge, replicas, admission");
     }
 }

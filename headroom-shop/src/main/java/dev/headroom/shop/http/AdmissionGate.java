@@ -18,9 +18,12 @@ import java.util.function.Consumer;
  * The shop with the {@code admission} switch: first the route class's bulkhead (full: refused at once), then the
  * adaptive limit ({@link AdmissionController}: Gradient2 with a floor, a CoDel queue, priority shares).
  *
- * <p>Sizes follow the connection pool, the resource the classes share: the limit never falls below the pool (the
- * database can always run that many at once) and starts at twice it; the queue holds four pools' worth (CoDel keeps
- * the wait short, the bound keeps it finite). Bulkheads: search and the other routes may each hold all of the
+ * <p>Sizes follow the connection pool, the resource the classes share. The limit never rises above the pool: a request
+ * past it would wait in the pool's own queue, first come first served, where no priority holds and no CoDel drops.
+ * It adapts below it, to half the pool, when the database slows. Past the limit requests wait in the
+ * controller's queue, where a freed place goes to the highest class first; every class may use the whole limit
+ * (shares of 1), so the searches use all connections while no checkout waits and a checkout waits for one freed
+ * place only. The queue holds four pools' worth (CoDel keeps the wait short, the bound keeps it finite). Bulkheads: search and the other routes may each hold all of the
  * pool but a tenth of it (at least one connection), kept for checkout, so that a flood of slow searches leaves
  * checkout connections to run on; a tenth, not more, because what is kept is capacity the searches lose when no
  * checkout comes (with a pool of 4 a quarter; with 10 a tenth). Checkout's own bulkhead is the in-flight bound:
@@ -37,9 +40,9 @@ public final class AdmissionGate implements Gate {
      * @param maxInFlight the most requests at once, whatever the latency
      */
     public AdmissionGate(int poolSize, int maxInFlight) {
-        int floor = Math.min(poolSize, maxInFlight);
-        this.controller = AdmissionController.builder().minLimit(floor).initialLimit(Math.min(2 * poolSize, maxInFlight))
-                .maxLimit(maxInFlight).maxQueue(4 * poolSize).build();
+        int ceiling = Math.min(poolSize, maxInFlight);
+        this.controller = AdmissionController.builder().minLimit(Math.max(1, ceiling / 2)).initialLimit(ceiling).maxLimit(ceiling)
+                .share(Priority.NORMAL, 1.0).share(Priority.SHEDDABLE, 1.0).maxQueue(4 * poolSize).build();
         int others = Math.max(1, poolSize - Math.max(1, (int) Math.ceil(poolSize * KEPT_FOR_CHECKOUT)));
         bulkheads.put(RouteClass.CHECKOUT, new Bulkhead("checkout", maxInFlight));
         bulkheads.put(RouteClass.SEARCH, new Bulkhead("search", others));

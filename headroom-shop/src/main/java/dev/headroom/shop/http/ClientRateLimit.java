@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,13 +56,22 @@ public final class ClientRateLimit implements Handler<RoutingContext>, AutoClose
             ctx.next();
             return;
         }
-        // the router paused the request: its body waits for the route's body handler while Redis answers
+        // A body arriving while Redis answers would find no handler and be lost (a 500 on PATCH): it waits, paused, for the
+        // route's body handler, which resumes the request.
+        boolean body = mayHaveBody(ctx.request().method());
+        if (body) {
+            ctx.request().pause();
+        }
         Context context = ctx.vertx().getOrCreateContext();
         limiter.check(ctx.request().remoteAddress().hostAddress(), ctx.request()::getHeader, path)
-                .whenComplete((decision, failure) -> context.runOnContext(v -> decided(ctx, decision)));
+                .whenComplete((decision, failure) -> context.runOnContext(v -> decided(ctx, decision, body)));
     }
 
-    private static void decided(RoutingContext ctx, Decision decision) {
+    private static boolean mayHaveBody(HttpMethod method) {
+        return method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH;
+    }
+
+    private static void decided(RoutingContext ctx, Decision decision, boolean paused) {
         if (decision == null) {
             ctx.next(); // a failure the limiter did not turn into a decision: pass, as when Redis is down
             return;
@@ -74,6 +84,9 @@ public final class ClientRateLimit implements Handler<RoutingContext>, AutoClose
         Map<String, String> headers = new LinkedHashMap<>();
         decision.headers(headers::put);
         Problems.send(ctx.response(), new ApiException(429, "Too Many Requests", decision.detail(), List.of(), headers));
+        if (paused) {
+            ctx.request().resume(); // the refused body is read and dropped, so that the connection can carry the next request
+        }
     }
 
     /** Requests refused so far. */

@@ -52,6 +52,19 @@ class ClientRateLimitTest {
     }
 
     @Test
+    void aBodyWaitsForItsRouteWhileRedisDecides() throws Exception {
+        TestShops.shop(Profile.OPTIMIZED);
+        try (Shop limited = Shop.serve(TestShops.config(Profile.OPTIMIZED).rateLimit(RateLimit.parse("1000/s")).build())) {
+            HttpResponse<String> patched = HTTP.send(HttpRequest.newBuilder(URI.create(limited.url() + "/users/3"))
+                    .header("Content-Type", "application/json").method("PATCH", HttpRequest.BodyPublishers.ofString("{\"name\":\"Rate Limited\"}"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
+            assertThat(patched.body()).contains("\"name\":\"Rate Limited\"");
+            assertThat(patched.headers().firstValue("RateLimit-Policy")).isPresent();
+        }
+    }
+
+    @Test
     void offByDefault() throws Exception {
         Shop shop = TestShops.shop(Profile.OPTIMIZED);
         assertThat(shop.config().rateLimit()).isNull();
