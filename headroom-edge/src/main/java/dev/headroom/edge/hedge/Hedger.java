@@ -122,22 +122,28 @@ public final class Hedger {
         AtomicInteger failures = new AtomicInteger();
         @SuppressWarnings("unchecked")
         CompletableFuture<T>[] hedge = new CompletableFuture[1];
+        // Whether the first has settled and whether a hedge was sent are decided together, under the lock: else the
+        // first could settle alone while the hedge is being sent (which then runs on, uncancelled, or is not waited for).
+        boolean[] firstSettled = new boolean[1];
         ScheduledFuture<?> timer = scheduler.schedule(() -> {
-            if (!first.isDone() && !result.isDone() && tryHedge()) {
-                long hedgeStart = System.nanoTime();
-                CompletableFuture<T> second = attempt.get();
-                synchronized (hedge) {
-                    hedge[0] = second;
+            long hedgeStart = System.nanoTime();
+            CompletableFuture<T> second;
+            synchronized (hedge) {
+                if (firstSettled[0] || result.isDone() || !tryHedge()) {
+                    return;
                 }
-                second.whenComplete((value, error) -> settle(result, second, first, value, error, hedgeStart, true, failures, 2, cancel));
-                if (result.isDone() && !second.isDone()) {
-                    cancel.accept(second); // the first won while the hedge was being sent
-                }
+                second = attempt.get(); // only starts the try
+                hedge[0] = second;
+            }
+            second.whenComplete((value, error) -> settle(result, second, first, value, error, hedgeStart, true, failures, 2, cancel));
+            if (result.isDone() && !second.isDone()) {
+                cancel.accept(second); // the first won while the hedge was being sent
             }
         }, delayNanos(), TimeUnit.NANOSECONDS);
         first.whenComplete((value, error) -> {
             CompletableFuture<T> second;
             synchronized (hedge) {
+                firstSettled[0] = true;
                 second = hedge[0];
             }
             if (second == null) {

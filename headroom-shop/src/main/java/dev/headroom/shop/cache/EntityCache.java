@@ -3,6 +3,8 @@ package dev.headroom.shop.cache;
 import dev.headroom.cache.TieredCache;
 import dev.headroom.data.replica.ConsistencyToken;
 import dev.headroom.data.replica.ReplicaRouter;
+import dev.headroom.edge.deadline.DeadlineExceededException;
+import dev.headroom.shop.db.DeadlineCuts;
 import dev.headroom.shop.db.Sql;
 import dev.headroom.shop.http.Rendered;
 import java.sql.SQLException;
@@ -56,7 +58,16 @@ public final class EntityCache<V> {
                 }
             });
         } catch (LoadFailed e) {
-            throw (SQLException) e.getCause();
+            SQLException cause = (SQLException) e.getCause();
+            if (!DeadlineCuts.QUERY_CANCELED.equals(cause.getSQLState()) || !sql.hasTimeLeft()) {
+                throw cause;
+            }
+            cached = render(loader.load(id), sql); // the load it shared was cut by another request's deadline; this one has time
+        } catch (DeadlineExceededException e) {
+            if (!sql.hasTimeLeft()) {
+                throw e;
+            }
+            cached = render(loader.load(id), sql);
         }
         ConsistencyToken token = sql.token();
         if (token == null || cached != null && token.coveredBy(cached.visible())) {

@@ -15,7 +15,7 @@ import java.util.Map;
  */
 public final class DeadlineCuts {
     /** PostgreSQL's query_canceled: a cancel request, a statement timeout, or pgjdbc's query timeout. */
-    static final String QUERY_CANCELED = "57014";
+    public static final String QUERY_CANCELED = "57014";
 
     public enum Stage {
         ARRIVAL("arrival"), BEFORE_QUERY("before_query"), QUERY_CANCELLED("query_cancelled");

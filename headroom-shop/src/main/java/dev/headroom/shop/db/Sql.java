@@ -63,6 +63,11 @@ public final class Sql implements AutoCloseable {
         this.level = level;
     }
 
+    /** Whether this request still has time: no deadline, or one not passed. */
+    public boolean hasTimeLeft() {
+        return deadline == null || !deadline.expired();
+    }
+
     /** Its statements run within {@code deadline} (null: no deadline but the server's {@link Database#STATEMENT_TIMEOUT_MS}). */
     public Sql within(Deadline deadline) {
         this.deadline = deadline;
