@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
@@ -36,9 +39,9 @@ import java.util.function.LongSupplier;
  * <p><b>Queue (CoDel, the "Fail at Scale" variant).</b> While the queue has not been empty for a whole
  * {@code interval} (100 ms by default) it is a standing queue, and a waiter that has waited more than {@code target}
  * (5 ms) is dropped; otherwise a waiter may wait up to {@code interval}. So a burst is absorbed, a standing queue is
- * kept short, and a dropped request is answered fast instead of late. There is no timer: waits are checked at every
- * arrival and every release, which under overload come microseconds apart; when all is quiet, an expired waiter is
- * answered at the next release.
+ * kept short, and a dropped request is answered fast instead of late. Waits are checked at every arrival and every
+ * release, which under overload come microseconds apart, and by a sweep every interval while anyone waits (one daemon
+ * thread for all controllers), so a waiter is answered even when nothing arrives or is released.
  *
  * <p><b>Concurrency and cost.</b> One lock guards the counts and the queue (a few field updates per call); futures
  * are completed outside it. Counters are {@link LongAdder}s.
@@ -49,6 +52,10 @@ public final class AdmissionController {
     private final int maxQueue;
     private final long targetNanos;
     private final long intervalNanos;
+    private static final ScheduledExecutorService SWEEPER = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("headroom-admission-sweeper").factory());
+    /** Whether a {@link #sweep} is due (under the lock). */
+    private boolean sweepScheduled;
     private final Map<Priority, Double> shares;
     private final LongSupplier clock;
 
@@ -170,6 +177,10 @@ public final class AdmissionController {
         Waiter w = new Waiter(priority, t, new CompletableFuture<>());
         queues.get(priority).addLast(w);
         queued++;
+        if (!sweepScheduled) {
+            sweepScheduled = true;
+            SWEEPER.schedule(this::sweep, intervalNanos, TimeUnit.NANOSECONDS);
+        }
         return w.future;
     }
 
@@ -185,6 +196,26 @@ public final class AdmissionController {
             }
         }
         return false;
+    }
+
+    /**
+     * Arrivals and releases drop what waited too long; this drops it when neither comes (a permit held for long, no
+     * new request): without it a lone waiter could wait for as long as the permit is held. Every interval while
+     * anyone waits, on one daemon thread for all controllers.
+     */
+    private void sweep() {
+        List<Runnable> later = new ArrayList<>();
+        lock.lock();
+        try {
+            expire(clock.getAsLong(), later);
+            sweepScheduled = queued > 0;
+            if (sweepScheduled) {
+                SWEEPER.schedule(this::sweep, intervalNanos, TimeUnit.NANOSECONDS);
+            }
+        } finally {
+            lock.unlock();
+        }
+        later.forEach(Runnable::run);
     }
 
     /** Drops every waiter past its timeout: {@code target} in a standing queue, {@code interval} otherwise. */

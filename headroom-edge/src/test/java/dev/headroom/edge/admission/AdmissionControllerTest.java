@@ -66,6 +66,18 @@ class AdmissionControllerTest {
     }
 
     @Test
+    void aLoneWaiterIsAnsweredWhenNothingElseHappens() throws Exception {
+        // the real clock: the sweep, not an arrival or a release, must drop it
+        AdmissionController c = AdmissionController.builder().initialLimit(1).minLimit(1).maxLimit(1)
+                .codel(Duration.ofMillis(5), Duration.ofMillis(50)).build();
+        Permit held = c.tryAcquire(Priority.CRITICAL);
+        Admission waited = c.acquire(Priority.CRITICAL).toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(waited).isInstanceOfSatisfying(Rejection.class, r -> assertThat(r.reason()).isEqualTo(Rejection.Reason.EXPIRED));
+        assertThat(c.queued()).isZero();
+        held.complete();
+    }
+
+    @Test
     void aLatencySpikeNeverTakesTheLimitBelowItsFloor() {
         AdmissionController c = controller().initialLimit(50).minLimit(10).maxLimit(100).build();
         fullRounds(c, 20, Duration.ofMillis(1));
