@@ -31,7 +31,7 @@ class HedgerTest {
     void aSlowFirstTryIsHedgedTheHedgeWinsAndTheFirstIsCancelled() throws Exception {
         Hedger hedger = fixedDelay(1);
         List<CompletableFuture<String>> tries = new ArrayList<>();
-        List<CompletableFuture<String>> cancelled = new ArrayList<>();
+        List<CompletableFuture<String>> cancelled = new java.util.concurrent.CopyOnWriteArrayList<>();
         CompletableFuture<String> result = hedger.call(() -> {
             CompletableFuture<String> f = new CompletableFuture<>();
             synchronized (tries) {
@@ -47,6 +47,11 @@ class HedgerTest {
         }, scheduler);
         assertThat(result.get(5, TimeUnit.SECONDS)).isEqualTo("hedge");
         assertThat(tries).hasSize(2);
+        // the winner completes the result, then cancels the loser, on its own thread: wait for that
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (cancelled.isEmpty() && System.nanoTime() < until) {
+            Thread.onSpinWait();
+        }
         assertThat(cancelled).containsExactly(tries.get(0));
         assertThat(hedger.hedgesSent()).isEqualTo(1);
         assertThat(hedger.hedgesWon()).isEqualTo(1);
