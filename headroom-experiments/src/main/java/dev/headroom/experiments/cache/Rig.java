@@ -6,12 +6,14 @@ import dev.headroom.experiments.ScratchInfra;
 import dev.headroom.experiments.ShopNodes;
 import dev.headroom.infra.PostgresNode;
 import dev.headroom.lab.keys.KeyDistribution;
-import dev.headroom.shop.Profile;
+import dev.headroom.shop.Switch;
+import dev.headroom.shop.Switches;
 import dev.headroom.shop.ShopConfig;
 import dev.headroom.shop.cache.CacheMode;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
+import java.util.EnumSet;
 
 /**
  * What every phase of the lab works with: its servers, the nodes' path to PostgreSQL, a client to flush Redis
@@ -21,10 +23,15 @@ import java.time.Duration;
 record Rig(ScratchInfra servers, DatabaseHop database, RedisClient redis, CacheLabOptions options, ProgressLog progress) {
     static final int NODES = 2;
 
-    /** The optimized shop reading through {@code mode}, with L1s of {@link CacheLabOptions#l1Entries()}, on the lab's database path. */
+    /**
+     * The optimized shop but for admission control (one pattern at a time: at the lab's offered rate the uncached
+     * configuration runs its pool near full, where admission sheds, and the lab compares caches at equal load),
+     * reading through {@code mode}, with L1s of {@link CacheLabOptions#l1Entries()}, on the lab's database path.
+     */
     ShopConfig config(CacheMode mode) {
         PostgresNode pg = servers.infra().topology().primary();
-        return servers.shopConfig().database(database.jdbcUrl(), pg.user(), pg.password()).profile(Profile.OPTIMIZED).cache(mode)
+        Switches switches = new Switches(EnumSet.complementOf(EnumSet.of(Switch.ADMISSION)), mode);
+        return servers.shopConfig().database(database.jdbcUrl(), pg.user(), pg.password()).switches(switches)
                 .l1Entries(options.l1Entries()).shutdownGrace(Duration.ofSeconds(2)).build();
     }
 
