@@ -15,8 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The whole lab with {@code --quick} on real servers: the JSON contract's fields, the report, and the figures that
  * do not depend on timing. The ratios the checks compare (goodput, amplification, p99s, admitted rates, work past the
  * deadline) are a full run's business: a quick run on a busy CI machine is too short for them, so only their being
- * measured is asserted here, and that the mechanisms acted (requests shed, fewer upstream tries with the budget,
- * less work past the deadline with it).
+ * measured is asserted here, and that the mechanisms acted (fewer upstream tries with the budget, less work past the
+ * deadline with it). Shedding is not: the quick capacity search stops after three short probes, below the node's
+ * real capacity, so "2x" may not overload it.
  */
 class OverloadLabTest {
     @TempDir
@@ -38,7 +39,6 @@ class OverloadLabTest {
             assertThat(overload.get(side).has("p99_ms")).as(side).isTrue();
             assertThat(overload.get(side).get("shed_share").asDouble()).as(side).isBetween(0.0, 1.0);
         }
-        assertThat(overload.get("with").get("shed_share").asDouble()).as("protection sheds at 2x capacity").isPositive();
 
         JsonNode storm = r.get("retry_storm");
         assertThat(storm.get("naive_amplification").asDouble()).isGreaterThan(1.0);
