@@ -95,7 +95,7 @@ final class EdgeCommand implements Callable<Integer> {
 
     @Option(names = "--retry-budget", paramLabel = "PERCENT%[,min=N]", description = "Retries in flight at most PERCENT of the "
             + "requests in flight, or N, whichever is more (Envoy's retry budget), each after an exponential backoff with full jitter; "
-            + "'off' for naive retries (3 attempts, however many fail). Default: 20%,min=3.")
+            + "'off' for naive retries (3 attempts, however many fail). Default: 20%%,min=3.")
     String retryBudget;
 
     @Option(names = "--hedge", paramLabel = "pNN[,max=PERCENT%]", description = "Hedged GETs: a second try on another backend when "

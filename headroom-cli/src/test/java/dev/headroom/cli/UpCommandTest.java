@@ -28,7 +28,7 @@ class UpCommandTest {
             "--frobnicate                    | Unknown option: '--frobnicate'",
             "--cache l3                      | --cache: cache must be one of none, l1, l2, l1+l2, l1+l2-no-coalescing, lru, was 'l3'",
             "--profile baseline --optimize pool | --profile and --optimize both choose the optimizations: give one of them",
-            "--optimize indexes,fast         | --optimize: unknown optimization 'fast' in 'indexes,fast'; use any of indexes, single-query, pool, http, replicas, cache=MODE",
+            "--optimize indexes,fast         | --optimize: unknown optimization 'fast' in 'indexes,fast'; use any of indexes, single-query, pool, http, replicas, admission, cache=MODE",
             "--optimize pool,pool            | --optimize: pool is given twice in 'pool,pool'",
             "--optimize cache=l9             | --optimize: cache must be one of none, l1, l2",
             "--l1-entries 0                  | --l1-entries: L1 entries must be between 1 and 100000000, was 0",
