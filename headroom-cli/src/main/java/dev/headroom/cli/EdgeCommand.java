@@ -100,7 +100,7 @@ final class EdgeCommand implements Callable<Integer> {
 
     @Option(names = "--hedge", paramLabel = "pNN[,max=PERCENT%]", description = "Hedged GETs: a second try on another backend when "
             + "the first has no answer after the pNN of recent latencies; the first answer wins, the other is closed; hedges at most "
-            + "PERCENT of requests (default 5%). E.g. p97. Default: off.")
+            + "PERCENT of requests (default 5%%). E.g. p97. Default: off.")
     String hedge;
 
     @Option(names = "--circuit-breaker", paramLabel = "PERCENT%[,open=10s]", description = "A breaker per backend: open (no requests) "
