@@ -1,0 +1,21 @@
+package dev.headroom.analytics.window;
+
+/**
+ * A window's result for one key, as the engine emits it.
+ *
+ * @param window   the window's name (e.g. {@code 1s}, {@code 10s/1s}): one engine may keep several
+ * @param key      the key the window was kept for (the event's category), or {@link #ALL_KEYS} for a merge over keys
+ * @param start    window start, event time, epoch ms (inclusive)
+ * @param end      window end, event time, epoch ms (exclusive)
+ * @param kind     {@link Kind#EARLY} while the window is open, {@link Kind#FINAL} when the watermark passed its end,
+ *                 {@link Kind#LATE_UPDATE} when late events changed it after that
+ * @param late     events that arrived after the watermark passed {@code end} and were still counted
+ * @param dropped  events for this window that arrived after its allowed lateness and were not counted
+ * @param emittedAtMillis wall clock when the engine emitted it (freshness = emittedAt − end)
+ */
+public record WindowResult(String window, int key, long start, long end, Kind kind, WindowAggregate aggregate,
+                           long late, long dropped, long emittedAtMillis) {
+    public static final int ALL_KEYS = -1;
+
+    public enum Kind { EARLY, FINAL, LATE_UPDATE }
+}
