@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# find-jdk.sh - find a Java 21+ installation and export JAVA_HOME.
+# find-jdk.sh - find a Java 25+ installation and export JAVA_HOME.
 #
 # Sourced (from bash):
 #     . scripts/find-jdk.sh                    # needs a full JDK (java + javac)
@@ -19,7 +19,7 @@
 #   3. well-known install folders, highest version first:
 #        /usr/lib/jvm/*  /opt/java/*  /opt/jdk*  ~/.sdkman/candidates/java/*
 #        /Library/Java/JavaVirtualMachines/*/Contents/Home  ~/.jdks/*
-# A candidate older than 21, or without bin/javac when building, is skipped.
+# A candidate older than 25, or without bin/javac when building, is skipped.
 #
 # Environment:
 #   HEADROOM_DEBUG=1            print every candidate checked, and why it was
@@ -32,7 +32,7 @@
 # works on Linux and macOS alike. Everything defined here is prefixed
 # headroom_/_headroom_; the caller's shell options are left untouched.
 
-HEADROOM_JAVA_MIN=21
+HEADROOM_JAVA_MIN=25
 
 _headroom_debug() {
     if [ "${HEADROOM_DEBUG:-}" = 1 ]; then
@@ -195,7 +195,7 @@ _headroom_search_summary() {
     printf '%s\n' "$out"
 }
 
-# Select a Java 21+ home and export JAVA_HOME. $1: build (needs javac, the
+# Select a Java 25+ home and export JAVA_HOME. $1: build (needs javac, the
 # default) or run (java is enough). Status 0 on success, else 1 with one line
 # on stderr.
 headroom_find_jdk() {

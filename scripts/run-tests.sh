@@ -3,7 +3,7 @@
 #
 #   ./headroom test [MAVEN ARGS...]     e.g. ./headroom test -pl headroom-cache -am
 #
-# Picks a JDK 21+ exactly as ./headroom does (scripts/find-jdk.sh: JAVA_HOME,
+# Picks a JDK 25+ exactly as ./headroom does (scripts/find-jdk.sh: JAVA_HOME,
 # then java on PATH, then the usual install folders; older ones are skipped),
 # runs `./mvnw -B -ntp verify [MAVEN ARGS...]` from the repository root (the
 # wrapper fetches Maven itself, so a clean clone with an empty ~/.m2 works),

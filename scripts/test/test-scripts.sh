@@ -6,7 +6,7 @@
 # Everything runs in a throw-away sandbox (a copy of the three scripts next to
 # a fake ./mvnw and fake JDKs), so the real checkout, its target/ folders and
 # ~/.m2 are never touched and no real Maven build happens. Needs one real Java
-# 21+ on the machine (found by find-jdk.sh) to compile a tiny stand-in jar.
+# 25+ on the machine (found by find-jdk.sh) to compile a tiny stand-in jar.
 set -euo pipefail
 
 here=$(cd -P "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
@@ -29,7 +29,7 @@ lacks() { # lacks NAME HAYSTACK NEEDLE
     case $2 in *"$3"*) bad "$1" "expected NOT to contain: $3"$'\n'"actual: $2" ;; *) ok "$1" ;; esac
 }
 
-# A real Java 21+ for compiling the stand-in app.
+# A real Java 25+ for compiling the stand-in app.
 REAL_JDK=$(env -u HEADROOM_JDK_SEARCH_DIRS "$src_root/scripts/find-jdk.sh" --build)
 
 # PATH without any java: a folder with just the tools the scripts use.
@@ -51,21 +51,21 @@ fake_home() {
 J=$T/jvm
 fake_home "$J/jdk8" 1.8.0_452 yes
 fake_home "$J/jdk17" 17.0.15 yes
-fake_home "$J/jdk21-norelease" "" yes 21.0.2
-fake_home "$J/jdk22" 22.0.1 yes
-fake_home "$J/jdk22b" 22.0.10 yes
-fake_home "$J/jre23" 23 no
+fake_home "$J/jdk25-norelease" "" yes 25.0.2
+fake_home "$J/jdk26" 26.0.1 yes
+fake_home "$J/jdk26b" 26.0.10 yes
+fake_home "$J/jre27" 27 no
 mkdir -p "$J/not-a-jdk"
 mkdir -p "$T/java8bin" && ln -s "$J/jdk8/bin/java" "$T/java8bin/java"
-mkdir -p "$T/java21bin" && ln -s "$J/jdk21-norelease/bin/java" "$T/java21bin/java"
+mkdir -p "$T/java25bin" && ln -s "$J/jdk25-norelease/bin/java" "$T/java25bin/java"
 
 FJ=$src_root/scripts/find-jdk.sh
 fj() { env -u JAVA_HOME HOME="$T/home" PATH="$NOJAVA" "$@"; }
 
 echo "== find-jdk.sh"
 out=$(env -u JAVA_HOME "$FJ" 2>&1) || true
-check "JAVA_HOME unset, real machine: picks a JDK 21+ (not the PATH java 17)" \
-    "$(bash -c ". '$FJ' >/dev/null && headroom_java_major \"\$JAVA_HOME\"" 2>/dev/null | awk '$1>=21{print "ok"}')" ok
+check "JAVA_HOME unset, real machine: picks a JDK 25+ (not the PATH java 17)" \
+    "$(bash -c ". '$FJ' >/dev/null && headroom_java_major \"\$JAVA_HOME\"" 2>/dev/null | awk '$1>=25{print "ok"}')" ok
 if [ -d /usr/lib/jvm/temurin-25-jdk-amd64 ] && [ "$(readlink -f "$(command -v java)")" = /usr/lib/jvm/java-17-openjdk-amd64/bin/java ]; then
     check "this machine, JAVA_HOME unset, PATH java 17 -> Temurin 25" "$out" /usr/lib/jvm/temurin-25-jdk-amd64
     out=$(JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64 "$FJ" 2>&1) || true
@@ -77,47 +77,47 @@ fi
 rc=0; out=$(fj HEADROOM_JDK_SEARCH_DIRS="$T/none/*:$T/nothing*" bash "$FJ" 2>&1) || rc=$?
 check "no JDK anywhere: exit 1" "$rc" 1
 check "no JDK anywhere: exactly one line" "$(printf '%s\n' "$out" | wc -l | tr -d ' ')" 1
-contains "no JDK anywhere: the message" "$out" "headroom: no JDK 21 or newer found (checked JAVA_HOME, PATH, $T/none, $T/nothing*); install one (e.g. Temurin 21+) or set JAVA_HOME"
+contains "no JDK anywhere: the message" "$out" "headroom: no JDK 25 or newer found (checked JAVA_HOME, PATH, $T/none, $T/nothing*); install one (e.g. Temurin 25+) or set JAVA_HOME"
 
 rc=0; out=$(fj HEADROOM_JDK_SEARCH_DIRS="$J/jdk8:$J/jdk17" JAVA_HOME="$J/jdk17" PATH="$T/java8bin:$NOJAVA" bash "$FJ" 2>&1) || rc=$?
 check "only old JDKs (8 via PATH, 17 via JAVA_HOME): exit 1" "$rc" 1
-contains "only old JDKs: the message" "$out" "no JDK 21 or newer found"
+contains "only old JDKs: the message" "$out" "no JDK 25 or newer found"
 
 rc=0; out=$(fj bash -c "set -euo pipefail; HEADROOM_JDK_SEARCH_DIRS='$T/none/*' . '$FJ'; echo NOT-REACHED" 2>&1) || rc=$?
 check "sourced under set -e, no JDK: caller stops with 1" "$rc" 1
 lacks "sourced under set -e, no JDK: nothing after the source runs" "$out" NOT-REACHED
 
 out=$(fj HEADROOM_JDK_SEARCH_DIRS="$J/*" bash "$FJ")
-check "folders: highest version with javac wins (22.0.10 > 22.0.1 > 21; jre23 lacks javac)" "$out" "$J/jdk22b"
+check "folders: highest version with javac wins (26.0.10 > 26.0.1 > 25; jre27 lacks javac)" "$out" "$J/jdk26b"
 out=$(fj HEADROOM_JDK_SEARCH_DIRS="$J/*" bash "$FJ" --run)
-check "folders, --run: a JRE 23 is enough and highest" "$out" "$J/jre23"
-out=$(fj HEADROOM_JDK_SEARCH_DIRS="$J/*" JAVA_HOME="$J/jdk21-norelease" bash "$FJ")
-check "JAVA_HOME 21 (no release file, parsed from java -version) beats a higher folder JDK" "$out" "$J/jdk21-norelease"
+check "folders, --run: a JRE 27 is enough and highest" "$out" "$J/jre27"
+out=$(fj HEADROOM_JDK_SEARCH_DIRS="$J/*" JAVA_HOME="$J/jdk25-norelease" bash "$FJ")
+check "JAVA_HOME 25 (no release file, parsed from java -version) beats a higher folder JDK" "$out" "$J/jdk25-norelease"
 out=$(fj HEADROOM_JDK_SEARCH_DIRS="$J/*" JAVA_HOME="$J/jdk17" bash "$FJ")
-check "JAVA_HOME 17 skipped, not fatal" "$out" "$J/jdk22b"
-out=$(fj HEADROOM_JDK_SEARCH_DIRS="$J/*" JAVA_HOME="$J/jre23" bash "$FJ")
-check "JAVA_HOME pointing at a JRE: skipped for building" "$out" "$J/jdk22b"
-out=$(fj HEADROOM_JDK_SEARCH_DIRS="$J/*" JAVA_HOME="$J/jre23" bash "$FJ" --run)
-check "JAVA_HOME pointing at a JRE: used for running" "$out" "$J/jre23"
-out=$(fj HEADROOM_JDK_SEARCH_DIRS="$J/*" PATH="$T/java21bin:$NOJAVA" bash "$FJ")
-check "PATH java (symlink resolved to its home) beats a higher folder JDK" "$out" "$J/jdk21-norelease"
+check "JAVA_HOME 17 skipped, not fatal" "$out" "$J/jdk26b"
+out=$(fj HEADROOM_JDK_SEARCH_DIRS="$J/*" JAVA_HOME="$J/jre27" bash "$FJ")
+check "JAVA_HOME pointing at a JRE: skipped for building" "$out" "$J/jdk26b"
+out=$(fj HEADROOM_JDK_SEARCH_DIRS="$J/*" JAVA_HOME="$J/jre27" bash "$FJ" --run)
+check "JAVA_HOME pointing at a JRE: used for running" "$out" "$J/jre27"
+out=$(fj HEADROOM_JDK_SEARCH_DIRS="$J/*" PATH="$T/java25bin:$NOJAVA" bash "$FJ")
+check "PATH java (symlink resolved to its home) beats a higher folder JDK" "$out" "$J/jdk25-norelease"
 out=$(fj HEADROOM_JDK_SEARCH_DIRS="$J/*" PATH="$T/java8bin:$NOJAVA" bash "$FJ")
-check "PATH java 8 skipped" "$out" "$J/jdk22b"
-mkdir -p "$T/sp ace/jdk 24/bin" && fake_home "$T/sp ace/jdk 24" 24.0.1 yes
+check "PATH java 8 skipped" "$out" "$J/jdk26b"
+mkdir -p "$T/sp ace/jdk 28/bin" && fake_home "$T/sp ace/jdk 28" 28.0.1 yes
 out=$(fj HEADROOM_JDK_SEARCH_DIRS="$J/*:$T/sp ace/*" bash "$FJ")
-check "paths with spaces in the search folders" "$out" "$T/sp ace/jdk 24"
+check "paths with spaces in the search folders" "$out" "$T/sp ace/jdk 28"
 
 out=$(fj HEADROOM_JDK_SEARCH_DIRS="$J/*" HEADROOM_DEBUG=1 bash "$FJ" 2>&1 >/dev/null)
-contains "HEADROOM_DEBUG=1: reports skipped 1.8" "$out" "skip folder $J/jdk8: Java 1.8.0_452 is older than 21"
-contains "HEADROOM_DEBUG=1: reports a JRE" "$out" "skip folder $J/jre23: no bin/javac"
-contains "HEADROOM_DEBUG=1: reports the choice" "$out" "chose $J/jdk22b (Java 22)"
+contains "HEADROOM_DEBUG=1: reports skipped 1.8" "$out" "skip folder $J/jdk8: Java 1.8.0_452 is older than 25"
+contains "HEADROOM_DEBUG=1: reports a JRE" "$out" "skip folder $J/jre27: no bin/javac"
+contains "HEADROOM_DEBUG=1: reports the choice" "$out" "chose $J/jdk26b (Java 26)"
 out=$(fj HEADROOM_JDK_SEARCH_DIRS="$J/*" bash "$FJ" 2>&1 >/dev/null)
 check "no debug output without HEADROOM_DEBUG" "$out" ""
 
 out=$(fj HEADROOM_JDK_SEARCH_DIRS="$J/*" bash -c "set -euf -o pipefail; shopt -s failglob nullglob; . '$FJ'; echo \"\$JAVA_HOME\"")
-check "sourced with set -euf, failglob, nullglob in the caller" "$out" "$J/jdk22b"
+check "sourced with set -euf, failglob, nullglob in the caller" "$out" "$J/jdk26b"
 out=$(fj HEADROOM_JDK_SEARCH_DIRS="$J/*" bash -c "set -- --run junk; HEADROOM_JDK_NEED=run . '$FJ'; echo \"\$JAVA_HOME\"")
-check "sourced with HEADROOM_JDK_NEED=run (caller's \$@ ignored)" "$out" "$J/jre23"
+check "sourced with HEADROOM_JDK_NEED=run (caller's \$@ ignored)" "$out" "$J/jre27"
 out=$(bash -c ". '$FJ' >/dev/null 2>&1; for v in 1.8.0_452 25.0.3 21-ea 21 17.0.15+6 11.0.2-internal 22.0.10; do _headroom_version_key \"\$v\"; done" | tr '\n' '|')
 check "version keys" "$out" "8 0 452|25 0 3|21 0 0|21 0 0|17 0 15|11 0 2|22 0 10|"
 
@@ -201,7 +201,7 @@ contains "first run: Maven output went to stderr" "$err" "fake maven output"
 lacks "first run: stdout has only the app's output" "$out" "fake maven output"
 check "first run: Maven called once" "$(mvn_calls)" 1
 check "first run: Maven command line, run in the repo root" "$(cut -d'|' -f1,3 "$FAKE_LOG")" "-q -B -DskipTests -pl headroom-cli -am package|pwd=$R"
-contains "first run: Maven got the JDK 21+ as JAVA_HOME" "$(cut -d'|' -f2 "$FAKE_LOG")" "JAVA_HOME=$REAL_JDK"
+contains "first run: Maven got the JDK 25+ as JAVA_HOME" "$(cut -d'|' -f2 "$FAKE_LOG")" "JAVA_HOME=$REAL_JDK"
 contains "first run: java runs in the caller's directory" "$out" "cwd=$W"
 contains "first run: arguments passed through intact" "$out" "args=[hello, two words]"
 contains "first run: default JVM options" "$out" "opts=[-Xss512k, -XX:+UseG1GC, -Xmx2g]"
@@ -261,15 +261,15 @@ out=$(cd / && PATH="$T/bin:$PATH" headroom via-symlink 2>&1)
 contains "via a symlink on PATH, from /: runs" "$out" "args=[via-symlink]"
 contains "via a symlink on PATH, from /: cwd kept" "$out" "cwd=/"
 
-# Up to date jar + only a JRE 21+: enough to run; a stale jar needs a JDK.
+# Up to date jar + only a JRE 25+: enough to run; a stale jar needs a JDK.
 JRE=$T/jre-only
 mkdir -p "$JRE/bin" && cp "$REAL_JDK/release" "$JRE/release" && ln -s "$REAL_JDK/bin/java" "$JRE/bin/java"
 out=$(cd "$W" && env -u JAVA_HOME PATH="$NOJAVA" HOME="$T/home" HEADROOM_JDK_SEARCH_DIRS="$JRE" "$R/headroom" x 2>&1)
-contains "jar up to date, only a JRE 21+: runs" "$out" "args=[x]"
+contains "jar up to date, only a JRE 25+: runs" "$out" "args=[x]"
 tick; touch "$R/pom.xml"
 rc=0; out=$(cd "$W" && env -u JAVA_HOME PATH="$NOJAVA" HOME="$T/home" HEADROOM_JDK_SEARCH_DIRS="$JRE" "$R/headroom" x 2>&1) || rc=$?
 check "stale jar, only a JRE: exit 1" "$rc" 1
-check "stale jar, only a JRE: one line" "$out" "headroom: no JDK 21 or newer found (checked JAVA_HOME, PATH, $JRE); install one (e.g. Temurin 21+) or set JAVA_HOME"
+check "stale jar, only a JRE: one line" "$out" "headroom: no JDK 25 or newer found (checked JAVA_HOME, PATH, $JRE); install one (e.g. Temurin 25+) or set JAVA_HOME"
 rc=0; out=$(cd "$W" && env -u JAVA_HOME PATH="$NOJAVA" HOME="$T/home" HEADROOM_JDK_SEARCH_DIRS="$T/none" "$R/headroom" x 2>&1) || rc=$?
 check "no JDK at all: exit 1 and the one line" "$rc:$(printf '%s\n' "$out" | wc -l | tr -d ' ')" "1:1"
 (cd "$W" && "$R/headroom" x >/dev/null 2>&1)
@@ -329,7 +329,7 @@ check "ci: no reports: says so" "$(printf '%s\n' "$out" | tail -1)" "test: no te
 : >"$FAKE_LOG"
 rc=0; out=$(env -u JAVA_HOME PATH="$NOJAVA" HOME="$T/home" HEADROOM_JDK_SEARCH_DIRS="$T/none" "$R/.ci/run" 2>&1) || rc=$?
 check "ci: no JDK: exit 1" "$rc" 1
-check "ci: no JDK: the one line only" "$out" "headroom: no JDK 21 or newer found (checked JAVA_HOME, PATH, $T/none); install one (e.g. Temurin 21+) or set JAVA_HOME"
+check "ci: no JDK: the one line only" "$out" "headroom: no JDK 25 or newer found (checked JAVA_HOME, PATH, $T/none); install one (e.g. Temurin 25+) or set JAVA_HOME"
 check "ci: no JDK: Maven not started" "$(mvn_calls)" 0
 
 # ./headroom test passes Maven arguments through, after verify
