@@ -204,7 +204,7 @@ check "first run: Maven command line, run in the repo root" "$(cut -d'|' -f1,3 "
 contains "first run: Maven got the JDK 25+ as JAVA_HOME" "$(cut -d'|' -f2 "$FAKE_LOG")" "JAVA_HOME=$REAL_JDK"
 contains "first run: java runs in the caller's directory" "$out" "cwd=$W"
 contains "first run: arguments passed through intact" "$out" "args=[hello, two words]"
-contains "first run: default JVM options" "$out" "opts=[-Xss512k, -XX:+UseG1GC, -Xmx2g]"
+contains "first run: default JVM options" "$out" "opts=[-Xss512k, -XX:+UseG1GC, -Xmx2g"
 
 rc=0; out=$(cd "$W" && "$R/headroom" again 2>"$T/err") || rc=$?
 check "second run: no Maven call" "$(mvn_calls)" 1
