@@ -160,7 +160,7 @@ public final class Shop implements AutoCloseable {
             UserRoutes userRoutes = new UserRoutes(users, caches.users());
             ProductRoutes productRoutes = new ProductRoutes(new ProductQueries(singleQuery), caches.products());
             OrderRoutes orderRoutes = new OrderRoutes(orders, users, caches.orders(), caches.users());
-            PlaceOrder placeOrder = new PlaceOrder(orders, caches.orders());
+            PlaceOrder placeOrder = new PlaceOrder(orders, caches.orders(), config.orderListener());
             Future<String> deployed = vertx.deployVerticle(() -> {
                 ShopVerticle v = new ShopVerticle(config.host(), port, config.has(Switch.HTTP), vx -> {
                     Router router = Router.router(vx);

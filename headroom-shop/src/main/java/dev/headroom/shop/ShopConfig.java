@@ -2,6 +2,7 @@ package dev.headroom.shop;
 
 import dev.headroom.edge.ratelimit.RateLimit;
 import dev.headroom.shop.cache.CacheMode;
+import dev.headroom.shop.orders.OrderListener;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -37,6 +38,7 @@ public final class ShopConfig {
     private final boolean warmOnStart;
     private final List<String> replicaUrls;
     private final RateLimit rateLimit;
+    private final OrderListener orderListener;
 
     private ShopConfig(Builder b) {
         this.host = b.host;
@@ -54,6 +56,7 @@ public final class ShopConfig {
         this.warmOnStart = b.warmOnStart;
         this.replicaUrls = b.replicaUrls;
         this.rateLimit = b.rateLimit;
+        this.orderListener = b.orderListener;
     }
 
     /**
@@ -94,6 +97,8 @@ public final class ShopConfig {
 
     /** Requests admitted per client, counted in Redis across nodes; null (the default) for no limit. */
     public RateLimit rateLimit() { return rateLimit; }
+    /** Told of every committed order ({@link OrderListener#NONE} by default). */
+    public OrderListener orderListener() { return orderListener; }
 
     public static final class Builder {
         private String host = DEFAULT_HOST;
@@ -112,6 +117,7 @@ public final class ShopConfig {
         private boolean warmOnStart;
         private List<String> replicaUrls = List.of();
         private RateLimit rateLimit;
+        private OrderListener orderListener = OrderListener.NONE;
 
         private Builder() {
         }
@@ -224,6 +230,12 @@ public final class ShopConfig {
         /** A per-client rate limit, e.g. {@code RateLimit.parse("100/s,key=header:X-Api-Key")}; null for none (the default). */
         public Builder rateLimit(RateLimit limit) {
             this.rateLimit = limit;
+            return this;
+        }
+
+        /** Told of every committed order, e.g. to count it in analytics; see {@link OrderListener}. */
+        public Builder orderListener(OrderListener listener) {
+            this.orderListener = Objects.requireNonNull(listener, "order listener (OrderListener.NONE for none)");
             return this;
         }
 

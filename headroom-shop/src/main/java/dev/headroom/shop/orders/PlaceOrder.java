@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /orders}: validates everything first, then creates the order and its items in one
@@ -35,12 +37,16 @@ public final class PlaceOrder {
     static final String KEY_HEADER = "Idempotency-Key";
     private static final Pattern KEY = Pattern.compile("[\\x21-\\x7E]{1,200}");
 
+    private static final Logger LOG = LoggerFactory.getLogger(PlaceOrder.class);
+
     private final OrderReads reads;
     private final EntityCache<OrderView> cache;
+    private final OrderListener listener;
 
-    public PlaceOrder(OrderReads reads, EntityCache<OrderView> cache) {
+    public PlaceOrder(OrderReads reads, EntityCache<OrderView> cache, OrderListener listener) {
         this.reads = reads;
         this.cache = cache;
+        this.listener = listener;
     }
 
     record Line(long productId, int quantity) {
@@ -83,9 +89,10 @@ public final class PlaceOrder {
             }
         }
         try {
-            OrderView created = sql.inTransaction(() -> create(sql, request, key, digest));
-            cache.invalidate(created.id()); // a read of this id before it existed may be cached as "absent"
-            return Reply.created(created, "/orders/" + created.id());
+            NewOrder created = sql.inTransaction(() -> create(sql, request, key, digest));
+            cache.invalidate(created.view().id()); // a read of this id before it existed may be cached as "absent"
+            tell(created.placed());
+            return Reply.created(created.view(), "/orders/" + created.view().id());
         } catch (LostRace e) {
             Reply replay = replay(sql, key, digest);
             if (replay == null) {
@@ -93,6 +100,18 @@ public final class PlaceOrder {
             }
             return replay;
         }
+    }
+
+    private void tell(OrderListener.PlacedOrder order) {
+        try {
+            listener.placed(order);
+        } catch (RuntimeException e) {
+            LOG.warn("order listener failed on order {} (the order stands): {}", order.orderId(), e.toString());
+        }
+    }
+
+    /** What a new order's transaction made: the response, and what listeners are told. */
+    private record NewOrder(OrderView view, OrderListener.PlacedOrder placed) {
     }
 
     static Request parse(RoutingContext ctx) {
@@ -136,22 +155,22 @@ public final class PlaceOrder {
         return Reply.ok(reads.order(sql, stored.orderId()));
     }
 
-    private OrderView create(Sql sql, Request request, String key, String digest) throws SQLException {
+    private NewOrder create(Sql sql, Request request, String key, String digest) throws SQLException {
         OrderView.Buyer buyer = sql.one("SELECT id, name, email FROM users WHERE id = ?", ps -> ps.setLong(1, request.userId()),
                 rs -> new OrderView.Buyer(rs.getLong(1), rs.getString(2), rs.getString(3)));
         if (buyer == null) {
             throw ApiException.unprocessable("userId", "no user with id " + request.userId());
         }
-        record Product(String name, long priceCents) {
+        record Product(String name, long priceCents, String category) {
         }
         Map<Long, Product> products = new HashMap<>();
         Long[] ids = request.lines().stream().map(Line::productId).toArray(Long[]::new);
-        try (PreparedStatement ps = sql.prepare("SELECT id, name, price_cents FROM products WHERE id = ANY (?)")) {
+        try (PreparedStatement ps = sql.prepare("SELECT id, name, price_cents, category FROM products WHERE id = ANY (?)")) {
             Array array = ps.getConnection().createArrayOf("bigint", ids);
             ps.setArray(1, array);
             try (var rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    products.put(rs.getLong(1), new Product(rs.getString(2), rs.getLong(3)));
+                    products.put(rs.getLong(1), new Product(rs.getString(2), rs.getLong(3), rs.getString(4)));
                 }
             }
         }
@@ -168,12 +187,14 @@ public final class PlaceOrder {
                     : missing.size() + " products do not exist", missing, Map.of());
         }
         List<OrderView.Line> lines = new ArrayList<>();
+        List<OrderListener.PlacedOrder.Item> items = new ArrayList<>();
         long total = 0;
         for (Line l : request.lines()) {
             Product p = products.get(l.productId());
             OrderView.Line line = new OrderView.Line(l.productId(), p.name(), l.quantity(), p.priceCents());
             total = Math.addExact(total, line.lineTotalCents());
             lines.add(line);
+            items.add(new OrderListener.PlacedOrder.Item(l.productId(), p.category(), l.quantity(), line.lineTotalCents()));
         }
         long totalCents = total;
         record Created(long id, java.time.Instant createdAt) {
@@ -200,7 +221,8 @@ public final class PlaceOrder {
                 throw new LostRace();
             }
         }
-        return new OrderView(order.id(), buyer.id(), "placed", Times.iso(order.createdAt()), lines.size(), totalCents, buyer, lines);
+        OrderView view = new OrderView(order.id(), buyer.id(), "placed", Times.iso(order.createdAt()), lines.size(), totalCents, buyer, lines);
+        return new NewOrder(view, new OrderListener.PlacedOrder(order.id(), buyer.id(), order.createdAt().toEpochMilli(), totalCents, List.copyOf(items)));
     }
 
 }
