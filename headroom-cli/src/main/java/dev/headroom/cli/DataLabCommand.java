@@ -2,9 +2,9 @@ package dev.headroom.cli;
 
 import dev.headroom.experiments.data.DataLab;
 import dev.headroom.experiments.data.DataLabOptions;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -48,11 +48,8 @@ final class DataLabCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the data and of the workloads' ids. Default: ${DEFAULT-VALUE}.")
     long seed = DataLabOptions.DEFAULT_SEED;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the result as JSON.")
-    Path json;
-
-    @Option(names = "--html", paramLabel = "FILE", description = "Also write the result as an HTML page.")
-    Path html;
+    @Mixin
+    ReportFileOptions files = new ReportFileOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -61,6 +58,6 @@ final class DataLabCommand implements Callable<Integer> {
 
     /** The flags as the lab's options; every value checked, a bad one named. */
     DataLabOptions options() {
-        return new DataLabOptions(quick, seed, json, html);
+        return new DataLabOptions(quick, seed, files.json, files.html);
     }
 }

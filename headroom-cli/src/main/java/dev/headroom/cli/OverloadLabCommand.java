@@ -3,10 +3,10 @@ package dev.headroom.cli;
 import dev.headroom.experiments.overload.Experiment;
 import dev.headroom.experiments.overload.OverloadLab;
 import dev.headroom.experiments.overload.OverloadLabOptions;
-import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -56,11 +56,8 @@ final class OverloadLabCommand implements Callable<Integer> {
             description = "Which to run, comma-separated, among overload, retry-storm, hedging, bulkhead, rate-limit, deadlines. Default: all.")
     String experiments;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the result as JSON.")
-    Path json;
-
-    @Option(names = "--html", paramLabel = "FILE", description = "Also write the result as an HTML page.")
-    Path html;
+    @Mixin
+    ReportFileOptions files = new ReportFileOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -70,6 +67,6 @@ final class OverloadLabCommand implements Callable<Integer> {
     /** The flags as the lab's options; every value checked, a bad one named. */
     OverloadLabOptions options() {
         Set<Experiment> chosen = experiments == null ? Experiment.all() : Flags.check("--experiments", () -> Experiment.parseList(experiments));
-        return new OverloadLabOptions(quick, seed, chosen, json, html);
+        return new OverloadLabOptions(quick, seed, chosen, files.json, files.html);
     }
 }

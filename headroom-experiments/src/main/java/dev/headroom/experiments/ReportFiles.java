@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,6 +28,28 @@ public final class ReportFiles {
     /** A result record as indented JSON, its components' names in snake case ({@code p99Ms} as {@code p99_ms}). */
     public static void json(Object result, Path file) throws IOException {
         JSON.writeValue(file.toFile(), result);
+    }
+
+    /** Writes an HTML page to the file it is given. */
+    @FunctionalInterface
+    public interface Page {
+        void write(Path file) throws IOException;
+    }
+
+    /**
+     * The files a lab was asked for: {@code result} as JSON to {@code json} and {@code page} to {@code html}
+     * (each skipped when null), each announced as {@code wrote FILE} on {@code out}.
+     */
+    public static void write(Object result, Path json, Path html, Page page, PrintWriter out) throws IOException {
+        if (json != null) {
+            json(result, json);
+            out.println("wrote " + json);
+        }
+        if (html != null) {
+            page.write(html);
+            out.println("wrote " + html);
+        }
+        out.flush();
     }
 
     /** The labs' pages' common style sheet, inlined for {@code /*STYLE*}{@code /}. */

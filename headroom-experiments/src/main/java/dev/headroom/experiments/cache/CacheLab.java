@@ -40,15 +40,7 @@ public final class CacheLab {
     public static CacheLabResult run(CacheLabOptions options, PrintWriter out) throws Exception {
         CacheLabResult result = measure(options, ProgressLog.to(out));
         CacheLabReport.console(result, out);
-        if (options.json() != null) {
-            CacheLabReport.json(result, options.json());
-            out.println("wrote " + options.json());
-        }
-        if (options.html() != null) {
-            CacheLabReport.html(result, options.html());
-            out.println("wrote " + options.html());
-        }
-        out.flush();
+        ReportFiles.write(result, options.json(), options.html(), file -> CacheLabReport.html(result, file), out);
         return result;
     }
 

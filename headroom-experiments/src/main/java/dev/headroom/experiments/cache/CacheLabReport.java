@@ -45,10 +45,6 @@ final class CacheLabReport {
         out.flush();
     }
 
-    static void json(CacheLabResult r, Path file) throws IOException {
-        ReportFiles.json(r, file);
-    }
-
     static void html(CacheLabResult r, Path file) throws IOException {
         StringBuilder h = new StringBuilder();
         CacheLabResult.Settings s = r.settings();

@@ -1,5 +1,6 @@
 package dev.headroom.experiments.data;
 
+import dev.headroom.experiments.LabOutcome;
 import dev.headroom.experiments.ProgressLog;
 import dev.headroom.experiments.ReportFiles;
 import dev.headroom.experiments.edge.EdgeChecks;
@@ -18,28 +19,14 @@ public final class DataLab {
     private DataLab() {
     }
 
-    /** The result and its checks; {@link #passed()} when every check did. */
-    public record Outcome(DataLabResult result, List<EdgeChecks.Check> checks, double elapsedSeconds) {
-        public boolean passed() {
-            return checks.stream().allMatch(EdgeChecks.Check::passed);
-        }
-    }
 
     /** Runs every experiment, printing progress, then the summary and checks, to {@code out}; writes the files the options name. */
-    public static Outcome run(DataLabOptions options, PrintWriter out) throws Exception {
+    public static LabOutcome<DataLabResult> run(DataLabOptions options, PrintWriter out) throws Exception {
         long started = System.nanoTime();
         DataLabResult result = measure(options, ProgressLog.to(out));
-        Outcome outcome = new Outcome(result, DataChecks.of(result), (System.nanoTime() - started) / 1e9);
+        LabOutcome<DataLabResult> outcome = LabOutcome.since(started, result, DataChecks.of(result));
         DataLabReport.console(outcome, options, out);
-        if (options.json() != null) {
-            ReportFiles.json(result, options.json());
-            out.println("wrote " + options.json());
-        }
-        if (options.html() != null) {
-            DataLabReport.html(outcome, options, options.html());
-            out.println("wrote " + options.html());
-        }
-        out.flush();
+        ReportFiles.write(result, options.json(), options.html(), file -> DataLabReport.html(outcome, options, file), out);
         return outcome;
     }
 

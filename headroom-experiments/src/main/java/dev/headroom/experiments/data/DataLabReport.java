@@ -1,5 +1,6 @@
 package dev.headroom.experiments.data;
 
+import dev.headroom.experiments.LabOutcome;
 import dev.headroom.experiments.HtmlReports;
 import dev.headroom.experiments.ReportFiles;
 import dev.headroom.experiments.edge.EdgeChecks;
@@ -14,7 +15,7 @@ final class DataLabReport {
     private DataLabReport() {
     }
 
-    static void console(DataLab.Outcome outcome, DataLabOptions o, PrintWriter out) {
+    static void console(LabOutcome<DataLabResult> outcome, DataLabOptions o, PrintWriter out) {
         DataLabResult r = outcome.result();
         out.println();
         out.printf("read scaling: one node, no cache, every PostgreSQL server %d ms away, %d connections per server; capacity at p99 < %.0f ms%n",
@@ -45,7 +46,7 @@ final class DataLabReport {
         EdgeChecks.print(outcome.checks(), outcome.elapsedSeconds(), out);
     }
 
-    static void html(DataLab.Outcome outcome, DataLabOptions o, Path file) throws IOException {
+    static void html(LabOutcome<DataLabResult> outcome, DataLabOptions o, Path file) throws IOException {
         DataLabResult r = outcome.result();
         StringBuilder h = HtmlReports.page("Headroom data lab");
         h.append(String.format("<p>One embedded PostgreSQL 17 primary (durable: fsync and synchronous_commit on), 2 streaming replicas and Redis, "

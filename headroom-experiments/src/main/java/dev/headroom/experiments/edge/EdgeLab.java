@@ -1,6 +1,8 @@
 package dev.headroom.experiments.edge;
 
+import dev.headroom.experiments.LabOutcome;
 import dev.headroom.experiments.ProgressLog;
+import dev.headroom.experiments.ReportFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -34,12 +36,6 @@ public final class EdgeLab {
     private EdgeLab() {
     }
 
-    /** The result and its checks; {@link #passed()} when every check did. */
-    public record Outcome(EdgeLabResult result, List<EdgeChecks.Check> checks, double elapsedSeconds) {
-        public boolean passed() {
-            return checks.stream().allMatch(EdgeChecks.Check::passed);
-        }
-    }
 
     /**
      * What the experiments measured, each null when not run: the result's parts, and for the report each target's
@@ -52,26 +48,18 @@ public final class EdgeLab {
      * Runs the experiments the options name, printing progress, then the table and checks, to {@code out}; writes
      * the JSON and HTML files the options name.
      */
-    public static Outcome run(EdgeLabOptions options, PrintWriter out) throws Exception {
+    public static LabOutcome<EdgeLabResult> run(EdgeLabOptions options, PrintWriter out) throws Exception {
         long started = System.nanoTime();
         return report(options, measure(options, ProgressLog.to(out)), started, out);
     }
 
     /** The result of {@code details}, its checks, the table on {@code out} and the files; {@code started} a {@link System#nanoTime()}. */
-    static Outcome report(EdgeLabOptions options, Details details, long started, PrintWriter out) throws IOException {
+    static LabOutcome<EdgeLabResult> report(EdgeLabOptions options, Details details, long started, PrintWriter out) throws IOException {
         EdgeLabResult result = new EdgeLabResult(details.proxyCost() == null ? null : details.proxyCost().result(),
                 details.slowNode() == null ? null : details.slowNode().result(), details.failover(), details.scaleOut(), details.scaleFit());
-        Outcome outcome = new Outcome(result, EdgeChecks.of(details), (System.nanoTime() - started) / 1e9);
+        LabOutcome<EdgeLabResult> outcome = LabOutcome.since(started, result, EdgeChecks.of(details));
         EdgeLabReport.console(outcome, details, out);
-        if (options.json() != null) {
-            EdgeLabReport.json(result, options.json());
-            out.println("wrote " + options.json());
-        }
-        if (options.html() != null) {
-            EdgeLabReport.html(outcome, details, options, options.html());
-            out.println("wrote " + options.html());
-        }
-        out.flush();
+        ReportFiles.write(result, options.json(), options.html(), file -> EdgeLabReport.html(outcome, details, options, file), out);
         return outcome;
     }
 

@@ -1,5 +1,6 @@
 package dev.headroom.experiments.edge;
 
+import dev.headroom.experiments.LabOutcome;
 import dev.headroom.experiments.HtmlReports;
 import dev.headroom.experiments.ReportFiles;
 import java.io.IOException;
@@ -14,7 +15,7 @@ final class EdgeLabReport {
     private EdgeLabReport() {
     }
 
-    static void console(EdgeLab.Outcome outcome, EdgeLab.Details d, PrintWriter out) {
+    static void console(LabOutcome<EdgeLabResult> outcome, EdgeLab.Details d, PrintWriter out) {
         out.println();
         if (d.proxyCost() != null) {
             ProxyCostExperiment.Run run = d.proxyCost();
@@ -70,11 +71,7 @@ final class EdgeLabReport {
         EdgeChecks.print(outcome.checks(), outcome.elapsedSeconds(), out);
     }
 
-    static void json(EdgeLabResult result, Path file) throws IOException {
-        ReportFiles.json(result, file);
-    }
-
-    static void html(EdgeLab.Outcome outcome, EdgeLab.Details d, EdgeLabOptions o, Path file) throws IOException {
+    static void html(LabOutcome<EdgeLabResult> outcome, EdgeLab.Details d, EdgeLabOptions o, Path file) throws IOException {
         StringBuilder h = HtmlReports.page("Headroom edge lab");
         h.append(String.format("<p>%d interleaved rounds, %.1f s measured per run, %.0f s warm-up; latency from each request's intended send time "
                         + "(open model, Poisson arrivals). %s. Took %.0f s.</p>\n", o.rounds(), o.duration().toMillis() / 1000.0,

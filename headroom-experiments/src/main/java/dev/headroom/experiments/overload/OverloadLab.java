@@ -1,5 +1,6 @@
 package dev.headroom.experiments.overload;
 
+import dev.headroom.experiments.LabOutcome;
 import dev.headroom.experiments.ProgressLog;
 import dev.headroom.experiments.ReportFiles;
 import dev.headroom.experiments.edge.EdgeChecks;
@@ -14,26 +15,13 @@ public final class OverloadLab {
     private OverloadLab() {
     }
 
-    public record Outcome(OverloadLabResult result, List<EdgeChecks.Check> checks, double elapsedSeconds) {
-        public boolean passed() {
-            return checks.stream().allMatch(EdgeChecks.Check::passed);
-        }
-    }
 
-    public static Outcome run(OverloadLabOptions options, PrintWriter out) throws Exception {
+    public static LabOutcome<OverloadLabResult> run(OverloadLabOptions options, PrintWriter out) throws Exception {
         long started = System.nanoTime();
         OverloadLabResult result = measure(options, ProgressLog.to(out));
-        Outcome outcome = new Outcome(result, OverloadChecks.of(result), (System.nanoTime() - started) / 1e9);
+        LabOutcome<OverloadLabResult> outcome = LabOutcome.since(started, result, OverloadChecks.of(result));
         OverloadLabReport.console(outcome, out);
-        if (options.json() != null) {
-            ReportFiles.json(result, options.json());
-            out.println("wrote " + options.json());
-        }
-        if (options.html() != null) {
-            OverloadLabReport.html(outcome, options, options.html());
-            out.println("wrote " + options.html());
-        }
-        out.flush();
+        ReportFiles.write(result, options.json(), options.html(), file -> OverloadLabReport.html(outcome, options, file), out);
         return outcome;
     }
 

@@ -1,5 +1,6 @@
 package dev.headroom.experiments.overload;
 
+import dev.headroom.experiments.LabOutcome;
 import dev.headroom.experiments.HtmlReports;
 import dev.headroom.experiments.ReportFiles;
 import dev.headroom.experiments.edge.EdgeChecks;
@@ -64,7 +65,7 @@ final class OverloadLabReport {
         return t;
     }
 
-    static void console(OverloadLab.Outcome outcome, PrintWriter out) {
+    static void console(LabOutcome<OverloadLabResult> outcome, PrintWriter out) {
         out.println();
         out.println(outcome.result().pinning());
         for (Table t : tables(outcome.result())) {
@@ -83,7 +84,7 @@ final class OverloadLabReport {
         EdgeChecks.print(outcome.checks(), outcome.elapsedSeconds(), out);
     }
 
-    static void html(OverloadLab.Outcome outcome, OverloadLabOptions o, Path file) throws IOException {
+    static void html(LabOutcome<OverloadLabResult> outcome, OverloadLabOptions o, Path file) throws IOException {
         StringBuilder h = HtmlReports.page("Headroom overload lab");
         h.append(String.format("<p>Each mechanism measured with and without it in the same run. %s. %s%s. Took %.0f s.</p>\n",
                 HtmlReports.escape(outcome.result().pinning()), ReportFiles.machine(),

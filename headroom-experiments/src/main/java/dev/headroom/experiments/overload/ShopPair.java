@@ -34,9 +34,9 @@ final class ShopPair implements AutoCloseable {
     static final int POOL = 10;
     static final long DB_RTT_MS = 10;
     static final SeedSpec SEED = new SeedSpec(1_000, 10_000, 1_000, 42);
-    /** Small heaps and the serial collector: two nodes, PostgreSQL and the generator share two cores. */
     /** The edge lab's shop node main (PORT JDBC_URL USER PASSWORD REDIS_URI SWITCHES POOL_SIZE); its class is not public. */
     private static final String NODE_MAIN = "dev.headroom.experiments.edge.FailoverNodes$Main";
+    /** Small heaps and the serial collector: two nodes, PostgreSQL and the generator share two cores. */
     private static final List<String> JVM = List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED");
 
     private final ScratchInfra servers;

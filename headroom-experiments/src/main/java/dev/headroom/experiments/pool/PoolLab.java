@@ -53,15 +53,7 @@ public final class PoolLab {
     public static PoolLabResult run(PoolLabOptions options, PrintWriter out) throws Exception {
         PoolLabResult result = measure(options, ProgressLog.to(out));
         PoolLabReport.console(result, out);
-        if (options.json() != null) {
-            ReportFiles.json(result, options.json());
-            out.println("wrote " + options.json());
-        }
-        if (options.html() != null) {
-            PoolLabReport.html(result, options.html());
-            out.println("wrote " + options.html());
-        }
-        out.flush();
+        ReportFiles.write(result, options.json(), options.html(), file -> PoolLabReport.html(result, file), out);
         return result;
     }
 

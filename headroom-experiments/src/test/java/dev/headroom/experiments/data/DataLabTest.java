@@ -1,5 +1,6 @@
 package dev.headroom.experiments.data;
 
+import dev.headroom.experiments.LabOutcome;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -27,7 +28,7 @@ class DataLabTest {
         Path json = dir.resolve("data.json");
         Path html = dir.resolve("data.html");
         StringWriter printed = new StringWriter();
-        DataLab.Outcome outcome = DataLab.run(new DataLabOptions(true, DataLabOptions.DEFAULT_SEED, json, html), new PrintWriter(printed));
+        LabOutcome<DataLabResult> outcome = DataLab.run(new DataLabOptions(true, DataLabOptions.DEFAULT_SEED, json, html), new PrintWriter(printed));
 
         JsonNode r = new ObjectMapper().readTree(json.toFile());
         assertThat(r.get("read_scaling")).hasSize(3);

@@ -1,5 +1,6 @@
 package dev.headroom.experiments.edge;
 
+import dev.headroom.experiments.LabOutcome;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -35,7 +36,7 @@ class EdgeLabTest {
         EdgeLabOptions options = options(Set.of(Experiment.SLOW_NODE), 100, json, html);
         PrintWriter out = new PrintWriter(printed);
         EdgeLab.Details details = EdgeLab.measure(options, ProgressLog.to(out));
-        EdgeLab.Outcome outcome = EdgeLab.report(options, details, System.nanoTime(), out);
+        LabOutcome<EdgeLabResult> outcome = EdgeLab.report(options, details, System.nanoTime(), out);
 
         EdgeLabResult r = outcome.result();
         assertThat(r.proxyCost()).isNull();
@@ -69,7 +70,7 @@ class EdgeLabTest {
     void theProxyCostExperimentMeasuresEveryTarget() throws Exception {
         requireNginx();
         StringWriter printed = new StringWriter();
-        EdgeLab.Outcome outcome = EdgeLab.run(options(Set.of(Experiment.PROXY_COST), EdgeLabOptions.DEFAULT_SLOW_RATE, null, null),
+        LabOutcome<EdgeLabResult> outcome = EdgeLab.run(options(Set.of(Experiment.PROXY_COST), EdgeLabOptions.DEFAULT_SLOW_RATE, null, null),
                 new PrintWriter(printed));
 
         EdgeLabResult.ProxyCost p = outcome.result().proxyCost();

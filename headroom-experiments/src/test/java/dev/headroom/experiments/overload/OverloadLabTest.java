@@ -1,5 +1,6 @@
 package dev.headroom.experiments.overload;
 
+import dev.headroom.experiments.LabOutcome;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,7 +29,7 @@ class OverloadLabTest {
         Path json = dir.resolve("overload.json");
         Path html = dir.resolve("overload.html");
         StringWriter printed = new StringWriter();
-        OverloadLab.Outcome outcome = OverloadLab.run(new OverloadLabOptions(true, OverloadLabOptions.DEFAULT_SEED, Experiment.all(), json, html),
+        LabOutcome<OverloadLabResult> outcome = OverloadLab.run(new OverloadLabOptions(true, OverloadLabOptions.DEFAULT_SEED, Experiment.all(), json, html),
                 new PrintWriter(printed));
 
         JsonNode r = new ObjectMapper().readTree(json.toFile());
