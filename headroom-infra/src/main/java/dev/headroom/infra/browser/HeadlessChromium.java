@@ -49,6 +49,9 @@ public final class HeadlessChromium implements AutoCloseable {
         for (String domain : List.of("Page", "Runtime", "Log")) {
             devTools.call(domain + ".enable", DevTools.params(), CALL);
         }
+        // the window's size includes no browser chrome in headless mode, yet the page got less: pin the viewport
+        devTools.call("Emulation.setDeviceMetricsOverride", DevTools.params()
+                .put("width", WIDTH).put("height", HEIGHT).put("deviceScaleFactor", 1).put("mobile", false), CALL);
     }
 
     /** The browser this machine would start: {@code $CHROMIUM} when set, else Debian's. */
@@ -66,7 +69,7 @@ public final class HeadlessChromium implements AutoCloseable {
         return "Chromium not found at " + executable() + ": apt-get install chromium (or set CHROMIUM to a Chromium binary)";
     }
 
-    /** Starts Chromium with a {@value #WIDTH}x{@value #HEIGHT} window on about:blank; fails in one line when it is not installed. */
+    /** Starts Chromium with a {@value #WIDTH}x{@value #HEIGHT} viewport on about:blank; fails in one line when it is not installed. */
     public static HeadlessChromium start() {
         if (!available()) {
             throw new IllegalStateException(missingMessage());
