@@ -33,6 +33,7 @@ final class LivePush {
     private final long refreshTimer;
     private long lastPushNanos = System.nanoTime() - MIN_INTERVAL.toNanos();
     private String latest;
+    private volatile long skipped; // written on the context only
 
     LivePush(Vertx vertx, Supplier<String> snapshots) {
         this.vertx = vertx;
@@ -80,6 +81,11 @@ final class LivePush {
         });
     }
 
+    /** Snapshots not sent to some browser because its socket was still full: each a browser behind, not a queue growing. */
+    long skipped() {
+        return skipped;
+    }
+
     void close() {
         vertx.cancelTimer(refreshTimer);
         context.runOnContext(v -> {
@@ -99,6 +105,7 @@ final class LivePush {
         void offer() {
             if (socket.writeQueueFull()) {
                 behind = true; // drop this one; drained() sends whatever is newest then
+                skipped++;
             } else {
                 socket.writeTextMessage(latest);
             }
