@@ -152,12 +152,7 @@ final class Totals {
     /** Everything the page shows, as the JSON it is pushed as. */
     JsonObject snapshot(ServiceFigures service, long nowMillis) {
         NavigableMap<Long, Figures> recent = new TreeMap<>(open);
-        for (Figures f : closed.descendingMap().values()) {
-            if (recent.size() >= CHART_WINDOWS + open.size()) {
-                break;
-            }
-            recent.put(f.start, f);
-        }
+        closed.descendingMap().values().stream().limit(CHART_WINDOWS).forEach(f -> recent.put(f.start, f));
         while (recent.size() > CHART_WINDOWS) {
             recent.pollFirstEntry();
         }

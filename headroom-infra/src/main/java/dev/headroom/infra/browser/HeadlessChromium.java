@@ -16,7 +16,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /**
@@ -230,8 +232,11 @@ public final class HeadlessChromium implements AutoCloseable {
         for (ProcessHandle p : tree) {
             try {
                 p.onExit().get(5, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                // already gone, or a zombie its parent will reap: nothing more to do
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException | TimeoutException e) {
+                // a zombie its parent will reap: nothing more to do
             }
         }
     }
