@@ -1,0 +1,155 @@
+package dev.headroom.analytics.store;
+
+import dev.headroom.analytics.event.EventBatch;
+import dev.headroom.analytics.window.WindowAggregate;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * The batch side of the lambda architecture: rollups recomputed from the raw events with the same
+ * {@link WindowAggregate} code the engine runs, and a check of the stored (real-time) rollups against
+ * them. Raw events are streamed an hour at a time, sorted by (bucket, category) in DuckDB, so Java holds
+ * one aggregate at a time. Note: the raw table holds every event ingested, the engine drops events past
+ * its allowed lateness; a window that dropped events differs from its recompute by exactly those.
+ */
+public final class BatchRecompute {
+    private static final long SLICE = Resolution.HOUR.millis();
+    private static final long PROGRESS_EVERY_NANOS = 5_000_000_000L;
+
+    private BatchRecompute() {
+    }
+
+    /**
+     * Replaces {@code resolution}'s rollups with bucket in [from, to) by aggregates of the raw events there.
+     *
+     * @return how many raw events were read
+     */
+    public static long recompute(AnalyticsStore store, Resolution resolution, long from, long to,
+                                 Consumer<String> progress) throws SQLException {
+        checkRange(resolution, from, to);
+        DuckDBConnection connection = store.connection();
+        RollupRows.deleteRange(connection, resolution, from, to);
+        try (DuckDBAppender appender = RollupRows.appender(connection, resolution)) {
+            long events = fold(connection, resolution, from, to, row -> RollupRows.append(appender, row), progress);
+            appender.flush();
+            return events;
+        }
+    }
+
+    /** Compares the stored rollups with bucket in [from, to) with a recompute from the raw events. */
+    public static ConsistencyReport check(AnalyticsStore store, Resolution resolution, long from, long to)
+            throws SQLException {
+        checkRange(resolution, from, to);
+        Connection connection = store.connection();
+        List<String> listed = new ArrayList<>();
+        long[] compared = {0};
+        long[] mismatches = {0};
+        Consumer<String> mismatch = text -> {
+            mismatches[0]++;
+            if (listed.size() < ConsistencyReport.MAX_LISTED) {
+                listed.add(text);
+            }
+        };
+        for (long slice = from; slice < to; slice += SLICE) {
+            long sliceEnd = Math.min(to, slice + SLICE);
+            Map<BucketKey, RollupRow> stored = new LinkedHashMap<>();
+            for (RollupRow row : RollupRows.read(connection, resolution, slice, sliceEnd)) {
+                stored.put(new BucketKey(row.bucket(), row.category()), row);
+            }
+            fold(connection, resolution, slice, sliceEnd, recomputed -> {
+                compared[0]++;
+                RollupRow real = stored.remove(new BucketKey(recomputed.bucket(), recomputed.category()));
+                String where = resolution.table() + " " + Instant.ofEpochMilli(recomputed.bucket()) + " category " + recomputed.category();
+                if (real == null) {
+                    mismatch.accept(where + ": missing, the raw events hold " + recomputed.aggregate().events() + " events");
+                } else {
+                    compare(real.aggregate(), recomputed.aggregate(), where, mismatch);
+                }
+            }, text -> { });
+            for (RollupRow extra : stored.values()) {
+                compared[0]++;
+                mismatch.accept(resolution.table() + " " + Instant.ofEpochMilli(extra.bucket()) + " category " + extra.category()
+                        + ": stored with " + extra.aggregate().events() + " events, none in the raw events");
+            }
+        }
+        return new ConsistencyReport(resolution, from, to, compared[0], mismatches[0], listed);
+    }
+
+    private static void compare(WindowAggregate real, WindowAggregate batch, String where, Consumer<String> mismatch) {
+        if (!Arrays.equals(real.counts(), batch.counts())) {
+            mismatch.accept(where + ": counts " + Arrays.toString(real.counts()) + " stored, " + Arrays.toString(batch.counts()) + " from raw");
+        }
+        if (real.revenueCents() != batch.revenueCents()) {
+            mismatch.accept(where + ": revenue " + real.revenueCents() + " cents stored, " + batch.revenueCents() + " from raw");
+        }
+        if (!SketchBounds.distinctAgree(real.distinctUsers(), batch.distinctUsers())) {
+            mismatch.accept(where + ": distinct users " + real.distinctUsers() + " stored, " + batch.distinctUsers()
+                    + " from raw (beyond 3 sigma)");
+        }
+        String latency = SketchBounds.latencyDisagreement(real.latencySketch(), batch.latencySketch());
+        if (latency != null) {
+            mismatch.accept(where + ": " + latency);
+        }
+        String products = SketchBounds.productsDisagreement(real.productsSketch(), batch.productsSketch());
+        if (products != null) {
+            mismatch.accept(where + ": " + products);
+        }
+    }
+
+    /** Aggregates the raw events with time in [from, to) per bucket and category, in that order, into sink. */
+    static long fold(Connection connection, Resolution resolution, long from, long to, BucketFolder.Sink sink,
+                     Consumer<String> progress) throws SQLException {
+        BucketFolder folder = new BucketFolder(sink);
+        EventBatch one = new EventBatch(0, 1);
+        long events = 0;
+        long started = System.nanoTime();
+        long reported = started;
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT time_ms, type, user_id, product, category, amount_cents, latency_us FROM events"
+                        + " WHERE time_ms >= ? AND time_ms < ? ORDER BY time_ms // ?, category")) {
+            for (long slice = from; slice < to; slice += SLICE) {
+                select.setLong(1, slice);
+                select.setLong(2, Math.min(to, slice + SLICE));
+                select.setLong(3, resolution.millis());
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        long time = rs.getLong(1);
+                        one.clear();
+                        one.add(rs.getByte(2), time, rs.getLong(3), rs.getInt(4), rs.getInt(5), rs.getLong(6), rs.getInt(7));
+                        folder.at(resolution.bucketOf(time), one.category(0)).add(one, 0);
+                        events++;
+                    }
+                }
+                long now = System.nanoTime();
+                if (now - reported >= PROGRESS_EVERY_NANOS) {
+                    reported = now;
+                    progress.accept(String.format("recompute %s: %,d events, %,.0f events/s, up to %s", resolution.table(),
+                            events, events / ((now - started) / 1e9), Instant.ofEpochMilli(Math.min(to, slice + SLICE))));
+                }
+            }
+        }
+        folder.finish();
+        return events;
+    }
+
+    private static void checkRange(Resolution resolution, long from, long to) {
+        if (from % resolution.millis() != 0 || to % resolution.millis() != 0) {
+            throw new IllegalArgumentException("from and to must be multiples of " + resolution.millis() + " ms for "
+                    + resolution.table() + ", were " + from + " and " + to);
+        }
+        if (from >= to) {
+            throw new IllegalArgumentException("from must be before to, were " + from + " and " + to);
+        }
+    }
+}
