@@ -26,6 +26,7 @@ import org.duckdb.DuckDBConnection;
 public final class BatchRecompute {
     private static final long SLICE = Resolution.HOUR.millis();
     private static final long PROGRESS_EVERY_NANOS = 5_000_000_000L;
+    private static final int PARALLELISM = Runtime.getRuntime().availableProcessors();
 
     private BatchRecompute() {
     }
@@ -38,11 +39,60 @@ public final class BatchRecompute {
     public static long recompute(AnalyticsStore store, Resolution resolution, long from, long to,
                                  Consumer<String> progress) throws SQLException {
         checkRange(resolution, from, to);
-        DuckDBConnection connection = store.connection();
-        RollupRows.deleteRange(connection, resolution, from, to);
-        try (DuckDBAppender appender = RollupRows.appender(connection, resolution)) {
-            long events = fold(connection, resolution, from, to, row -> RollupRows.append(appender, row), progress);
-            appender.flush();
+        RollupRows.deleteRange(store.connection(), resolution, from, to);
+        // One part per core, each on a connection and appender of its own: Java's per-event work is the bottleneck.
+        int parts = (int) Math.max(1, Math.min(PARALLELISM, (to - from) / SLICE));
+        long step = Math.ceilDiv((to - from) / resolution.millis(), parts) * resolution.millis();
+        List<Part> running = new ArrayList<>();
+        for (long partFrom = from; partFrom < to; partFrom += step) {
+            running.add(new Part(store.newConnection(), resolution, partFrom, Math.min(to, partFrom + step), progress));
+        }
+        long events = 0;
+        SQLException failure = null;
+        for (Part part : running) {
+            try {
+                events += part.join();
+            } catch (SQLException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return events;
+    }
+
+    /** One thread recomputing a contiguous part of the range. */
+    private static final class Part {
+        private final Thread thread;
+        private long events;
+        private Exception failure;
+
+        Part(DuckDBConnection connection, Resolution resolution, long from, long to, Consumer<String> progress) {
+            thread = Thread.ofPlatform().name("recompute-" + Instant.ofEpochMilli(from)).start(() -> {
+                try (connection; DuckDBAppender appender = RollupRows.appender(connection, resolution)) {
+                    events = fold(connection, resolution, from, to, row -> RollupRows.append(appender, row), progress);
+                    appender.flush();
+                } catch (SQLException | RuntimeException e) {
+                    failure = e;
+                }
+            });
+        }
+
+        long join() throws SQLException {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLException("interrupted while waiting for the recompute", e);
+            }
+            if (failure != null) {
+                throw failure instanceof SQLException sql ? sql : new SQLException("recompute failed", failure);
+            }
             return events;
         }
     }
@@ -110,7 +160,7 @@ public final class BatchRecompute {
     /** Aggregates the raw events with time in [from, to) per bucket and category, in that order, into sink. */
     static long fold(Connection connection, Resolution resolution, long from, long to, BucketFolder.Sink sink,
                      Consumer<String> progress) throws SQLException {
-        BucketFolder folder = new BucketFolder(sink);
+        BucketFolder folder = new BucketFolder(resolution, sink);
         EventBatch one = new EventBatch(0, 1);
         long events = 0;
         long started = System.nanoTime();
@@ -134,8 +184,8 @@ public final class BatchRecompute {
                 long now = System.nanoTime();
                 if (now - reported >= PROGRESS_EVERY_NANOS) {
                     reported = now;
-                    progress.accept(String.format("recompute %s: %,d events, %,.0f events/s, up to %s", resolution.table(),
-                            events, events / ((now - started) / 1e9), Instant.ofEpochMilli(Math.min(to, slice + SLICE))));
+                    progress.accept(String.format("recompute %s, %s: %,d events, %,.0f events/s, up to %s", resolution.table(),
+                            Thread.currentThread().getName(), events, events / ((now - started) / 1e9), Instant.ofEpochMilli(Math.min(to, slice + SLICE))));
                 }
             }
         }

@@ -55,7 +55,7 @@ final class Compaction {
         try (DuckDBAppender appender = RollupRows.appender(connection, target);
              PreparedStatement select = connection.prepareStatement("SELECT " + Schema.ROLLUP_COLUMNS + " FROM "
                      + source.table() + " WHERE bucket >= ? AND bucket < ? ORDER BY bucket // ?, category")) {
-            BucketFolder folder = new BucketFolder(row -> RollupRows.append(appender, row));
+            BucketFolder folder = new BucketFolder(target, row -> RollupRows.append(appender, row));
             select.setLong(1, from);
             select.setLong(2, to);
             select.setLong(3, target.millis());

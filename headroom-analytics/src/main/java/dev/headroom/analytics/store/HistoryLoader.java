@@ -12,7 +12,8 @@ import org.duckdb.DuckDBConnection;
  * rollups built from them by the batch path ({@link BatchRecompute}): {@code rollup_1m} for the whole range,
  * {@code rollup_1h} by downsampling it, {@code rollup_1s} for the last {@value #SECONDS_SLICE_MINUTES} minutes.
  *
- * <p>The distribution, every draw a hash of (event index, seed, draw) so a seed gives the same history:
+ * <p>The distribution, every draw a hash of (8 × event index + draw, seed) so a seed gives the same history
+ * (a hash of (index, seed, draw) is not: DuckDB's hash combining made the draws of one event correlated):
  * <ul>
  *   <li>time: a diurnal rate, highest at 12:00 UTC and lowest at 00:00 ({@value #DIURNAL_PEAK_TO_TROUGH}× apart),
  *       events in time order;</li>
@@ -114,11 +115,11 @@ public final class HistoryLoader {
                      r4, r5
               FROM (
                 SELECT CAST(? AS BIGINT) AS start, i * CAST(? AS DOUBLE) AS x,
-                       (hash(i, seed, 1) >> 11) / 9007199254740992.0 AS r1,
-                       (hash(i, seed, 2) >> 11) / 9007199254740992.0 AS r2,
-                       (hash(i, seed, 3) >> 11) / 9007199254740992.0 AS r3,
-                       (hash(i, seed, 4) >> 11) / 9007199254740992.0 AS r4,
-                       (hash(i, seed, 5) >> 11) / 9007199254740992.0 AS r5
+                       (hash(i * 8 + 1, seed) >> 11) / 9007199254740992.0 AS r1,
+                       (hash(i * 8 + 2, seed) >> 11) / 9007199254740992.0 AS r2,
+                       (hash(i * 8 + 3, seed) >> 11) / 9007199254740992.0 AS r3,
+                       (hash(i * 8 + 4, seed) >> 11) / 9007199254740992.0 AS r4,
+                       (hash(i * 8 + 5, seed) >> 11) / 9007199254740992.0 AS r5
                 FROM (SELECT CAST(? AS BIGINT) AS seed), range(?, ?) t(i)
               )
             )

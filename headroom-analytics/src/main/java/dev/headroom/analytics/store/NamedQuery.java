@@ -2,6 +2,7 @@ package dev.headroom.analytics.store;
 
 import dev.headroom.analytics.event.EventType;
 import dev.headroom.analytics.window.WindowAggregate;
+import dev.headroom.analytics.window.WindowResult;
 import java.lang.foreign.MemorySegment;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -25,7 +26,7 @@ enum NamedQuery {
         List<long[]> rollups(Connection connection, long now) throws SQLException {
             long end = Resolution.HOUR.bucketOf(now);
             return longs(connection, "SELECT bucket, category, revenue_cents FROM rollup_1h WHERE bucket >= ? AND bucket < ?"
-                    + " AND " + ORDERS + " > 0 ORDER BY bucket, category", 3, end - 30 * DAY, end);
+                    + " AND category <> " + ALL + " AND " + ORDERS + " > 0 ORDER BY bucket, category", 3, end - 30 * DAY, end);
         }
 
         @Override
@@ -42,7 +43,7 @@ enum NamedQuery {
         List<long[]> rollups(Connection connection, long now) throws SQLException {
             long end = Resolution.HOUR.bucketOf(now);
             FrequentLongsSketch merged = new FrequentLongsSketch(WindowAggregate.FREQUENT_MAP_SIZE);
-            try (PreparedStatement select = range(connection, "SELECT products FROM rollup_1h WHERE bucket >= ? AND bucket < ?",
+            try (PreparedStatement select = range(connection, "SELECT products FROM rollup_1h WHERE bucket >= ? AND bucket < ? AND category = " + ALL,
                     end - 7 * DAY, end); ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
                     merged.merge(FrequentLongsSketch.getInstance(MemorySegment.ofArray(rs.getBytes(1))));
@@ -67,14 +68,17 @@ enum NamedQuery {
                     + " ORDER BY n DESC, product LIMIT " + TOP, 2, end - 7 * DAY, end);
         }
     },
-    /** Distinct users per day over 30 days: a union of the hourly HLLs, or an exact count on raw events. */
+    /**
+     * Distinct users per day over 30 days: a union of the hourly HLLs, or DuckDB's {@code approx_count_distinct}
+     * on raw events (its own HLL: an exact count distinct took 1 s per 10M events here, measured).
+     */
     UNIQUE_VISITORS_DAILY("unique-visitors-daily", List.of("day", "visitors")) {
         @Override
         List<long[]> rollups(Connection connection, long now) throws SQLException {
             long end = Math.floorDiv(now, DAY) * DAY;
             List<long[]> days = new ArrayList<>();
             try (PreparedStatement select = range(connection, "SELECT bucket // 86400000 * 86400000 AS day, users FROM rollup_1h"
-                    + " WHERE bucket >= ? AND bucket < ? ORDER BY day", end - 30 * DAY, end); ResultSet rs = select.executeQuery()) {
+                    + " WHERE bucket >= ? AND bucket < ? AND category = " + ALL + " ORDER BY day", end - 30 * DAY, end); ResultSet rs = select.executeQuery()) {
                 HllUnion union = null;
                 long day = 0;
                 while (rs.next()) {
@@ -99,7 +103,7 @@ enum NamedQuery {
         @Override
         List<long[]> raw(Connection connection, long now) throws SQLException {
             long end = Math.floorDiv(now, DAY) * DAY;
-            return longs(connection, "SELECT time_ms // 86400000 * 86400000 AS day, count(DISTINCT user_id) FROM events"
+            return longs(connection, "SELECT time_ms // 86400000 * 86400000 AS day, approx_count_distinct(user_id) FROM events"
                     + " WHERE time_ms >= ? AND time_ms < ? GROUP BY day ORDER BY day", 2, end - 30 * DAY, end);
         }
     },
@@ -122,6 +126,7 @@ enum NamedQuery {
     };
 
     private static final long DAY = 86_400_000L;
+    private static final int ALL = WindowResult.ALL_KEYS;
     private static final int TOP = 10;
     private static final String ORDERS = EventType.ORDER_PLACED.wireName();
     private static final int ORDER_CODE = EventType.ORDER_PLACED.code();

@@ -23,6 +23,14 @@ public enum Resolution {
         return table;
     }
 
+    /**
+     * Whether each bucket also has a row for all categories ({@code category = -1}, the engine's ALL_KEYS): the
+     * hourly rollup does, so that the daily and weekly sketch queries merge 24 sketches a day, not 24 per category.
+     */
+    boolean keepsTotals() {
+        return this == HOUR;
+    }
+
     /** The start of the bucket holding {@code timeMillis}. */
     long bucketOf(long timeMillis) {
         return Math.floorDiv(timeMillis, millis) * millis;
