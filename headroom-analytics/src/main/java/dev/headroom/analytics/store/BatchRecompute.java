@@ -102,58 +102,73 @@ public final class BatchRecompute {
             throws SQLException {
         checkRange(resolution, from, to);
         Connection connection = store.connection();
-        List<String> listed = new ArrayList<>();
-        long[] compared = {0};
-        long[] mismatches = {0};
-        Consumer<String> mismatch = text -> {
-            mismatches[0]++;
-            if (listed.size() < ConsistencyReport.MAX_LISTED) {
-                listed.add(text);
-            }
-        };
+        Checker checker = new Checker(resolution);
         for (long slice = from; slice < to; slice += SLICE) {
             long sliceEnd = Math.min(to, slice + SLICE);
             Map<BucketKey, RollupRow> stored = new LinkedHashMap<>();
             for (RollupRow row : RollupRows.read(connection, resolution, slice, sliceEnd)) {
                 stored.put(new BucketKey(row.bucket(), row.category()), row);
             }
-            fold(connection, resolution, slice, sliceEnd, recomputed -> {
-                compared[0]++;
-                RollupRow real = stored.remove(new BucketKey(recomputed.bucket(), recomputed.category()));
-                String where = resolution.table() + " " + Instant.ofEpochMilli(recomputed.bucket()) + " category " + recomputed.category();
-                if (real == null) {
-                    mismatch.accept(where + ": missing, the raw events hold " + recomputed.aggregate().events() + " events");
-                } else {
-                    compare(real.aggregate(), recomputed.aggregate(), where, mismatch);
-                }
-            }, text -> { });
+            fold(connection, resolution, slice, sliceEnd,
+                    batch -> checker.compare(stored.remove(new BucketKey(batch.bucket(), batch.category())), batch), text -> { });
             for (RollupRow extra : stored.values()) {
-                compared[0]++;
-                mismatch.accept(resolution.table() + " " + Instant.ofEpochMilli(extra.bucket()) + " category " + extra.category()
-                        + ": stored with " + extra.aggregate().events() + " events, none in the raw events");
+                checker.compare(extra, null);
             }
         }
-        return new ConsistencyReport(resolution, from, to, compared[0], mismatches[0], listed);
+        return new ConsistencyReport(resolution, from, to, checker.compared, checker.mismatches, checker.listed);
     }
 
-    private static void compare(WindowAggregate real, WindowAggregate batch, String where, Consumer<String> mismatch) {
-        if (!Arrays.equals(real.counts(), batch.counts())) {
-            mismatch.accept(where + ": counts " + Arrays.toString(real.counts()) + " stored, " + Arrays.toString(batch.counts()) + " from raw");
+    /** Compares stored rows with recomputed ones, keeping count and the first descriptions. */
+    private static final class Checker {
+        private final Resolution resolution;
+        private final List<String> listed = new ArrayList<>();
+        private long compared;
+        private long mismatches;
+
+        Checker(Resolution resolution) {
+            this.resolution = resolution;
         }
-        if (real.revenueCents() != batch.revenueCents()) {
-            mismatch.accept(where + ": revenue " + real.revenueCents() + " cents stored, " + batch.revenueCents() + " from raw");
+
+        /** Either side may be null: a row only stored, or only in the raw events. */
+        void compare(RollupRow stored, RollupRow batch) {
+            compared++;
+            RollupRow any = stored != null ? stored : batch;
+            String where = resolution.table() + " " + Instant.ofEpochMilli(any.bucket()) + " category " + any.category();
+            if (stored == null) {
+                mismatch(where + ": missing, the raw events hold " + batch.aggregate().events() + " events");
+                return;
+            }
+            if (batch == null) {
+                mismatch(where + ": stored with " + stored.aggregate().events() + " events, none in the raw events");
+                return;
+            }
+            WindowAggregate real = stored.aggregate();
+            WindowAggregate raw = batch.aggregate();
+            if (!Arrays.equals(real.counts(), raw.counts())) {
+                mismatch(where + ": counts " + Arrays.toString(real.counts()) + " stored, " + Arrays.toString(raw.counts()) + " from raw");
+            }
+            if (real.revenueCents() != raw.revenueCents()) {
+                mismatch(where + ": revenue " + real.revenueCents() + " cents stored, " + raw.revenueCents() + " from raw");
+            }
+            if (!SketchBounds.distinctAgree(real.distinctUsers(), raw.distinctUsers())) {
+                mismatch(where + ": distinct users " + real.distinctUsers() + " stored, " + raw.distinctUsers()
+                        + " from raw (beyond 3 sigma)");
+            }
+            String latency = SketchBounds.latencyDisagreement(real.latencySketch(), raw.latencySketch());
+            if (latency != null) {
+                mismatch(where + ": " + latency);
+            }
+            String products = SketchBounds.productsDisagreement(real.productsSketch(), raw.productsSketch());
+            if (products != null) {
+                mismatch(where + ": " + products);
+            }
         }
-        if (!SketchBounds.distinctAgree(real.distinctUsers(), batch.distinctUsers())) {
-            mismatch.accept(where + ": distinct users " + real.distinctUsers() + " stored, " + batch.distinctUsers()
-                    + " from raw (beyond 3 sigma)");
-        }
-        String latency = SketchBounds.latencyDisagreement(real.latencySketch(), batch.latencySketch());
-        if (latency != null) {
-            mismatch.accept(where + ": " + latency);
-        }
-        String products = SketchBounds.productsDisagreement(real.productsSketch(), batch.productsSketch());
-        if (products != null) {
-            mismatch.accept(where + ": " + products);
+
+        private void mismatch(String text) {
+            mismatches++;
+            if (listed.size() < ConsistencyReport.MAX_LISTED) {
+                listed.add(text);
+            }
         }
     }
 

@@ -79,6 +79,19 @@ class AnalyticsStoreTest {
         assertThatThrownBy(() -> new Retention(Duration.ofDays(1), Duration.ofHours(1), Duration.ofMinutes(30), Duration.ZERO))
                 .hasMessage("perMinute must be at least settle + 1 h (PT1H) so that every minute is downsampled before it is deleted, was PT30M");
         assertThatThrownBy(() -> new RollupWriter(null, 0)).hasMessage("queueCapacity must be at least 1, was 0");
+        try (AnalyticsStore store = AnalyticsStore.inMemory(Retention.DEFAULTS)) {
+            assertThatThrownBy(() -> HistoryLoader.load(store, 0, 1, 3_600_000, line -> { }))
+                    .hasMessage("events must be at least 1, was 0");
+            assertThatThrownBy(() -> HistoryLoader.load(store, 10, 1, 3_600_001, line -> { }))
+                    .hasMessage("endMillis must be a whole hour (a multiple of 3600000), was 3600001");
+            assertThatThrownBy(() -> BatchRecompute.check(store, Resolution.MINUTE, 1_000, 120_000))
+                    .hasMessage("from and to must be multiples of 60000 ms for rollup_1m, were 1000 and 120000");
+            assertThatThrownBy(() -> BatchRecompute.recompute(store, Resolution.SECOND, 2_000, 1_000, line -> { }))
+                    .hasMessage("from must be before to, were 2000 and 1000");
+            try (HistoricalQueries queries = new HistoricalQueries(store)) {
+                assertThatThrownBy(() -> queries.measure(0, 0)).hasMessage("runs must be at least 1, was 0");
+            }
+        }
     }
 
     static long revenueOf(EventBatch events) {
