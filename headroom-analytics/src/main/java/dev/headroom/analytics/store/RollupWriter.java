@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
@@ -34,12 +35,11 @@ public final class RollupWriter implements WindowSink, AutoCloseable {
     private final BlockingQueue<WindowResult> queue;
     private final DuckDBConnection connection;
     private final Thread thread;
-    private final Object progress = new Object();
     private volatile Throwable failure;
     private volatile boolean closing;
-    private long accepted;
-    private long written;
-    private long backPressureWaits;
+    private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong written = new AtomicLong();
+    private final AtomicLong backPressureWaits = new AtomicLong();
 
     public RollupWriter(AnalyticsStore store, int queueCapacity) throws SQLException {
         if (queueCapacity < 1) {
@@ -59,17 +59,13 @@ public final class RollupWriter implements WindowSink, AutoCloseable {
         checkRunning();
         try {
             if (!queue.offer(result)) {
-                synchronized (progress) {
-                    backPressureWaits++;
-                }
+                backPressureWaits.incrementAndGet();
                 // Wait in slices so that a writer that failed meanwhile is noticed.
                 while (!queue.offer(result, 50, TimeUnit.MILLISECONDS)) {
                     checkRunning();
                 }
             }
-            synchronized (progress) {
-                accepted++;
-            }
+            accepted.incrementAndGet();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for room in the rollup writer's queue", e);
@@ -78,23 +74,19 @@ public final class RollupWriter implements WindowSink, AutoCloseable {
 
     /** Waits until everything accepted so far is written (tests, shutdown). */
     public void flush() throws InterruptedException {
-        synchronized (progress) {
-            long target = accepted;
-            while (written < target) {
-                checkRunning();
-                progress.wait(50);
-            }
+        long target = accepted.get();
+        while (written.get() < target) {
+            checkRunning();
+            Thread.sleep(1);
         }
     }
 
     /** How often {@link #accept} found the queue full and waited. */
     public long backPressureWaits() {
-        synchronized (progress) {
-            return backPressureWaits;
-        }
+        return backPressureWaits.get();
     }
 
-    /** Writes what is queued, then stops the writer's thread and closes its connection. */
+    /** Writes what is queued, then stops the writer's thread and closes its connection: once the engine has stopped. */
     @Override
     public void close() throws SQLException, InterruptedException {
         closing = true;
@@ -130,10 +122,7 @@ public final class RollupWriter implements WindowSink, AutoCloseable {
                 batch.add(first);
                 queue.drainTo(batch, MAX_BATCH - 1);
                 write(batch, appender, delete);
-                synchronized (progress) {
-                    written += batch.size();
-                    progress.notifyAll();
-                }
+                written.addAndGet(batch.size());
                 batch.clear();
             }
         } catch (SQLException | RuntimeException | InterruptedException e) {

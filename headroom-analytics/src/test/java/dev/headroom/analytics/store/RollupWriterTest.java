@@ -82,6 +82,8 @@ class RollupWriterTest {
             try (RollupWriter writer = new RollupWriter(store, 1)) {
                 finals.forEach((k, aggregate) -> writer.accept(TestEvents.result(k, aggregate, Kind.FINAL)));
                 writer.flush();
+                // A queue of one is full whenever the writer is busy with a flush to DuckDB.
+                assertThat(writer.backPressureWaits()).isPositive();
             }
             assertThat(RollupRows.read(store.connection(), Resolution.SECOND, FROM, FROM + 300_000)).hasSize(finals.size());
         }
