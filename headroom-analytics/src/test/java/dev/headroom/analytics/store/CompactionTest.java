@@ -22,7 +22,7 @@ class CompactionTest {
 
     @Test
     void downsampledRowsEqualDirectAggregationExactlyForCountsAndWithinBoundsForSketches() throws Exception {
-        EventBatch events = TestEvents.seeded(5, 40_000, FROM, 2 * HOUR);
+        EventBatch events = TestEvents.seeded(5, 20_000, FROM, 2 * HOUR);
         try (AnalyticsStore store = AnalyticsStore.inMemory(Retention.DEFAULTS)) {
             appendRows(store, Resolution.SECOND, TestEvents.aggregate(events, Resolution.SECOND));
             long now = FROM + 2 * HOUR + Retention.DEFAULT_SETTLE.toMillis();
