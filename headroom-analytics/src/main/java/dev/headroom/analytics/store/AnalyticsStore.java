@@ -14,7 +14,7 @@ import org.duckdb.DuckDBConnection;
  * created on open. Tables: {@code events} (one row per event, time in epoch ms) and {@code rollup_1s},
  * {@code rollup_1m}, {@code rollup_1h} (one row per bucket and category: a count per {@link EventType},
  * revenue, late events, and the three sketches of a {@link dev.headroom.analytics.window.WindowAggregate}
- * as BLOBs).
+ * as BLOBs); {@code rollup_1h} also has a row per hour for all categories together ({@code category = -1}).
  *
  * <p>Concurrency: every writer and query object takes a connection of its own from {@link #newConnection()},
  * so the rollup writer's thread, a raw writer and queries run side by side; DuckDB serializes what must be.
