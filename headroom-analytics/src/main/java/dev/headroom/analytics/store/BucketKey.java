@@ -1,0 +1,5 @@
+package dev.headroom.analytics.store;
+
+/** A rollup row's identity. */
+record BucketKey(long bucket, int category) {
+}
