@@ -14,13 +14,15 @@ final class Worker implements Runnable {
     /** A batch's share for this worker (events may be null), with what every worker needs to know of it. */
     record Share(EventBatch events, int source, long batchMax, long arrival) {}
 
+    /** Queued last by {@link #close}: everything before it is processed, then the thread ends. */
+    private static final Share STOP = new Share(null, 0, Long.MIN_VALUE, 0);
+
     private final WindowCore core;
     private final ArrayBlockingQueue<Share> queue;
     private final InstantSource clock;
     private final long tickNanos;
     private final Runnable roomFreed;
     private final Thread thread;
-    private volatile boolean running = true;
 
     Worker(int id, Policy policy, Results results, int capacity, InstantSource clock, Runnable roomFreed) {
         core = new WindowCore(policy, results, id);
@@ -58,8 +60,11 @@ final class Worker implements Runnable {
     public void run() {
         long nextTick = System.nanoTime() + tickNanos;
         try {
-            while (running || !queue.isEmpty()) {
+            while (true) {
                 Share share = queue.poll(Math.max(0, nextTick - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (share == STOP) {
+                    break;
+                }
                 if (share != null) {
                     core.accept(share.events(), share.source(), share.batchMax(), share.arrival());
                     roomFreed.run();
@@ -75,9 +80,9 @@ final class Worker implements Runnable {
         }
     }
 
-    /** Stops after the queue is drained. */
+    /** Stops once the queue is drained (waits for room for the stop mark). */
     void close() throws InterruptedException {
-        running = false;
+        queue.put(STOP);
         thread.join();
     }
 }
