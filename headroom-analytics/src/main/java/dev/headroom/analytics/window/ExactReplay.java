@@ -4,7 +4,6 @@ import dev.headroom.analytics.event.EventBatch;
 import dev.headroom.analytics.event.EventType;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -169,12 +168,5 @@ public final class ExactReplay {
         }
         windows.values().removeIf(e -> e.events() == 0 && e.late == 0 && e.dropped == 0);
         return new Outcome(Map.copyOf(windows), received, counted, late, dropped);
-    }
-
-    /** Windows of {@code outcome} for spec {@code window} and {@code key}, by start. */
-    public static List<WindowKey> keysOf(Outcome outcome, String window, int key) {
-        return outcome.windows().keySet().stream()
-                .filter(k -> k.window().equals(window) && k.key() == key)
-                .sorted(Comparator.comparingLong(WindowKey::start)).toList();
     }
 }

@@ -17,6 +17,14 @@ record Policy(List<WindowSpec> windows, long outOfOrderness, long allowedLatenes
             throw new IllegalArgumentException("at least one window is needed, e.g. windows(WindowSpec.tumbling(Duration.ofSeconds(1)))");
         }
         windows = List.copyOf(windows);
+        if (outOfOrderness < 0 || allowedLateness < 0) {
+            throw new IllegalArgumentException("outOfOrderness and allowedLateness must not be negative, were "
+                    + outOfOrderness + " ms and " + allowedLateness + " ms");
+        }
+        if (idleTimeout < 1 || earlyInterval < 1) {
+            throw new IllegalArgumentException("idleTimeout and earlyInterval must be at least 1 ms, were "
+                    + idleTimeout + " ms and " + earlyInterval + " ms");
+        }
         if (windows.stream().map(WindowSpec::name).distinct().count() != windows.size()) {
             throw new IllegalArgumentException("windows must differ, were " + windows);
         }

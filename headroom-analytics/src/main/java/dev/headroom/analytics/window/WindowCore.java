@@ -186,8 +186,18 @@ final class WindowCore {
         }
     }
 
+    /** Past its retention, and every window containing it has fired (a long jump of the watermark fires many). */
     private boolean isDead(long index) {
-        return watermark != Long.MIN_VALUE && index * pane + retain <= watermark;
+        long start = index * pane;
+        if (watermark == Long.MIN_VALUE || start + retain > watermark) {
+            return false;
+        }
+        for (int s = 0; s < specs.length; s++) {
+            if (specs[s].lastEnd(start) >= nextEnd[s]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A new pane may hold data for a window earlier than the next one each spec was going to fire. */

@@ -139,6 +139,24 @@ class WindowCoreTest {
         assertThat(recorder.settled()).isEmpty();
     }
 
+    @Test
+    void aLongJumpOfTheWatermarkFiresEveryWindowWithData() {
+        Policy policy = new Policy(List.of(ONE_S, FOUR_S_HOP), 0, 0, 600_000, 200);
+        Recorder recorder = new Recorder();
+        WindowCore core = new WindowCore(policy, new ResultMerger(policy, 1, recorder), 0);
+        core.accept(batch(order(1_000, 1, 1)), 2, 1_000, 0); // source 2 holds the watermark at 1,000, then goes quiet
+        for (long t : new long[] {3_500, 19_500, 36_500}) { // panes far apart in one key's ring
+            core.accept(batch(order(t, 1, 1)), 1, t, 0);
+        }
+        assertThat(recorder.settled()).isEmpty();
+        core.tick(3_600_000, true); // an hour later both sources are idle: the watermark jumps by an hour
+        for (long start : new long[] {33_000, 34_000, 35_000, 36_000}) {
+            assertThat(recorder.settled("4s/1s", 1, start).aggregate().events()).as("window at %d", start).isEqualTo(1);
+        }
+        assertThat(recorder.settled("1s", WindowResult.ALL_KEYS, 36_000).aggregate().events()).isEqualTo(1);
+        assertThat(recorder.settled()).as("4 tumbling and 14 hopping windows, per key and over keys").hasSize(2 * (4 + 14));
+    }
+
     static EventBatch batch(long[]... events) {
         EventBatch b = new EventBatch(0, events.length);
         for (long[] e : events) {
