@@ -25,7 +25,7 @@ import java.util.Objects;
  *
  * <p><b>Results</b> go to the sink, one call at a time, on worker threads: per key, and merged over keys
  * (key {@link WindowResult#ALL_KEYS}). See {@link WindowCore} for when each kind is emitted and how
- * events are counted.
+ * events are counted. A sink that throws stops its worker; the next {@link #offer} throws, saying why.
  */
 public final class PartitionedEngine implements EventSink, AutoCloseable {
     private final Policy policy;
@@ -72,8 +72,12 @@ public final class PartitionedEngine implements EventSink, AutoCloseable {
             if (!started || closed) {
                 throw new IllegalStateException(closed ? "the engine is closed" : "the engine is not started: call start() first");
             }
-            for (Worker w : workers) {
-                if (!w.hasRoom()) {
+            for (int i = 0; i < workers.length; i++) {
+                Throwable failure = workers[i].failure();
+                if (failure != null) {
+                    throw new IllegalStateException("window worker " + i + " stopped: " + failure, failure);
+                }
+                if (!workers[i].hasRoom()) {
                     return false;
                 }
             }

@@ -23,6 +23,8 @@ final class Worker implements Runnable {
     private final long tickNanos;
     private final Runnable roomFreed;
     private final Thread thread;
+    /** What stopped this thread early (a sink that threw), or null. */
+    private volatile Throwable failure;
 
     Worker(int id, Policy policy, Results results, int capacity, InstantSource clock, Runnable roomFreed) {
         core = new WindowCore(policy, results, id);
@@ -38,7 +40,7 @@ final class Worker implements Runnable {
     }
 
     boolean hasRoom() {
-        return queue.remainingCapacity() > 0;
+        return queue.remainingCapacity() > 0 || failure != null;
     }
 
     /** Called only by the engine, under its lock, after {@link #hasRoom()}: never fails, never blocks. */
@@ -77,12 +79,22 @@ final class Worker implements Runnable {
             core.finish(clock.millis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) {
+            failure = e;
+            roomFreed.run(); // waiting callbacks run, and their offer says what happened
         }
+    }
+
+    Throwable failure() {
+        return failure;
     }
 
     /** Stops once the queue is drained (waits for room for the stop mark). */
     void close() throws InterruptedException {
-        queue.put(STOP);
+        boolean queued = false;
+        while (!queued && failure == null && thread.isAlive()) {
+            queued = queue.offer(STOP, 10, TimeUnit.MILLISECONDS);
+        }
         thread.join();
     }
 }

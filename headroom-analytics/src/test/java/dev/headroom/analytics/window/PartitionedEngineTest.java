@@ -127,6 +127,25 @@ class PartitionedEngineTest {
     }
 
     @Test
+    void aSinkThatThrowsStopsTheEngineLoudly() {
+        PartitionedEngine e = PartitionedEngine.builder().windows(ONE_S).outOfOrderness(Duration.ZERO).sink(r -> {
+            throw new IllegalStateException("sink broke");
+        }).clock(clock).build().start();
+        e.offer(orders(1, 100));
+        e.offer(orders(1, 1_500)); // fires the first window: the sink throws
+        await(() -> {
+            try {
+                e.offer(orders(1, 1_600));
+                return false;
+            } catch (IllegalStateException refused) {
+                assertThat(refused).hasMessage("window worker 0 stopped: java.lang.IllegalStateException: sink broke");
+                return true;
+            }
+        });
+        e.close();
+    }
+
+    @Test
     void configurationIsCheckedUpFrontSayingWhatToChange() {
         assertThatThrownBy(() -> PartitionedEngine.builder().workers(0)).hasMessage("workers must be between 1 and 256, was 0");
         assertThatThrownBy(() -> PartitionedEngine.builder().queueCapacity(0)).hasMessage("queueCapacity must be at least 1 batch, was 0");
