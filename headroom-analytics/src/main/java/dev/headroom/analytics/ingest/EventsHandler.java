@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
@@ -119,7 +120,10 @@ final class EventsHandler implements Handler<RoutingContext> {
     }
 
     private void tooLarge(RoutingContext ctx, long bytes) {
-        ctx.response().putHeader("Connection", "close");
+        if (ctx.request().version() != HttpVersion.HTTP_2) {
+            // The rest of the body is not read: the connection cannot carry another request.
+            ctx.response().putHeader("Connection", "close");
+        }
         problem(ctx, 413, "body-too-large", "Body too large",
                 "the body must be at most " + maxBodyBytes + " bytes, was at least " + bytes + " bytes; send smaller batches");
     }
