@@ -2,10 +2,12 @@ package dev.headroom.analytics.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -83,13 +85,10 @@ class IngestServerHttpTest {
 
     @Test
     void aBodyOverTheLimitWithoutAContentLengthIsA413Problem() throws Exception {
-        byte[] chunk = LINE.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] body = LINE.repeat(20).getBytes(StandardCharsets.UTF_8);
         HttpRequest request = HttpRequest.newBuilder(events).timeout(Duration.ofSeconds(5))
                 .header("Content-Type", "application/x-ndjson")
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(
-                        java.nio.ByteBuffer.allocate(chunk.length * 20).put(chunk).put(chunk).put(chunk).put(chunk).put(chunk)
-                                .put(chunk).put(chunk).put(chunk).put(chunk).put(chunk).put(chunk).put(chunk).put(chunk)
-                                .put(chunk).put(chunk).put(chunk).put(chunk).put(chunk).put(chunk).put(chunk).array())))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
                 .build();
 
         HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
