@@ -188,11 +188,10 @@ public final class Clickstream {
         }
         clock += stepMs / factor;
         time = (long) clock;
-        if (jitterMs > 0) {
-            time -= random.nextInt(jitterMs + 1);
-        }
         if (lateFraction > 0 && random.nextDouble() < lateFraction) {
             time -= jitterMs + 1 + random.nextInt(lateMs);
+        } else if (jitterMs > 0) {
+            time -= random.nextInt(jitterMs + 1);
         }
     }
 

@@ -28,6 +28,7 @@ final class FrameConnection {
     private final IngestCounters counters;
     private EventBatch held;
     private boolean malformed;
+    private long framesCounted;
 
     FrameConnection(NetSocket socket, Context context, EventSink sink, int batchSize, IngestCounters counters) {
         this.socket = socket;
@@ -54,10 +55,10 @@ final class FrameConnection {
 
     /** Hands over every whole frame buffered, stopping at the first refusal. */
     private void drain() {
-        long framesBefore = decoder.frames();
         try {
             EventBatch batch;
             while ((batch = decoder.next()) != null) {
+                countFrames();
                 if (!sink.offer(batch)) {
                     held = batch;
                     socket.pause();
@@ -69,12 +70,17 @@ final class FrameConnection {
         } catch (MalformedFrameException e) {
             malformed = true;
             counters.malformedFrames.increment();
-            LOG.warn("closing ingest connection from {}: malformed frame after {} good ones: {}",
+            LOG.warn("closing ingest connection from {}: malformed frame after {} good frames: {}",
                     socket.remoteAddress(), decoder.frames(), e.getMessage());
             socket.close();
-        } finally {
-            counters.frames.add(decoder.frames() - framesBefore);
         }
+        countFrames();
+    }
+
+    /** Counts the frames decoded since the last call, before their batch is offered (so stats never lag the sink). */
+    private void countFrames() {
+        counters.frames.add(decoder.frames() - framesCounted);
+        framesCounted = decoder.frames();
     }
 
     private void retryOnContext() {
