@@ -47,7 +47,12 @@ public final class IngestServer implements AutoCloseable {
     public record Stats(long events, long frames, long malformedFrames, long bytes, long refusedRequests) {
     }
 
-    private final Builder config;
+    private final EventSink sink;
+    private final Vertx givenVertx;
+    private final String host;
+    private final int tcpPort;
+    private final int httpPort;
+    private final int batchSize;
     private final IngestCounters counters = new IngestCounters();
     private final EventsHandler eventsHandler;
     private Vertx vertx;
@@ -55,9 +60,13 @@ public final class IngestServer implements AutoCloseable {
     private HttpServer http;
 
     private IngestServer(Builder config) {
-        this.config = config;
-        this.eventsHandler = new EventsHandler(config.sink, counters, config.maxBodyBytes, config.batchSize,
-                config.defaultSource);
+        sink = config.sink;
+        givenVertx = config.vertx;
+        host = config.host;
+        tcpPort = config.tcpPort;
+        httpPort = config.httpPort;
+        batchSize = config.batchSize;
+        eventsHandler = new EventsHandler(sink, counters, config.maxBodyBytes, batchSize, config.defaultSource);
     }
 
     public static Builder builder() {
@@ -69,24 +78,24 @@ public final class IngestServer implements AutoCloseable {
         if (vertx != null) {
             throw new IllegalStateException("the ingest server is already started");
         }
-        vertx = config.vertx != null ? config.vertx : Vertx.vertx();
+        vertx = givenVertx != null ? givenVertx : Vertx.vertx();
         try {
-            if (config.tcpPort >= 0) {
-                tcp = vertx.createNetServer(new NetServerOptions().setHost(config.host).setPort(config.tcpPort))
-                        .connectHandler(socket -> new FrameConnection(socket, vertx.getOrCreateContext(), config.sink,
-                                config.batchSize, counters).start())
+            if (tcpPort >= 0) {
+                tcp = vertx.createNetServer(new NetServerOptions().setHost(host).setPort(tcpPort))
+                        .connectHandler(socket -> new FrameConnection(socket, Vertx.currentContext(), sink, batchSize,
+                                counters).start())
                         .listen().await(30, TimeUnit.SECONDS);
             }
-            if (config.httpPort >= 0) {
+            if (httpPort >= 0) {
                 Router router = Router.router(vertx);
                 router.post("/events").handler(eventsHandler);
-                http = vertx.createHttpServer(new HttpServerOptions().setHost(config.host).setPort(config.httpPort))
+                http = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(httpPort))
                         .requestHandler(router)
                         .listen().await(30, TimeUnit.SECONDS);
             }
         } catch (Exception e) {
             close();
-            throw new IllegalStateException("the ingest server could not listen on " + config.host + ": " + e.getMessage(), e);
+            throw new IllegalStateException("the ingest server could not listen on " + host + ": " + e.getMessage(), e);
         }
         return new Ports(tcp == null ? -1 : tcp.actualPort(), http == null ? -1 : http.actualPort());
     }
@@ -113,7 +122,7 @@ public final class IngestServer implements AutoCloseable {
             if (http != null) {
                 http.close().await(10, TimeUnit.SECONDS);
             }
-            if (vertx != null && config.vertx == null) {
+            if (vertx != null && givenVertx == null) {
                 vertx.close().await(10, TimeUnit.SECONDS);
             }
         } catch (Exception e) {
