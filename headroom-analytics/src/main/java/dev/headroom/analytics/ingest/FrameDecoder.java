@@ -106,7 +106,8 @@ final class FrameDecoder {
             }
             if (count > 0) {
                 if (batch == null) {
-                    batch = new EventBatch(source, Math.max(batchSize, count));
+                    // Sized for what is buffered, so a small read does not cost a batch-size allocation.
+                    batch = new EventBatch(source, Math.max(count, Math.min(batchSize, (end - start) / EVENT_BYTES)));
                 }
                 decode(start + HEADER_BYTES, count, batch);
             }

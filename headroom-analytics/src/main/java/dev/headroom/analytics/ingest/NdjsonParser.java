@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.base.ParserBase;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import dev.headroom.analytics.event.EventBatch;
 import dev.headroom.analytics.event.EventType;
@@ -42,7 +43,7 @@ final class NdjsonParser {
             int lastLine = 0;
             JsonToken token;
             while ((token = next(p)) != null) {
-                int line = p.currentTokenLocation().getLineNr();
+                int line = line(p);
                 if (token != JsonToken.START_OBJECT) {
                     throw new BadEventException("line " + line + ": must be a JSON object, found " + token.asString());
                 }
@@ -94,7 +95,7 @@ final class NdjsonParser {
                 default -> p.skipChildren();
             }
         }
-        if (p.currentTokenLocation().getLineNr() != line) {
+        if (line(p) != line) {
             throw new BadEventException("line " + line + ": the object goes on past the end of the line; one event per line");
         }
         if ((seen & REQUIRED) != REQUIRED) {
@@ -102,6 +103,11 @@ final class NdjsonParser {
             throw new BadEventException("line " + line + ", field \"" + missing + "\": is required");
         }
         batch.add((byte) type, time, user, product, category, amount, latency);
+    }
+
+    /** The current token's line; read from the parser's field where it has one, as a location is an object. */
+    private static int line(JsonParser p) {
+        return p instanceof ParserBase base ? base.getTokenLineNr() : p.currentTokenLocation().getLineNr();
     }
 
     /** The next field's name, or null at the end of the object. */
