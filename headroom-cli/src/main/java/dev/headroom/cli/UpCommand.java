@@ -1,5 +1,7 @@
 package dev.headroom.cli;
 
+import dev.headroom.analytics.Analytics;
+import dev.headroom.analytics.dashboard.ServiceFigures;
 import dev.headroom.edge.balance.Algorithm;
 import dev.headroom.edge.proxy.EdgeConfig;
 import dev.headroom.edge.ratelimit.RateLimit;
@@ -26,6 +28,8 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -133,11 +137,21 @@ final class UpCommand implements Callable<Integer> {
             + "100/s,key=header:X-Api-Key; past it 429 with Retry-After and the RateLimit headers. Default: no limit.")
     String rateLimit;
 
+    @Option(names = "--analytics", description = "Real-time analytics beside the shop: its orders counted as events, a live dashboard "
+            + "at /dashboard on --analytics-port (its URL printed), POST /events for NDJSON events and a TCP port for binary frames; "
+            + "rollups kept in DuckDB in --data-dir. With --nodes 1.")
+    boolean analytics;
+
+    @Option(names = "--analytics-port", paramLabel = "PORT", description = "With --analytics, the dashboard's and POST /events' port "
+            + "(the binary frames' is the next one); 0 for any free ones. Default: ${DEFAULT-VALUE}.")
+    int analyticsPort = DEFAULT_ANALYTICS_PORT;
+
     @Option(names = "--shutdown-grace", paramLabel = "SECONDS", description = "How long in-flight requests may finish on Ctrl-C. Default: ${DEFAULT-VALUE}.")
     int shutdownGrace = (int) ShopConfig.DEFAULT_SHUTDOWN_GRACE.toSeconds();
 
     /** More shop JVMs than this on one machine is a typo. */
     static final int MAX_NODES = 16;
+    static final int DEFAULT_ANALYTICS_PORT = 8090;
 
     static {
         System.setProperty("headroom.formulaPool",
@@ -193,6 +207,12 @@ final class UpCommand implements Callable<Integer> {
         if (nodes == 1 && (lb != null || adminToken != null)) {
             throw new IllegalArgumentException("--lb and --admin-token configure the edge in front of several nodes: give --nodes 2 or more");
         }
+        if (analytics && nodes != 1) {
+            throw new IllegalArgumentException("--analytics counts the orders of the shop in this process: give --nodes 1 (the default)");
+        }
+        if (analyticsPort < 0 || analyticsPort > 65_534) {
+            throw new IllegalArgumentException("--analytics-port must be between 0 (any free ports) and 65534, was " + analyticsPort);
+        }
         Algorithm algorithm = Flags.check("--lb", () -> Algorithm.parse(lb == null ? Algorithm.PEAK_EWMA.id() : lb));
         if (adminToken != null) {
             Flags.check("--admin-token", () -> EdgeConfig.builder().adminToken(adminToken));
@@ -200,8 +220,15 @@ final class UpCommand implements Callable<Integer> {
         Infra infra = infraConfig.start();
         Shop shop = null;
         ShopEdge edge = null;
+        Analytics pipeline = null;
+        AtomicReference<Shop> served = new AtomicReference<>();
         String url;
         try {
+            if (analytics) {
+                pipeline = Analytics.builder().host(host).httpPort(analyticsPort).tcpPort(analyticsPort == 0 ? 0 : analyticsPort + 1)
+                        .store(dataDir.resolve("analytics.duckdb")).service(serviceFigures(served)).start();
+                shopConfig.orderListener(new OrderEvents(pipeline.events()));
+            }
             Topology topology = infra.topology();
             PostgresNode pg = topology.primary();
             shopConfig.database(pg.jdbcUrl(), pg.user(), pg.password()).redis(topology.redis().uri());
@@ -210,6 +237,7 @@ final class UpCommand implements Callable<Integer> {
             }
             if (nodes == 1) {
                 shop = serveOnly ? Shop.serve(shopConfig.build()) : Shop.start(shopConfig.build(), seedSpec, progress(out));
+                served.set(shop);
                 if (warm) {
                     shop.warmCaches(progress(out));
                 }
@@ -222,10 +250,17 @@ final class UpCommand implements Callable<Integer> {
                 url = edge.url();
             }
         } catch (Exception e) {
+            if (shop != null) {
+                shop.close();
+            }
+            if (pipeline != null) {
+                pipeline.close();
+            }
             infra.close();
             throw e;
         }
         ShopEdge inFront = edge;
+        Analytics beside = pipeline;
 
         Shop inProcess = shop;
         CountDownLatch stopped = new CountDownLatch(1);
@@ -237,6 +272,13 @@ final class UpCommand implements Callable<Integer> {
             }
             if (inFront != null) {
                 inFront.close();
+            }
+            if (beside != null) {
+                try {
+                    beside.close();
+                } catch (Exception e) {
+                    out.println("analytics did not close cleanly: " + e.getMessage());
+                }
             }
             infra.close();
             out.println("stopped");
@@ -254,6 +296,11 @@ final class UpCommand implements Callable<Integer> {
         }
         if (inFront != null) {
             inFront.announce(out);
+        }
+        if (beside != null) {
+            out.printf("dashboard %s%n", beside.dashboardUrl());
+            out.printf("analytics events: POST http://%s:%d/events (NDJSON), binary frames on tcp://%s:%d%n", host, beside.httpPort(), host,
+                    beside.tcpPort());
         }
         // Counted from the JVM's start, so the figure includes everything the user waited for but the build.
         long millis = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
@@ -276,6 +323,18 @@ final class UpCommand implements Callable<Integer> {
             flags.addAll(List.of("--rate-limit", rateLimit));
         }
         return ShopNodeSpecs.of(topology, dataDir, flags, nodes, port == 0 ? 0 : port + 1, List.of(), warm ? 1 : 0, List.of("--warm"));
+    }
+
+    /** The dashboard's service panel: the shop's own meters once it serves, nothing before. */
+    private static Supplier<ServiceFigures> serviceFigures(AtomicReference<Shop> served) {
+        AtomicReference<ShopFigures> figures = new AtomicReference<>();
+        return () -> {
+            Shop shop = served.get();
+            if (shop == null) {
+                return ServiceFigures.NONE;
+            }
+            return figures.updateAndGet(f -> f != null ? f : new ShopFigures(shop.registry())).get();
+        };
     }
 
     private static Consumer<String> progress(PrintWriter out) {
