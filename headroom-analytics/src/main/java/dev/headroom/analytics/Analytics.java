@@ -37,6 +37,10 @@ public final class Analytics implements AutoCloseable {
     public static final WindowSpec SECOND = WindowSpec.tumbling(Duration.ofSeconds(1));
     /** A sliding window for recent trends. */
     public static final WindowSpec TEN_SECONDS = WindowSpec.hopping(Duration.ofSeconds(10), Duration.ofSeconds(1));
+    /** How late an event may come and still count on time, by default; a window's final result waits that long after its end. */
+    public static final Duration DEFAULT_OUT_OF_ORDERNESS = Duration.ofMillis(500);
+    /** Wall-clock silence after which a source no longer holds windows back, by default. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(1);
 
     private final Vertx vertx;
     private final AnalyticsStore store;
@@ -47,6 +51,7 @@ public final class Analytics implements AutoCloseable {
     private final HttpServer http;
     private final String host;
     private final int tcpPort;
+    private boolean closed;
 
     private Analytics(Builder b) throws Exception {
         host = b.host;
@@ -60,7 +65,7 @@ public final class Analytics implements AutoCloseable {
             opened = b.store == null ? AnalyticsStore.inMemory(Retention.DEFAULTS) : AnalyticsStore.open(b.store, Retention.DEFAULTS);
             writer = new RollupWriter(opened, RollupWriter.DEFAULT_QUEUE_CAPACITY);
             shown = new Dashboard(vertx, SECOND.name(), b.service);
-            WindowSink toStoreAndPage = fanOut(writer, shown);
+            WindowSink toStoreAndPage = fanOut(fanOut(writer, shown), b.tap);
             started = PartitionedEngine.builder().windows(SECOND, TEN_SECONDS).outOfOrderness(b.outOfOrderness)
                     .idleTimeout(b.idleTimeout).sink(toStoreAndPage).build().start();
             listening = IngestServer.builder().vertx(vertx).host(host).sink(started).tcpPort(b.tcpPort).build();
@@ -122,9 +127,13 @@ public final class Analytics implements AutoCloseable {
         return tcpPort;
     }
 
-    /** Stops taking events, drains the engine, writes the rollups it had, closes the store. */
+    /** Stops taking events, drains the engine, writes the rollups it had, closes the store. Once; later calls do nothing. */
     @Override
-    public void close() throws Exception {
+    public synchronized void close() throws Exception {
+        if (closed) {
+            return;
+        }
+        closed = true;
         http.close().await(10, TimeUnit.SECONDS);
         closeAll(ingest, engine, dashboard, rollups, store, vertx);
     }
@@ -156,10 +165,17 @@ public final class Analytics implements AutoCloseable {
         private int tcpPort = 0;
         private Path store;
         private Supplier<ServiceFigures> service = () -> ServiceFigures.NONE;
-        private Duration outOfOrderness = Duration.ofMillis(500);
-        private Duration idleTimeout = Duration.ofSeconds(1);
+        private Duration outOfOrderness = DEFAULT_OUT_OF_ORDERNESS;
+        private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        private WindowSink tap = result -> { };
 
         private Builder() {
+        }
+
+        /** Also tells {@code sink} of every window result (after the rollups and the dashboard): to watch or measure. */
+        public Builder tap(WindowSink sink) {
+            this.tap = Objects.requireNonNull(sink, "tap");
+            return this;
         }
 
         public Builder host(String host) {

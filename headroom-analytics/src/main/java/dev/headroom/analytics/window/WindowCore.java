@@ -25,8 +25,8 @@ import java.util.TreeSet;
  *
  * <p><b>Results</b>: FINAL when the watermark passes a window's end; LATE_UPDATE for windows changed by
  * late or dropped events, on ticks and just before a changed window leaves its lateness (so the
- * recomputed merge never sees events dropped for it); EARLY on ticks, for the next window of each spec
- * to fire, for keys that got events since the last tick. Each firing also reports this worker's merge
+ * recomputed merge never sees events dropped for it); EARLY on ticks, for every open tumbling window and
+ * the next sliding window of each spec to fire, for keys that got events since the last tick. Each firing also reports this worker's merge
  * over its keys (key ALL_KEYS) to {@link Results}, which merges over workers.
  */
 final class WindowCore {
@@ -296,13 +296,31 @@ final class WindowCore {
             return;
         }
         for (int s = 0; s < specs.length; s++) {
-            if (nextEnd[s] != Long.MAX_VALUE) {
-                report(s, nextEnd[s], WindowResult.Kind.EARLY);
+            if (nextEnd[s] == Long.MAX_VALUE) {
+                continue;
+            }
+            // Tumbling windows do not overlap: each open one is a pane or so to merge, and a source that holds the
+            // watermark back must not hide the newest window's news. A sliding window's are many overlapping merges:
+            // only the next to fire.
+            long last = specs[s].sizeMillis() == specs[s].slideMillis() ? newestEnd(s) : nextEnd[s];
+            for (long end = nextEnd[s]; end <= last; end += specs[s].slideMillis()) {
+                report(s, end, WindowResult.Kind.EARLY);
             }
         }
         for (KeyState k : keys.all()) {
             k.dirty = false;
         }
+    }
+
+    /** The end of spec {@code s}'s window holding the newest pane with data. */
+    private long newestEnd(int s) {
+        long max = Long.MIN_VALUE;
+        for (KeyState k : keys.all()) {
+            for (int i = 0; i < k.size(); i++) {
+                max = Math.max(max, k.at(i).index);
+            }
+        }
+        return max == Long.MIN_VALUE || max == Pane.NONE ? nextEnd[s] : Math.max(nextEnd[s], specs[s].firstEnd(max * pane));
     }
 
     /**

@@ -54,8 +54,8 @@ final class AnalyticsChecks {
                     String.format("slowest p99 %.1f ms", worstRollup)));
             AnalyticsLabResult.Consistency c = h.consistency();
             checks.add(new Check("batch recompute = real-time rollups", c != null && c.consistent(),
-                    c == null ? "not run" : String.format("%,d windows: %d exact mismatches, %d sketch answers out of bounds",
-                            c.windows(), c.exactMismatches(), c.sketchOutOfBounds())));
+                    c == null ? "not run" : String.format("%,d events, %,d rollups recomputed from raw: %d differ%s", c.events(), c.windows(),
+                            c.mismatches(), c.examples().isEmpty() ? "" : " (" + c.examples().getFirst() + ")")));
         }
         return checks;
     }

@@ -44,6 +44,12 @@ public record AnalyticsLabResult(String machine, String pinning, Ingest ingest, 
 
     public record Query(String name, double p50Ms, double p99Ms, double rawP50Ms, double rawP99Ms, int runs) { }
 
-    /** The lambda architecture's check: rollups recomputed from the raw events against those the stream wrote. */
-    public record Consistency(long windows, long exactMismatches, long sketchOutOfBounds, boolean consistent) { }
+    /**
+     * The lambda architecture's check: {@code events} events of a past range through the real-time path (engine,
+     * 1 s rollups) with the raw archive on, then every rollup recomputed from the raw events: exact counts and sums
+     * equal, sketch answers within their bounds.
+     *
+     * @param mismatches rollups that differ; the first few described in {@code examples}
+     */
+    public record Consistency(long events, long windows, long mismatches, boolean consistent, List<String> examples) { }
 }

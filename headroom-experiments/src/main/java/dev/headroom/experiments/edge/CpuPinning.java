@@ -16,31 +16,45 @@ public final class CpuPinning implements AutoCloseable {
     private final String serverCpu;
     private final String generatorCpu;
     private final String original;
+    private final boolean thisJvmServes;
 
-    private CpuPinning(String taskset, String serverCpu, String generatorCpu, String original) {
+    private CpuPinning(String taskset, String serverCpu, String generatorCpu, String original, boolean thisJvmServes) {
         this.taskset = taskset;
         this.serverCpu = serverCpu;
         this.generatorCpu = generatorCpu;
         this.original = original;
+        this.thisJvmServes = thisJvmServes;
     }
 
     /** Pins this JVM (all its threads) to the second allowed CPU, if it can; {@link #close()} gives it back its CPUs. */
     public static CpuPinning start() throws IOException, InterruptedException {
+        return pin(false);
+    }
+
+    /**
+     * The other way round, for a lab whose system under test is this JVM (the analytics pipeline) and whose
+     * generator is a process it starts with {@link #generator()}: this JVM on the first CPU.
+     */
+    public static CpuPinning startServingHere() throws IOException, InterruptedException {
+        return pin(true);
+    }
+
+    private static CpuPinning pin(boolean thisJvmServes) throws IOException, InterruptedException {
         Optional<String> taskset = Binaries.find("taskset");
         if (taskset.isEmpty()) {
-            return new CpuPinning(null, null, null, null);
+            return new CpuPinning(null, null, null, null, thisJvmServes);
         }
         String pid = Long.toString(ProcessHandle.current().pid());
         String out = run(List.of(taskset.get(), "-pc", pid));
         String list = out.substring(out.lastIndexOf(':') + 1).strip();
         List<Integer> cpus = cpus(list);
         if (cpus.size() < 2) {
-            return new CpuPinning(null, null, null, null);
+            return new CpuPinning(null, null, null, null, thisJvmServes);
         }
         String server = Integer.toString(cpus.get(0));
         String generator = Integer.toString(cpus.get(1));
-        run(List.of(taskset.get(), "-a", "-pc", generator, pid));
-        return new CpuPinning(taskset.get(), server, generator, list);
+        run(List.of(taskset.get(), "-a", "-pc", thisJvmServes ? server : generator, pid));
+        return new CpuPinning(taskset.get(), server, generator, list, thisJvmServes);
     }
 
     /** {@code 0,2-3} as [0, 2, 3]. */
@@ -66,7 +80,17 @@ public final class CpuPinning implements AutoCloseable {
         return pinned() ? List.of(taskset, "-c", serverCpu) : List.of();
     }
 
+    /** The prefix that starts a load generator on the generator's CPU; empty when not pinning. */
+    public List<String> generator() {
+        return pinned() ? List.of(taskset, "-c", generatorCpu) : List.of();
+    }
+
     public String describe() {
+        if (thisJvmServes) {
+            return pinned()
+                    ? "pinned with taskset: the system under test (this JVM) on CPU " + serverCpu + ", the generator process on CPU " + generatorCpu
+                    : "not pinned (needs taskset and 2 CPUs): the generator and the system under test share the CPUs";
+        }
         return pinned()
                 ? "pinned with taskset: the servers the lab starts (backends, proxies, shop nodes, PostgreSQL, Redis) share CPU " + serverCpu
                         + "; the lab's JVM (the load generator) on CPU " + generatorCpu
