@@ -3,6 +3,7 @@ package dev.headroom.cli;
 import dev.headroom.experiments.analytics.AnalyticsLab;
 import dev.headroom.experiments.analytics.AnalyticsLabOptions;
 import dev.headroom.experiments.analytics.Phase;
+import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -15,8 +16,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "analytics",
         mixinStandardHelpOptions = true,
         description = {
-                "Measures real-time analytics: the pipeline (ingest, event-time windows with watermarks, sketches, rollups in DuckDB, "
-                        + "the live dashboard) in this JVM on one CPU, a clickstream generator in a process of its own on the other (taskset).",
+                "Measures real-time analytics: ingest rate, freshness, late events and historical queries.",
+                "",
+                "The pipeline (ingest, event-time windows with watermarks, sketches, rollups in DuckDB, the live dashboard) runs in this "
+                        + "JVM on one CPU, a clickstream generator in a process of its own on the other (taskset).",
                 "",
                 "ingest: the generator offers --rate events/s as binary frames over TCP for a 10 s warm-up and --seconds more; the "
                         + "events/s the engine took over those seconds (parsing included, 1 s and 10 s/1 s windows with HLL, KLL and "
@@ -33,7 +36,7 @@ import picocli.CommandLine.Spec;
                         + "--quick under one (a smoke test, not a measurement)."},
         footer = {"", "Examples:",
                 "  headroom lab analytics",
-                "  headroom lab analytics --json analytics-lab.json --html analytics-lab.html",
+                "  headroom lab analytics --json analytics-lab.json --html analytics-lab.html --screenshot dashboard.png",
                 "  headroom lab analytics --experiments ingest --rate 1500000 --seconds 30",
                 "  headroom lab analytics --quick"})
 final class AnalyticsLabCommand implements Callable<Integer> {
@@ -50,7 +53,7 @@ final class AnalyticsLabCommand implements Callable<Integer> {
             description = "Which to run, comma-separated, among ingest, freshness, late, historical. Default: all.")
     String experiments;
 
-    @Option(names = "--rate", paramLabel = "EVENTS_PER_S", description = "Events per second the generator offers. Default: 1000000 (--quick: 100000).")
+    @Option(names = "--rate", paramLabel = "EVENTS_PER_S", description = "Events per second the generator offers. Default: 1100000, the goal and 10 %% (--quick: 100000).")
     Long rate;
 
     @Option(names = "--seconds", paramLabel = "N", description = "Measured seconds of the ingest run, after its warm-up. Default: 60 (--quick: 3).")
@@ -58,6 +61,9 @@ final class AnalyticsLabCommand implements Callable<Integer> {
 
     @Option(names = "--history-events", paramLabel = "N", description = "Raw events in the history. Default: 100000000 (--quick: 500000).")
     Long historyEvents;
+
+    @Option(names = "--screenshot", paramLabel = "FILE", description = "Also write a PNG of the dashboard as the stream fills it (before the pixel probes).")
+    Path screenshot;
 
     @Mixin
     ReportFileOptions files = new ReportFileOptions();
@@ -70,6 +76,6 @@ final class AnalyticsLabCommand implements Callable<Integer> {
     /** The flags as the lab's options; every value checked, a bad one named. */
     AnalyticsLabOptions options() {
         Set<Phase> chosen = experiments == null ? Phase.all() : Flags.check("--experiments", () -> Phase.parseList(experiments));
-        return AnalyticsLabOptions.of(quick, seed, chosen, rate, seconds, historyEvents, files.json, files.html);
+        return AnalyticsLabOptions.of(quick, seed, chosen, rate, seconds, historyEvents, files.json, files.html, screenshot);
     }
 }

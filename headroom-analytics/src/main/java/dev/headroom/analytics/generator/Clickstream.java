@@ -39,7 +39,12 @@ public final class Clickstream {
     private final double lateFraction;
     private final int lateMs;
 
-    private double clock;
+    private final long start;
+    /**
+     * Milliseconds since {@code start}: kept apart from the epoch, whose size (about 1.8e12) would leave a double a
+     * resolution of 0.24 µs, so that a step of 0.91 µs (1.1M events/s) rounded to 0.98 µs and the clock ran 7 % fast.
+     */
+    private double elapsed;
     private double factor;
     private int untilFactor;
 
@@ -73,7 +78,7 @@ public final class Clickstream {
         jitterMs = b.jitterMs;
         lateFraction = b.lateFraction;
         lateMs = b.lateMs;
-        clock = b.start;
+        start = b.start;
     }
 
     public static Builder builder() {
@@ -101,7 +106,7 @@ public final class Clickstream {
 
     /** The simulated clock, epoch ms: the time the next event is stamped with (before jitter). */
     public long clock() {
-        return (long) clock;
+        return start + (long) elapsed;
     }
 
     int categoryOf(int product) {
@@ -183,11 +188,11 @@ public final class Clickstream {
     private void tick() {
         if (untilFactor-- == 0) {
             untilFactor = FACTOR_EVERY - 1;
-            double hour = (clock % DAY_MS) / 3_600_000.0;
+            double hour = (Math.floorMod(clock(), DAY_MS)) / 3_600_000.0;
             factor = 1 - amplitude * Math.cos(2 * Math.PI * (hour - 4) / 24);
         }
-        clock += stepMs / factor;
-        time = (long) clock;
+        elapsed += stepMs / factor;
+        time = clock();
         if (lateFraction > 0 && random.nextDouble() < lateFraction) {
             time -= jitterMs + 1 + random.nextInt(lateMs);
         } else if (jitterMs > 0) {

@@ -99,4 +99,16 @@ class ClickstreamTest {
         }
         assertThat(perHour[16]).isGreaterThan(4 * perHour[4]);
     }
+
+    @Test
+    void theClockKeepsItsPaceAtAMillionEventsASecondFromTodaysEpoch() {
+        long start = 1_764_633_600_000L; // 2025-12-02: an epoch this large once left the clock's steps 7 % too long
+        Clickstream stream = Clickstream.builder().seed(3).eventsPerSecond(1_100_000).start(start).build();
+        EventBatch batch = new EventBatch(1, 1_000);
+        for (int i = 0; i < 11_000; i++) { // 11M events: 10 s of the stream
+            batch.clear();
+            stream.fill(batch, 1_000);
+        }
+        assertThat(stream.clock() - start).isBetween(9_990L, 10_010L);
+    }
 }

@@ -15,11 +15,14 @@ import java.util.Set;
  * @param historyEvents raw events in the history the historical queries run over
  * @param json          where the result goes as JSON, or null
  * @param html          where the report goes as a self-contained HTML page, or null
+ * @param screenshot    where a PNG of the dashboard under load goes (taken before the pixel probes), or null
  */
 public record AnalyticsLabOptions(boolean quick, long seed, Set<Phase> phases, long rate, int seconds, long historyEvents,
-                                  Path json, Path html) {
+                                  Path json, Path html, Path screenshot) {
     public static final long DEFAULT_SEED = 42;
     public static final long GOAL_RATE = 1_000_000;
+    /** What the full lab offers: the goal and 10 %, so that holding it shows the goal with room to spare. */
+    public static final long DEFAULT_RATE = 1_100_000;
     public static final int DEFAULT_SECONDS = 60;
     public static final long DEFAULT_HISTORY_EVENTS = 100_000_000;
     static final long QUICK_RATE = 100_000;
@@ -42,16 +45,17 @@ public record AnalyticsLabOptions(boolean quick, long seed, Set<Phase> phases, l
         }
         ReportFiles.checkWritable("--json", json);
         ReportFiles.checkWritable("--html", html);
+        ReportFiles.checkWritable("--screenshot", screenshot);
     }
 
     /** The full lab, or its quick form, with the sizes that go with it. */
     public static AnalyticsLabOptions of(boolean quick, long seed, Set<Phase> phases, Long rate, Integer seconds, Long historyEvents,
-                                         Path json, Path html) {
+                                         Path json, Path html, Path screenshot) {
         return new AnalyticsLabOptions(quick, seed, phases,
-                rate != null ? rate : quick ? QUICK_RATE : GOAL_RATE,
+                rate != null ? rate : quick ? QUICK_RATE : DEFAULT_RATE,
                 seconds != null ? seconds : quick ? QUICK_SECONDS : DEFAULT_SECONDS,
                 historyEvents != null ? historyEvents : quick ? QUICK_HISTORY_EVENTS : DEFAULT_HISTORY_EVENTS,
-                json, html);
+                json, html, screenshot);
     }
 
     public boolean runs(Phase phase) {
