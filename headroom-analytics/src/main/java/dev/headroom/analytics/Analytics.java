@@ -17,13 +17,18 @@ import io.vertx.ext.web.Router;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The real-time analytics pipeline as one service: events in (binary frames over TCP, NDJSON at
  * {@code POST /events}, or {@link #events()} in-process), the engine's windows — 1 s tumbling, the rollups'
- * and the dashboard's, and 10 s sliding by 1 s — the 1 s results per key into DuckDB rollups, and the live
+ * and the dashboard's, and 10 s sliding by 1 s — the 1 s results per key into DuckDB rollups (downsampled to
+ * 1 min and 1 h, and trimmed by {@link Retention#DEFAULTS}, every {@value #COMPACTION_SECONDS} s), and the live
  * dashboard at {@code /dashboard} on the same HTTP port.
  *
  * <pre>{@code
@@ -41,6 +46,9 @@ public final class Analytics implements AutoCloseable {
     public static final Duration DEFAULT_OUT_OF_ORDERNESS = Duration.ofMillis(500);
     /** Wall-clock silence after which a source no longer holds windows back, by default. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(1);
+    /** How often settled rollups are downsampled and old ones dropped. */
+    public static final int COMPACTION_SECONDS = 60;
+    private static final Logger LOG = LoggerFactory.getLogger(Analytics.class);
 
     private final Vertx vertx;
     private final AnalyticsStore store;
@@ -51,6 +59,7 @@ public final class Analytics implements AutoCloseable {
     private final HttpServer http;
     private final String host;
     private final int tcpPort;
+    private final ScheduledExecutorService compaction;
     private boolean closed;
 
     private Analytics(Builder b) throws Exception {
@@ -80,10 +89,20 @@ public final class Analytics implements AutoCloseable {
             throw e;
         }
         store = opened;
+        compaction = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("analytics-compaction").daemon().factory());
+        compaction.scheduleWithFixedDelay(this::compact, COMPACTION_SECONDS, COMPACTION_SECONDS, TimeUnit.SECONDS);
         rollups = writer;
         dashboard = shown;
         engine = started;
         ingest = listening;
+    }
+
+    private void compact() {
+        try {
+            store.compact(System.currentTimeMillis());
+        } catch (Exception e) {
+            LOG.warn("rollup compaction failed (tried again in {} s): {}", COMPACTION_SECONDS, e.toString());
+        }
     }
 
     private static WindowSink fanOut(WindowSink first, WindowSink second) {
@@ -134,6 +153,8 @@ public final class Analytics implements AutoCloseable {
             return;
         }
         closed = true;
+        compaction.shutdownNow();
+        compaction.awaitTermination(30, TimeUnit.SECONDS);
         http.close().await(10, TimeUnit.SECONDS);
         closeAll(ingest, engine, dashboard, rollups, store, vertx);
     }
