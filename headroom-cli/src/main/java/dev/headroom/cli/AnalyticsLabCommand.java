@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
                 "",
                 "Checks: >= 1,000,000 events/s with every event accounted for; event to pixel p99 < 2 s; the replay exact; queries on "
                         + "raw events < 1 s and on rollups p99 < 100 ms over >= 100M events; the recompute equal to the real-time rollups. "
-                        + "Exit code 0 when all pass, 1 otherwise, 2 on a bad flag. Takes about 10 minutes and 3 GB of temporary disk; "
+                        + "Exit code 0 when all pass, 1 otherwise, 2 on a bad flag. Takes about 6 minutes and 3 GB of temporary disk; "
                         + "--quick under one (a smoke test, not a measurement)."},
         footer = {"", "Examples:",
                 "  headroom lab analytics",
