@@ -78,7 +78,7 @@ final class HistoryRun {
      * hour so that every window fires; then each 1 s rollup recomputed from the raw events.
      */
     private static AnalyticsLabResult.Consistency consistency(AnalyticsLabOptions o, ProgressLog progress) throws Exception {
-        int events = o.quick() ? 200_000 : 2_000_000;
+        int events = o.quick() ? 100_000 : 2_000_000;
         int rate = 20_000;
         long start = Math.floorDiv(System.currentTimeMillis() - TimeUnit.HOURS.toMillis(1), 1000) * 1000;
         progress.line(String.format("historical: %,d events (%d s of a past range) through the real-time path and the raw archive, then recomputed",

@@ -34,7 +34,7 @@ class AnalyticsLabTest {
         Path html = dir.resolve("analytics.html");
         StringWriter printed = new StringWriter();
         LabOutcome<AnalyticsLabResult> outcome = AnalyticsLab.run(AnalyticsLabOptions.of(true, AnalyticsLabOptions.DEFAULT_SEED, Phase.all(),
-                null, 2, 200_000L, json, html, dir.resolve("dashboard.png")), new PrintWriter(printed));
+                null, 2, 100_000L, json, html, dir.resolve("dashboard.png")), new PrintWriter(printed));
 
         JsonNode r = new ObjectMapper().readTree(json.toFile());
         JsonNode ingest = r.get("ingest");
@@ -60,7 +60,7 @@ class AnalyticsLabTest {
         assertThat(late.get("exact").asBoolean()).isTrue();
 
         JsonNode historical = r.get("historical");
-        assertThat(historical.get("events").asLong()).isEqualTo(200_000);
+        assertThat(historical.get("events").asLong()).isEqualTo(100_000);
         List<String> names = new ArrayList<>();
         for (JsonNode q : historical.get("queries")) {
             names.add(q.get("name").asText());
