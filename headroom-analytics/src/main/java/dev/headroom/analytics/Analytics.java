@@ -153,8 +153,10 @@ public final class Analytics implements AutoCloseable {
             return;
         }
         closed = true;
-        compaction.shutdownNow();
-        compaction.awaitTermination(30, TimeUnit.SECONDS);
+        compaction.shutdown(); // a compaction under way finishes: interrupted, DuckDB would abandon it mid-statement
+        if (!compaction.awaitTermination(60, TimeUnit.SECONDS)) {
+            LOG.warn("rollup compaction still running after 60 s; closing the store under it");
+        }
         http.close().await(10, TimeUnit.SECONDS);
         closeAll(ingest, engine, dashboard, rollups, store, vertx);
     }

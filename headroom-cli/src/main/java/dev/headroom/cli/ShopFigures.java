@@ -10,25 +10,48 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
  * The shop's own figures for the dashboard's service panel, read from its meter registry: p99 latency per route
- * and the cache hit ratio, both over the time since the previous call (the registry's histograms and counters
- * are cumulative, so each call takes the difference) — what happens now, not since the start.
+ * and the cache hit ratio, both over the last {@value #INTERVAL_MILLIS} ms or so (the registry's histograms and counters
+ * are cumulative, so each reading takes the difference from the previous one) — what happens now, not since the start.
+ * A call sooner than that after the last reading gets the last figures: the dashboard asks at every push and every
+ * {@code snapshot.json}, and readings that close would be too short to mean anything.
  */
 final class ShopFigures implements Supplier<ServiceFigures> {
+    static final long INTERVAL_MILLIS = 1_000;
+
     private final MeterRegistry registry;
+    private final LongSupplier clock;
+    private long readAt = Long.MIN_VALUE;
+    private ServiceFigures last = ServiceFigures.NONE;
     private final Map<String, double[]> lastBuckets = new HashMap<>();
     private double lastHits;
     private double lastLookups;
 
     ShopFigures(MeterRegistry registry) {
+        this(registry, System::currentTimeMillis);
+    }
+
+    ShopFigures(MeterRegistry registry, LongSupplier clock) {
         this.registry = registry;
+        this.clock = clock;
     }
 
     @Override
     public synchronized ServiceFigures get() {
+        long now = clock.getAsLong();
+        if (readAt != Long.MIN_VALUE && now - readAt < INTERVAL_MILLIS) {
+            return last;
+        }
+        readAt = now;
+        last = read();
+        return last;
+    }
+
+    private ServiceFigures read() {
         // per route (statuses summed): cumulative counts per bucket, then the count of all requests in the last slot
         Map<String, double[]> now = new HashMap<>();
         Map<String, double[]> bounds = new HashMap<>();

@@ -2,6 +2,7 @@ package dev.headroom.cli;
 
 import dev.headroom.analytics.Analytics;
 import dev.headroom.analytics.dashboard.ServiceFigures;
+import io.micrometer.core.instrument.Gauge;
 import dev.headroom.edge.balance.Algorithm;
 import dev.headroom.edge.proxy.EdgeConfig;
 import dev.headroom.edge.ratelimit.RateLimit;
@@ -222,12 +223,14 @@ final class UpCommand implements Callable<Integer> {
         ShopEdge edge = null;
         Analytics pipeline = null;
         AtomicReference<Shop> served = new AtomicReference<>();
+        OrderEvents orderEvents = null;
         String url;
         try {
             if (analytics) {
                 pipeline = Analytics.builder().host(host).httpPort(analyticsPort).tcpPort(analyticsPort == 0 ? 0 : analyticsPort + 1)
                         .store(dataDir.resolve("analytics.duckdb")).service(serviceFigures(served)).start();
-                shopConfig.orderListener(new OrderEvents(pipeline.events()));
+                orderEvents = new OrderEvents(pipeline.events());
+                shopConfig.orderListener(orderEvents);
             }
             Topology topology = infra.topology();
             PostgresNode pg = topology.primary();
@@ -238,6 +241,10 @@ final class UpCommand implements Callable<Integer> {
             if (nodes == 1) {
                 shop = serveOnly ? Shop.serve(shopConfig.build()) : Shop.start(shopConfig.build(), seedSpec, progress(out));
                 served.set(shop);
+                if (orderEvents != null) {
+                    Gauge.builder("headroom.analytics.undelivered.orders", orderEvents, OrderEvents::undelivered)
+                            .description("committed orders whose analytics event the engine could not take").register(shop.registry());
+                }
                 if (warm) {
                     shop.warmCaches(progress(out));
                 }

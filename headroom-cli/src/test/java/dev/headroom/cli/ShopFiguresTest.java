@@ -12,14 +12,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The dashboard's service panel from the shop's own meters, as the shop registers them: p99 per route (statuses
- * summed) and the cache hit ratio, each over the time since the previous reading, not since the start.
+ * summed) and the cache hit ratio, each over the second since the previous reading, not since the start.
  */
 class ShopFiguresTest {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
     @Test
     void p99PerRouteAndHitRatioOverTheLastIntervalOnly() {
-        ShopFigures figures = new ShopFigures(registry);
+        long[] now = {0};
+        ShopFigures figures = new ShopFigures(registry, () -> now[0]);
         for (int i = 0; i < 990; i++) {
             timer("GET", "/products/:id", 200).record(Duration.ofMillis(2));
         }
@@ -40,10 +41,14 @@ class ShopFiguresTest {
             timer("GET", "/products/:id", 200).record(Duration.ofMillis(400));
         }
         counter("l1_miss").increment(50);
+        now[0] += 500;
+        assertThat(figures.get()).as("asked again within the interval: the same figures").isSameAs(first);
+        now[0] += 500;
         ServiceFigures second = figures.get();
         assertThat(second.p99MillisByRoute().get("GET /products/:id")).as("only the last interval's 400 ms requests").isGreaterThanOrEqualTo(400.0);
         assertThat(second.cacheHitRatio()).as("50 misses, no hits since the last reading").isZero();
 
+        now[0] += 1_000;
         ServiceFigures quiet = figures.get();
         assertThat(quiet.p99MillisByRoute()).as("no requests since: no figure").isEmpty();
         assertThat(quiet.cacheHitRatio()).isNaN();

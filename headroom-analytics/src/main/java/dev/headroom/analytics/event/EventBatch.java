@@ -80,7 +80,7 @@ public final class EventBatch {
         return size == 0;
     }
 
-    /** Forgets the events, keeping the arrays: batches are pooled by their owners. */
+    /** Forgets the events, keeping the arrays, for an owner that fills the same batch again. */
     public void clear() {
         size = 0;
     }

@@ -159,7 +159,17 @@ final class EventsHandler implements Handler<RoutingContext> {
         void run() {
             while (next < batches.size()) {
                 EventBatch batch = batches.get(next);
-                if (!sink.offer(batch)) {
+                boolean taken;
+                try {
+                    taken = sink.offer(batch);
+                } catch (RuntimeException e) { // the engine closed or a worker failed: say so, never leave the client waiting
+                    if (!ctx.response().closed()) {
+                        problem(ctx, 503, "sink-unavailable", "Events cannot be taken", e.getMessage() + "; " + accepted
+                                + " events of this body were taken before");
+                    }
+                    return;
+                }
+                if (!taken) {
                     sink.whenWritable(() -> context.runOnContext(ignored -> run()));
                     return;
                 }

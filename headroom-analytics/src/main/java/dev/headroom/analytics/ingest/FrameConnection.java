@@ -73,6 +73,8 @@ final class FrameConnection {
             LOG.warn("closing ingest connection from {}: malformed frame after {} good frames: {}",
                     socket.remoteAddress(), decoder.frames(), e.getMessage());
             socket.close();
+        } catch (RuntimeException e) {
+            sinkFailed(e);
         }
         countFrames();
     }
@@ -87,8 +89,22 @@ final class FrameConnection {
         context.runOnContext(ignored -> retry());
     }
 
+    /** The engine closed or a worker failed: the sender learns it from the closed connection, not from silence. */
+    private void sinkFailed(RuntimeException e) {
+        LOG.warn("closing ingest connection from {}: the events cannot be taken: {}", socket.remoteAddress(), e.getMessage());
+        held = null;
+        socket.close();
+    }
+
     private void retry() {
-        if (!sink.offer(held)) {
+        boolean taken;
+        try {
+            taken = sink.offer(held);
+        } catch (RuntimeException e) {
+            sinkFailed(e);
+            return;
+        }
+        if (!taken) {
             sink.whenWritable(this::retryOnContext);
             return;
         }

@@ -92,7 +92,7 @@ final class NdjsonParser {
                 case "category" -> category = intValue(p, value, line, field);
                 case "amount_cents" -> amount = longValue(p, value, line, field);
                 case "latency_us" -> latency = intValue(p, value, line, field);
-                default -> p.skipChildren();
+                default -> skip(p);
             }
         }
         if (line(p) != line) {
@@ -178,6 +178,17 @@ final class NdjsonParser {
     }
 
     /** The next token, with a syntax error turned into a message that names its line and field. */
+    /** Skips an unknown field's value, malformed JSON in it refused like anywhere else. */
+    private static void skip(JsonParser p) throws BadEventException, IOException {
+        try {
+            p.skipChildren();
+        } catch (JsonProcessingException e) {
+            String field = p.currentName();
+            throw new BadEventException("line " + e.getLocation().getLineNr()
+                    + (field == null ? "" : ", field \"" + field + "\"") + ": malformed JSON: " + e.getOriginalMessage());
+        }
+    }
+
     private static JsonToken next(JsonParser p) throws BadEventException, IOException {
         try {
             return p.nextToken();

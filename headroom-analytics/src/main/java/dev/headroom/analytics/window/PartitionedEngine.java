@@ -120,7 +120,12 @@ public final class PartitionedEngine implements EventSink, AutoCloseable {
             if (!hasRoom()) {
                 waiting.add(ready);
                 waitingCount = waiting.size();
-                return;
+                // A worker may have taken a batch between the check and the count, and seen no one waiting: look again.
+                if (!hasRoom()) {
+                    return;
+                }
+                waiting.remove(ready);
+                waitingCount = waiting.size();
             }
         }
         ready.run();

@@ -11,7 +11,9 @@ package dev.headroom.analytics.window;
  *                 {@link Kind#LATE_UPDATE} when late events changed it after that
  * @param late     events that arrived after the watermark passed {@code end} and were still counted
  * @param dropped  events for this window that arrived after its allowed lateness and were not counted
- * @param emittedAtMillis wall clock when the engine emitted it (freshness = emittedAt − end)
+ * @param emittedAtMillis the wall clock of the arrival or timer tick that fired it (a batch's arrival is taken when it is
+ *                 offered, before it waits in a worker's queue): to time when a result became available, take the clock
+ *                 where it is received
  */
 public record WindowResult(String window, int key, long start, long end, Kind kind, WindowAggregate aggregate,
                            long late, long dropped, long emittedAtMillis) {

@@ -131,4 +131,35 @@ class IngestServerHttpTest {
         assertThat(answer.get(5, TimeUnit.SECONDS).body()).isEqualTo("{\"accepted\":3}");
         assertThat(sink.events()).isEqualTo(3);
     }
+
+    @Test
+    void aSinkThatFailsIsA503ProblemNotASilentRequest() throws Exception {
+        try (IngestServer failing = IngestServer.builder().httpPort(0).sink(new dev.headroom.analytics.event.EventSink() {
+            @Override
+            public boolean offer(dev.headroom.analytics.event.EventBatch batch) {
+                throw new IllegalStateException("the engine is closed");
+            }
+
+            @Override
+            public void whenWritable(Runnable ready) {
+                ready.run();
+            }
+        }).build()) {
+            URI url = URI.create("http://127.0.0.1:" + failing.start().http() + "/events");
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(5))
+                    .header("Content-Type", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofString(LINE)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(503);
+            assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            assertThat(r.body()).contains("the engine is closed");
+        }
+    }
+
+    @Test
+    void malformedJsonInAnUnknownFieldIsA400Problem() throws Exception {
+        HttpResponse<String> r = send(post("application/x-ndjson", "{\"type\":\"search\",\"time\":1,\"user\":2,\"extra\":[1,}\n"));
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("line 1").contains("malformed JSON");
+        assertThat(sink.events()).isZero();
+    }
 }

@@ -127,4 +127,25 @@ class IngestServerTcpTest {
         assertThat(server.stats().events()).isEqualTo(frames * 1000L);
         assertThat(server.stats().bytes()).isEqualTo(total);
     }
+
+    @Test
+    void aSinkThatFailsClosesTheConnectionRatherThanSwallowingItsFrames() throws Exception {
+        server = IngestServer.builder().tcpPort(0).sink(new dev.headroom.analytics.event.EventSink() {
+            @Override
+            public boolean offer(EventBatch batch) {
+                throw new IllegalStateException("the engine is closed");
+            }
+
+            @Override
+            public void whenWritable(Runnable ready) {
+                ready.run();
+            }
+        }).build();
+        int port = server.start().tcp();
+        try (SocketChannel channel = SocketChannel.open(new InetSocketAddress("127.0.0.1", port))) {
+            channel.write(ByteBuffer.wrap(Events.frame(1, events(1, 10))));
+            assertThat(channel.read(ByteBuffer.allocate(1))).as("the server closed the connection").isEqualTo(-1);
+        }
+        assertThat(server.stats().events()).isZero();
+    }
 }

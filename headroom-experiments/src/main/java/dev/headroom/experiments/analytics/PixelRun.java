@@ -42,7 +42,8 @@ final class PixelRun {
         int probes = o.quick() ? 5 : 30;
         int seconds = o.quick() ? 12 : 40;
         progress.line(String.format("freshness: the dashboard in headless Chromium, %d probes while %,d events/s stream in", probes, o.rate()));
-        try (Analytics pipeline = Analytics.builder().tap(freshness).start(); HeadlessChromium browser = HeadlessChromium.start()) {
+        try (Analytics pipeline = Analytics.builder().tap(freshness).start(); HeadlessChromium browser = HeadlessChromium.start();
+             HttpClient http = HttpClient.newHttpClient()) {
             GeneratorProcess generator = GeneratorProcess.start(pinning, pipeline.tcpPort(), o.rate(), seconds, o.seed() + 1);
             try {
                 TimeUnit.SECONDS.sleep(o.quick() ? 1 : 5);
@@ -52,7 +53,6 @@ final class PixelRun {
                     TimeUnit.SECONDS.sleep(o.quick() ? 1 : 5);
                     browser.screenshot(screenshot);
                 }
-                HttpClient http = HttpClient.newHttpClient();
                 String base = "http://127.0.0.1:" + pipeline.httpPort();
                 Histogram pixel = new PixelFreshnessProbe(browser, pipeline.dashboardUrl(), "revenue-total")
                         .measure(probes, () -> injectMarker(http, base));

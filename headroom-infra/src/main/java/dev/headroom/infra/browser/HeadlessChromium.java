@@ -40,6 +40,7 @@ public final class HeadlessChromium implements AutoCloseable {
 
     private final Process process;
     private final Path dir;
+    private final HttpClient http;
     private final DevTools devTools;
     private final List<String> errors = new CopyOnWriteArrayList<>();
     private volatile CompletableFuture<Void> loaded = new CompletableFuture<>();
@@ -47,13 +48,19 @@ public final class HeadlessChromium implements AutoCloseable {
     private HeadlessChromium(Process process, Path dir, HttpClient http, URI page) {
         this.process = process;
         this.dir = dir;
+        this.http = http;
         this.devTools = DevTools.connect(http, page, this::onEvent, CALL);
-        for (String domain : List.of("Page", "Runtime", "Log")) {
-            devTools.call(domain + ".enable", DevTools.params(), CALL);
+        try {
+            for (String domain : List.of("Page", "Runtime", "Log")) {
+                devTools.call(domain + ".enable", DevTools.params(), CALL);
+            }
+            // the window's size includes no browser chrome in headless mode, yet the page got less: pin the viewport
+            devTools.call("Emulation.setDeviceMetricsOverride", DevTools.params()
+                    .put("width", WIDTH).put("height", HEIGHT).put("deviceScaleFactor", 1).put("mobile", false), CALL);
+        } catch (RuntimeException e) {
+            devTools.close();
+            throw e;
         }
-        // the window's size includes no browser chrome in headless mode, yet the page got less: pin the viewport
-        devTools.call("Emulation.setDeviceMetricsOverride", DevTools.params()
-                .put("width", WIDTH).put("height", HEIGHT).put("deviceScaleFactor", 1).put("mobile", false), CALL);
     }
 
     /** The browser this machine would start: {@code $CHROMIUM} when set, else Debian's. */
@@ -78,6 +85,7 @@ public final class HeadlessChromium implements AutoCloseable {
         }
         Path dir = null;
         Process process = null;
+        HttpClient http = null;
         try {
             dir = Files.createTempDirectory("headroom-chromium-");
             Path profile = Files.createDirectory(dir.resolve("profile"));
@@ -89,9 +97,12 @@ public final class HeadlessChromium implements AutoCloseable {
                     "--user-data-dir=" + profile, "--remote-debugging-port=0", "about:blank")
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             int port = devToolsPort(process, profile.resolve("DevToolsActivePort"), log);
-            HttpClient http = HttpClient.newHttpClient();
+            http = HttpClient.newHttpClient();
             return new HeadlessChromium(process, dir, http, pageTarget(http, port));
         } catch (IOException | RuntimeException e) {
+            if (http != null) {
+                http.close();
+            }
             if (process != null) {
                 killTree(process);
             }
@@ -216,6 +227,7 @@ public final class HeadlessChromium implements AutoCloseable {
     @Override
     public void close() {
         devTools.close();
+        http.close();
         killTree(process);
         deleteTree(dir);
     }

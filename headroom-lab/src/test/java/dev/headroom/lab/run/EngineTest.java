@@ -40,12 +40,13 @@ class EngineTest {
             RunResult r = LoadRun.open(URI.create(server.url()), new FixedRate(200, 6), ROOT)
                     .connections(32).warmup(Duration.ofSeconds(1)).run();
             assertThat(r.errorCount()).isZero();
-            assertThat(Latency.at(r.corrected(), 50)).isBetween(2.0, 4.0);
-            assertThat(Latency.at(r.corrected(), 85)).isBetween(2.0, 4.0);
-            assertThat(Latency.at(r.corrected(), 95)).isBetween(50.0, 53.0);
-            assertThat(Latency.at(r.corrected(), 99)).isBetween(50.0, 53.0);
+            // each mode plus this machine's scheduling (up to ~5 ms seen on a loaded 2-core CI run): still far apart
+            assertThat(Latency.at(r.corrected(), 50)).isBetween(2.0, 10.0);
+            assertThat(Latency.at(r.corrected(), 85)).isBetween(2.0, 10.0);
+            assertThat(Latency.at(r.corrected(), 95)).isBetween(50.0, 60.0);
+            assertThat(Latency.at(r.corrected(), 99)).isBetween(50.0, 60.0);
             // nothing queues, so corrected and uncorrected agree
-            assertThat(Latency.at(r.uncorrected(), 95)).isBetween(50.0, 53.0);
+            assertThat(Latency.at(r.uncorrected(), 95)).isBetween(50.0, 60.0);
         }
     }
 

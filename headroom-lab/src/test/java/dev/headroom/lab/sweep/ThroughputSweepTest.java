@@ -28,7 +28,8 @@ class ThroughputSweepTest {
             double one = sweep.points().get(0).throughputRps();
             // min(N, 4) / 4 ms: 250/s alone; timers and the loopback add a little to each service, so ratios, loosely
             assertThat(one).isBetween(150.0, 260.0);
-            assertThat(sweep.points().get(3).throughputRps() / one).as("16 clients on 4 slots").isBetween(3.0, 4.4);
+            // above 4 only when noise slowed the one-client point (seen: 4.41); unbounded slots would give up to 16
+            assertThat(sweep.points().get(3).throughputRps() / one).as("16 clients on 4 slots").isBetween(3.0, 5.0);
             assertThat(sweep.points().get(3).throughputRps() / sweep.points().get(2).throughputRps()).as("past the slots: flat")
                     .isBetween(0.85, 1.2);
             // the queue is inside the server: it holds all N, Little's law agrees
