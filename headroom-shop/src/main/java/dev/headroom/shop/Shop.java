@@ -9,6 +9,7 @@ import dev.headroom.shop.http.Endpoints;
 import dev.headroom.shop.http.Gate;
 import dev.headroom.shop.http.Json;
 import dev.headroom.shop.http.RequestMetrics;
+import dev.headroom.shop.http.UriUtf8;
 import dev.headroom.shop.http.RouteClass;
 import dev.headroom.shop.http.Routes;
 import dev.headroom.shop.orders.OrderReads;
@@ -165,6 +166,7 @@ public final class Shop implements AutoCloseable {
                 ShopVerticle v = new ShopVerticle(config.host(), port, config.has(Switch.HTTP), vx -> {
                     Router router = Router.router(vx);
                     router.route().handler(metrics.handler());
+                    router.route().handler(new UriUtf8());
                     if (config.rateLimit() != null) {
                         router.route().handler(rateLimit);
                     }

@@ -5,7 +5,10 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.buffer.Buffer;
 
@@ -36,12 +39,49 @@ public final class Json {
     }
 
     /** Parses a request body, turning every parse failure into a 400 that says where. */
+    /**
+     * The field (as {@code items[2].name}) whose name or value holds byte {@code offset} of {@code json}: the path of the
+     * last token that starts at or before it; {@code body} when none does.
+     */
+    static String fieldAt(byte[] json, int offset) {
+        String field = "body";
+        try (JsonParser p = MAPPER.getFactory().createParser(json)) {
+            while (p.nextToken() != null && p.currentTokenLocation().getByteOffset() <= offset) {
+                String path = path(p.getParsingContext());
+                if (!path.isEmpty()) {
+                    field = path;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // the invalid bytes may stop the parser there: the last field it read is the one
+        }
+        return field;
+    }
+
+    private static String path(JsonStreamContext context) {
+        StringBuilder path = new StringBuilder();
+        for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
+            if (c.inArray()) {
+                path.insert(0, "[" + Math.max(0, c.getCurrentIndex()) + "]");
+            } else if (c.getCurrentName() != null) {
+                path.insert(0, (path.length() == 0 || path.charAt(0) == '[' ? "" : ".")).insert(0, c.getCurrentName());
+            }
+        }
+        return path.toString();
+    }
+
     public static JsonNode parseBody(Buffer body) {
         if (body == null || body.length() == 0) {
             throw ApiException.badRequest("the request body is empty; send a JSON object");
         }
+        byte[] bytes = body.getBytes();
+        int bad = Utf8.firstInvalid(bytes, 0, bytes.length);
+        if (bad >= 0) {
+            throw ApiException.invalid(fieldAt(bytes, bad), "is not valid UTF-8: " + Utf8.describe(bytes, bad, bytes.length)
+                    + "; send the text as UTF-8 (RFC 8259), nothing was changed");
+        }
         try {
-            return MAPPER.readTree(body.getBytes());
+            return MAPPER.readTree(bytes);
         } catch (StreamConstraintsException e) {
             throw ApiException.badRequest("the JSON body is too deeply nested or too large (nesting deeper than "
                     + MAX_NESTING_DEPTH + " is refused)");
