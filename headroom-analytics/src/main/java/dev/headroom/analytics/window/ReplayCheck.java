@@ -4,7 +4,6 @@ import dev.headroom.analytics.event.EventBatch;
 import dev.headroom.analytics.event.EventType;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,12 +39,7 @@ public final class ReplayCheck {
         };
         PartitionedEngine engine = PartitionedEngine.builder().windows(windows.toArray(WindowSpec[]::new)).outOfOrderness(outOfOrderness)
                 .allowedLateness(allowedLateness).idleTimeout(idleTimeout).earlyInterval(Duration.ofMillis(10)).sink(keep)
-                .clock(new InstantSource() {
-                    @Override
-                    public Instant instant() {
-                        return Instant.ofEpochMilli(wall.get());
-                    }
-                }).build().start();
+                .clock(() -> Instant.ofEpochMilli(wall.get())).build().start();
         try {
             for (ExactReplay.Arrival a : arrivals) {
                 await(() -> engine.queued() == 0, "the engine to take the previous batch");

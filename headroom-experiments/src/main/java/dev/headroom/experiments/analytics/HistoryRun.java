@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -88,12 +87,7 @@ final class HistoryRun {
         try (AnalyticsStore store = AnalyticsStore.inMemory(Retention.DEFAULTS)) {
             RollupWriter rollups = new RollupWriter(store, RollupWriter.DEFAULT_QUEUE_CAPACITY);
             PartitionedEngine engine = PartitionedEngine.builder().windows(Analytics.SECOND).outOfOrderness(Duration.ofMillis(500))
-                    .earlyInterval(Duration.ofMillis(10)).sink(rollups).clock(new InstantSource() {
-                        @Override
-                        public Instant instant() {
-                            return Instant.ofEpochMilli(wall.get());
-                        }
-                    }).build().start();
+                    .earlyInterval(Duration.ofMillis(10)).sink(rollups).clock(() -> Instant.ofEpochMilli(wall.get())).build().start();
             try (RawEventWriter raw = new RawEventWriter(store)) {
                 for (int sent = 0; sent < events; sent += 1_000) {
                     EventBatch batch = new EventBatch(1, 1_000);
