@@ -32,13 +32,15 @@ final class EventsHandler implements Handler<RoutingContext> {
     private final EventSink sink;
     private final IngestCounters counters;
     private final int maxBodyBytes;
+    private final BodyBudget budget;
     private final int batchSize;
     private final int defaultSource;
 
-    EventsHandler(EventSink sink, IngestCounters counters, int maxBodyBytes, int batchSize, int defaultSource) {
+    EventsHandler(EventSink sink, IngestCounters counters, int maxBodyBytes, BodyBudget budget, int batchSize, int defaultSource) {
         this.sink = sink;
         this.counters = counters;
         this.maxBodyBytes = maxBodyBytes;
+        this.budget = budget;
         this.batchSize = batchSize;
         this.defaultSource = defaultSource;
     }
@@ -71,12 +73,18 @@ final class EventsHandler implements Handler<RoutingContext> {
             return;
         }
         Buffer body = Buffer.buffer();
+        BodyBudget.Share held = budget.share();
+        ctx.response().endHandler(ignored -> held.release()).closeHandler(ignored -> held.release());
         request.handler(piece -> {
             if (ctx.response().ended()) {
                 return;
             }
             if (body.length() + piece.length() > maxBodyBytes) {
                 tooLarge(ctx, body.length() + (long) piece.length());
+                return;
+            }
+            if (!held.take(piece.length())) {
+                busy(ctx);
                 return;
             }
             body.appendBuffer(piece);
@@ -126,6 +134,16 @@ final class EventsHandler implements Handler<RoutingContext> {
         }
         problem(ctx, 413, "body-too-large", "Body too large",
                 "the body must be at most " + maxBodyBytes + " bytes, was at least " + bytes + " bytes; send smaller batches");
+    }
+
+    /** Past the budget over all requests: the client may send the same body again shortly. */
+    private void busy(RoutingContext ctx) {
+        if (ctx.request().version() != HttpVersion.HTTP_2) {
+            ctx.response().putHeader("Connection", "close"); // the rest of the body is not read
+        }
+        ctx.response().putHeader("Retry-After", "1");
+        problem(ctx, 503, "ingest-busy", "Too many bodies in flight", "the server holds " + budget.held() + " bytes of other "
+                + "bodies, its limit for all requests at once is " + budget.limit() + " bytes; retry shortly, or send smaller batches");
     }
 
     private void problem(RoutingContext ctx, int status, String slug, String title, String detail) {

@@ -31,6 +31,8 @@ import java.util.concurrent.TimeUnit;
 public final class IngestServer implements AutoCloseable {
     /** Default {@link Builder#maxBodyBytes(int)}: 8 MiB, about 80,000 NDJSON events. */
     public static final int DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
+    /** Default {@link Builder#maxBufferedBytes(long)}: 64 MiB of bodies held over all requests at once. */
+    public static final long DEFAULT_MAX_BUFFERED_BYTES = 64L * 1024 * 1024;
     /** Default {@link Builder#batchSize(int)}: events per batch handed to the sink. */
     public static final int DEFAULT_BATCH_SIZE = 4096;
     /** Default {@link Builder#defaultSource(int)}: the source of HTTP events without a {@code Headroom-Source}. */
@@ -66,7 +68,8 @@ public final class IngestServer implements AutoCloseable {
         tcpPort = config.tcpPort;
         httpPort = config.httpPort;
         batchSize = config.batchSize;
-        eventsHandler = new EventsHandler(sink, counters, config.maxBodyBytes, batchSize, config.defaultSource);
+        eventsHandler = new EventsHandler(sink, counters, config.maxBodyBytes, new BodyBudget(config.maxBufferedBytes), batchSize,
+                config.defaultSource);
     }
 
     public static Builder builder() {
@@ -141,6 +144,7 @@ public final class IngestServer implements AutoCloseable {
         private int tcpPort = -1;
         private int httpPort = -1;
         private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+        private long maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES;
         private int batchSize = DEFAULT_BATCH_SIZE;
         private int defaultSource = DEFAULT_SOURCE;
 
@@ -189,6 +193,18 @@ public final class IngestServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The bytes of NDJSON bodies held over all requests at once (read, parsed or waiting for the sink); a request
+         * that would pass it is answered 503 with Retry-After. At least {@link #maxBodyBytes(int)}. Default: 64 MiB.
+         */
+        public Builder maxBufferedBytes(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("maxBufferedBytes must be at least 1, was " + bytes);
+            }
+            this.maxBufferedBytes = bytes;
+            return this;
+        }
+
         /** Events per batch handed to the sink (a frame larger than this makes one batch). Default: 4096. */
         public Builder batchSize(int events) {
             if (events < 1 || events > FrameEncoder.MAX_EVENTS) {
@@ -207,6 +223,10 @@ public final class IngestServer implements AutoCloseable {
         public IngestServer build() {
             if (sink == null) {
                 throw new IllegalStateException("an ingest server needs a sink: call sink(..) before build()");
+            }
+            if (maxBufferedBytes < maxBodyBytes) {
+                throw new IllegalStateException("maxBufferedBytes (" + maxBufferedBytes + ") must be at least maxBodyBytes ("
+                        + maxBodyBytes + "): else no body of the largest size could ever be taken");
             }
             return new IngestServer(this);
         }

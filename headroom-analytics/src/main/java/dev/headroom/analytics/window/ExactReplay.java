@@ -119,7 +119,7 @@ public final class ExactReplay {
 
     public Outcome replay(List<Arrival> arrivals) {
         Map<WindowKey, Exact> windows = new HashMap<>();
-        Watermarks watermarks = new Watermarks(policy.outOfOrderness(), policy.idleTimeout());
+        Watermarks watermarks = new Watermarks(policy.outOfOrderness(), policy.idleTimeout(), policy.maxSources());
         long lateness = policy.allowedLateness();
         long received = 0;
         long counted = 0;

@@ -3,16 +3,22 @@ package dev.headroom.analytics.window;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Key → {@link KeyState} by open addressing on the int key: no boxing on the per-event path. */
+/**
+ * Key → {@link KeyState} by open addressing on the int key: no boxing on the per-event path. Past {@code limit}
+ * keys, new ones share one state under {@link WindowResult#OTHER_KEYS}.
+ */
 final class KeyIndex {
     private final int windows;
     private final int initialSlots;
+    private final int limit;
+    private KeyState other;
     private KeyState[] table = new KeyState[64];
     private final List<KeyState> all = new ArrayList<>();
 
-    KeyIndex(int windows, int initialSlots) {
+    KeyIndex(int windows, int initialSlots, int limit) {
         this.windows = windows;
         this.initialSlots = initialSlots;
+        this.limit = limit;
     }
 
     /** The state of {@code key}, made on first sight. */
@@ -30,6 +36,13 @@ final class KeyIndex {
     }
 
     private KeyState add(int key) {
+        if (all.size() >= limit + (other == null ? 0 : 1)) {
+            if (other == null) {
+                other = new KeyState(WindowResult.OTHER_KEYS, windows, initialSlots);
+                all.add(other);
+            }
+            return other;
+        }
         KeyState k = new KeyState(key, windows, initialSlots);
         all.add(k);
         if (all.size() * 2 > table.length) {

@@ -21,7 +21,8 @@ import java.util.Objects;
  * allocated but the copy into a share (none with one worker).
  *
  * <p><b>Memory.</b> At most {@code queueCapacity} batches wait per worker; state is the panes of the
- * windows still within their allowed lateness plus one window size, per key.
+ * windows still within their allowed lateness plus one window size, per key, for at most {@code maxKeys} keys
+ * and {@code maxSources} sources (past them, new ones are folded into one: a hostile or buggy client cannot grow it).
  *
  * <p><b>Results</b> go to the sink, one call at a time, on worker threads: per key, and merged over keys
  * (key {@link WindowResult#ALL_KEYS}). See {@link WindowCore} for when each kind is emitted and how
@@ -40,7 +41,8 @@ public final class PartitionedEngine implements EventSink, AutoCloseable {
     private boolean closed;
 
     private PartitionedEngine(Builder b) {
-        policy = new Policy(b.windows, b.outOfOrderness.toMillis(), b.allowedLateness.toMillis(), b.idleTimeout.toMillis(), b.earlyInterval.toMillis());
+        policy = new Policy(b.windows, b.outOfOrderness.toMillis(), b.allowedLateness.toMillis(), b.idleTimeout.toMillis(),
+                b.earlyInterval.toMillis(), Math.ceilDiv(b.maxKeys, b.workers), b.maxSources);
         clock = b.clock;
         ResultMerger merger = new ResultMerger(policy, b.workers, b.sink);
         workers = new Worker[b.workers];
@@ -244,6 +246,14 @@ public final class PartitionedEngine implements EventSink, AutoCloseable {
         public static final int DEFAULT_WORKERS = 1;
         /** Batches per worker queue. */
         public static final int DEFAULT_QUEUE_CAPACITY = 64;
+        /**
+         * Keys (categories) kept apart; the rest are counted together under {@link WindowResult#OTHER_KEYS}. A key that
+         * gets events all the time holds a live pane per pane of its horizon, each with its sketches (~35 KB): about
+         * 1 MB a key for a 10 s window of 1 s slides.
+         */
+        public static final int DEFAULT_MAX_KEYS = 256;
+        /** Sources whose watermarks are kept apart; the rest share one. */
+        public static final int DEFAULT_MAX_SOURCES = 1_024;
 
         private List<WindowSpec> windows;
         private Duration outOfOrderness;
@@ -252,6 +262,8 @@ public final class PartitionedEngine implements EventSink, AutoCloseable {
         private Duration earlyInterval;
         private int workers;
         private int queueCapacity;
+        private int maxKeys;
+        private int maxSources;
         private WindowSink sink;
         private InstantSource clock;
 
@@ -315,6 +327,33 @@ public final class PartitionedEngine implements EventSink, AutoCloseable {
             return this;
         }
 
+        /**
+         * At most this many keys have windows of their own (split evenly over the workers); events of keys first seen
+         * beyond it are counted under {@link WindowResult#OTHER_KEYS}, so a client sending ever new keys cannot grow the
+         * state without bound and the totals over keys stay exact. Default 256.
+         */
+        public Builder maxKeys(int keys) {
+            once(maxKeys == 0 ? null : maxKeys, "maxKeys");
+            if (keys < 1) {
+                throw new IllegalArgumentException("maxKeys must be at least 1, was " + keys);
+            }
+            maxKeys = keys;
+            return this;
+        }
+
+        /**
+         * At most this many sources have a watermark of their own; batches of sources first seen beyond it share one
+         * (so their events may count as late behind the fastest of them). Default 1,024.
+         */
+        public Builder maxSources(int sources) {
+            once(maxSources == 0 ? null : maxSources, "maxSources");
+            if (sources < 1) {
+                throw new IllegalArgumentException("maxSources must be at least 1, was " + sources);
+            }
+            maxSources = sources;
+            return this;
+        }
+
         public Builder sink(WindowSink sink) {
             once(this.sink, "sink");
             this.sink = Objects.requireNonNull(sink, "sink");
@@ -341,6 +380,8 @@ public final class PartitionedEngine implements EventSink, AutoCloseable {
             earlyInterval = orDefault(earlyInterval, DEFAULT_EARLY_INTERVAL);
             workers = workers == 0 ? DEFAULT_WORKERS : workers;
             queueCapacity = queueCapacity == 0 ? DEFAULT_QUEUE_CAPACITY : queueCapacity;
+            maxKeys = maxKeys == 0 ? DEFAULT_MAX_KEYS : maxKeys;
+            maxSources = maxSources == 0 ? DEFAULT_MAX_SOURCES : maxSources;
             clock = clock == null ? InstantSource.system() : clock;
             return new PartitionedEngine(this);
         }

@@ -11,7 +11,11 @@ import java.util.List;
  * largest window size): within that horizon, events too late to count are still counted as dropped
  * for their window and re-reported.
  */
-record Policy(List<WindowSpec> windows, long outOfOrderness, long allowedLateness, long idleTimeout, long earlyInterval) {
+record Policy(List<WindowSpec> windows, long outOfOrderness, long allowedLateness, long idleTimeout, long earlyInterval,
+              int maxKeysPerWorker, int maxSources) {
+    /** No bound on keys or sources: for the replay, which must see every key as itself. */
+    static final int UNBOUNDED = Integer.MAX_VALUE;
+
     Policy {
         if (windows.isEmpty()) {
             throw new IllegalArgumentException("at least one window is needed, e.g. windows(WindowSpec.tumbling(Duration.ofSeconds(1)))");
@@ -25,9 +29,17 @@ record Policy(List<WindowSpec> windows, long outOfOrderness, long allowedLatenes
             throw new IllegalArgumentException("idleTimeout and earlyInterval must be at least 1 ms, were "
                     + idleTimeout + " ms and " + earlyInterval + " ms");
         }
+        if (maxKeysPerWorker < 1 || maxSources < 1) {
+            throw new IllegalArgumentException("maxKeys and maxSources must be at least 1, were " + maxKeysPerWorker + " and " + maxSources);
+        }
         if (windows.stream().map(WindowSpec::name).distinct().count() != windows.size()) {
             throw new IllegalArgumentException("windows must differ, were " + windows);
         }
+    }
+
+    /** With no bound on keys or sources. */
+    Policy(List<WindowSpec> windows, long outOfOrderness, long allowedLateness, long idleTimeout, long earlyInterval) {
+        this(windows, outOfOrderness, allowedLateness, idleTimeout, earlyInterval, UNBOUNDED, UNBOUNDED);
     }
 
     WindowSpec primary() {

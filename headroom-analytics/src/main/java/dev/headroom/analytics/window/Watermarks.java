@@ -21,12 +21,16 @@ final class Watermarks {
 
     private final long outOfOrderness;
     private final long idleTimeout;
+    private final int maxSources;
     private final Map<Integer, Source> sources = new HashMap<>();
+    /** Sources first seen past {@code maxSources} share the watermark kept under this id. */
+    static final int OTHER_SOURCES = Integer.MIN_VALUE;
     private long current = Long.MIN_VALUE;
 
-    Watermarks(long outOfOrdernessMillis, long idleTimeoutMillis) {
+    Watermarks(long outOfOrdernessMillis, long idleTimeoutMillis, int maxSources) {
         this.outOfOrderness = outOfOrdernessMillis;
         this.idleTimeout = idleTimeoutMillis;
+        this.maxSources = maxSources;
     }
 
     /** Moves idle sources on to wall time {@code now}; returns the global watermark. */
@@ -45,7 +49,10 @@ final class Watermarks {
         if (maxTime == Long.MIN_VALUE) {
             return current;
         }
-        Source s = sources.computeIfAbsent(source, k -> new Source());
+        Source s = sources.get(source);
+        if (s == null) {
+            s = sources.computeIfAbsent(sources.size() < maxSources ? source : OTHER_SOURCES, k -> new Source());
+        }
         s.lastArrival = now;
         if (maxTime > s.maxTime) {
             s.maxTime = maxTime;

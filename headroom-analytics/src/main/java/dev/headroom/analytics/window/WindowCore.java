@@ -66,9 +66,9 @@ final class WindowCore {
         lateness = policy.allowedLateness();
         horizon = policy.horizonMillis();
         retain = policy.maxSizeMillis() + lateness + horizon;
-        watermarks = new Watermarks(policy.outOfOrderness(), policy.idleTimeout());
+        watermarks = new Watermarks(policy.outOfOrderness(), policy.idleTimeout(), policy.maxSources());
         int panesKept = (int) Math.min(1 << 16, (retain + policy.outOfOrderness()) / pane + 2);
-        keys = new KeyIndex(specs.length, panesKept);
+        keys = new KeyIndex(specs.length, panesKept, policy.maxKeysPerWorker());
         this.out = out;
         this.worker = worker;
         nextEnd = new long[specs.length];

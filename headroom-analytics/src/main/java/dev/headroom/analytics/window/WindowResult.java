@@ -18,6 +18,8 @@ package dev.headroom.analytics.window;
 public record WindowResult(String window, int key, long start, long end, Kind kind, WindowAggregate aggregate,
                            long late, long dropped, long emittedAtMillis) {
     public static final int ALL_KEYS = -1;
+    /** The key under which events of keys past the engine's {@code maxKeys} are counted together. */
+    public static final int OTHER_KEYS = Integer.MIN_VALUE;
 
     public enum Kind { EARLY, FINAL, LATE_UPDATE }
 }

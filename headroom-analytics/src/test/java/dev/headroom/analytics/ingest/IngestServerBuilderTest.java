@@ -23,6 +23,9 @@ class IngestServerBuilderTest {
         assertThatThrownBy(() -> IngestServer.builder().host(" ")).hasMessage("host must be an address or a name, was  ");
         assertThatThrownBy(() -> IngestServer.builder().build())
                 .hasMessage("an ingest server needs a sink: call sink(..) before build()");
+        assertThatThrownBy(() -> IngestServer.builder().maxBufferedBytes(0)).hasMessage("maxBufferedBytes must be at least 1, was 0");
+        assertThatThrownBy(() -> IngestServer.builder().sink(TestSink.counting()).maxBodyBytes(2048).maxBufferedBytes(1024).build())
+                .hasMessage("maxBufferedBytes (1024) must be at least maxBodyBytes (2048): else no body of the largest size could ever be taken");
     }
 
     @Test

@@ -133,6 +133,39 @@ class IngestServerHttpTest {
     }
 
     @Test
+    void bodiesHeldOverAllRequestsAreBoundedAndGivenBackWhenAnswered() throws Exception {
+        TestSink stalled = TestSink.keeping();
+        try (IngestServer bounded = IngestServer.builder().sink(stalled).httpPort(0).maxBodyBytes(1024).maxBufferedBytes(1024).build()) {
+            URI uri = URI.create("http://127.0.0.1:" + bounded.start().http() + "/events");
+            stalled.stall();
+            CompletableFuture<HttpResponse<String>> held = client.sendAsync(HttpRequest.newBuilder(uri)
+                    .header("Content-Type", "application/x-ndjson").POST(chunked(LINE.repeat(3))).build(), HttpResponse.BodyHandlers.ofString());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (stalled.waiting() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            HttpRequest second = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).header("Content-Type", "application/x-ndjson")
+                    .POST(chunked(LINE.repeat(8))).build();
+
+            HttpResponse<String> refused = client.send(second, HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).as("3 + 8 lines (%d bytes) are past the 1,024 held at once", LINE.length() * 11).isEqualTo(503);
+            assertThat(refused.headers().firstValue("retry-after")).hasValue("1");
+            assertThat(refused.body()).contains("ingest-busy", "its limit for all requests at once is 1024 bytes");
+
+            stalled.release();
+            assertThat(held.get(5, TimeUnit.SECONDS).body()).isEqualTo("{\"accepted\":3}");
+            assertThat(client.send(second, HttpResponse.BodyHandlers.ofString()).statusCode()).as("given back once answered").isEqualTo(202);
+            assertThat(stalled.events()).isEqualTo(11);
+        }
+    }
+
+    /** Without a Content-Length, so the server counts the bytes as they arrive. */
+    private static HttpRequest.BodyPublisher chunked(String body) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        return HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes));
+    }
+
+    @Test
     void aSinkThatFailsIsA503ProblemNotASilentRequest() throws Exception {
         try (IngestServer failing = IngestServer.builder().httpPort(0).sink(new dev.headroom.analytics.event.EventSink() {
             @Override

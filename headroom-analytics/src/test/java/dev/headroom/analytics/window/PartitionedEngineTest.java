@@ -149,6 +149,8 @@ class PartitionedEngineTest {
     void configurationIsCheckedUpFrontSayingWhatToChange() {
         assertThatThrownBy(() -> PartitionedEngine.builder().workers(0)).hasMessage("workers must be between 1 and 256, was 0");
         assertThatThrownBy(() -> PartitionedEngine.builder().queueCapacity(0)).hasMessage("queueCapacity must be at least 1 batch, was 0");
+        assertThatThrownBy(() -> PartitionedEngine.builder().maxKeys(0)).hasMessage("maxKeys must be at least 1, was 0");
+        assertThatThrownBy(() -> PartitionedEngine.builder().maxSources(0)).hasMessage("maxSources must be at least 1, was 0");
         assertThatThrownBy(() -> PartitionedEngine.builder().allowedLateness(Duration.ofSeconds(-1)))
                 .hasMessage("allowedLateness must be zero or more whole milliseconds, was PT-1S");
         assertThatThrownBy(() -> PartitionedEngine.builder().idleTimeout(Duration.ZERO))
@@ -160,6 +162,28 @@ class PartitionedEngineTest {
                 .hasMessage("windows must be set, e.g. windows(WindowSpec.tumbling(Duration.ofSeconds(1)))");
         PartitionedEngine notStarted = PartitionedEngine.builder().windows(ONE_S).sink(r -> { }).build();
         assertThatThrownBy(() -> notStarted.offer(orders(1, 0))).hasMessage("the engine is not started: call start() first");
+    }
+
+    @Test
+    void keysPastTheBoundAreCountedTogetherAndTheTotalsStayExact() {
+        Recorder sink = new Recorder();
+        PartitionedEngine e = PartitionedEngine.builder().windows(ONE_S).outOfOrderness(Duration.ZERO).maxKeys(2)
+                .sink(sink).clock(clock).build().start();
+        EventBatch b = new EventBatch(1, 50);
+        for (int i = 0; i < 50; i++) {
+            b.add(EventType.ORDER_PLACED, 10_000 + i, i, 9, 1 + i % 10, 100, 0); // categories 1..10, five events each
+        }
+        e.offer(b);
+        e.offer(orders(1, 12_000)); // closes the first second
+        await(() -> sink.settled("1s", WindowResult.ALL_KEYS, 10_000) != null);
+        e.close();
+
+        assertThat(sink.settled("1s", 1, 10_000).aggregate().events()).isEqualTo(5);
+        assertThat(sink.settled("1s", 2, 10_000).aggregate().events()).isEqualTo(5);
+        assertThat(sink.settled("1s", 3, 10_000)).as("a key past the bound has no window of its own").isNull();
+        assertThat(sink.settled("1s", WindowResult.OTHER_KEYS, 10_000).aggregate().events()).isEqualTo(40);
+        assertThat(sink.settled("1s", WindowResult.ALL_KEYS, 10_000).aggregate().events()).isEqualTo(50);
+        assertThat(sink.settled().keySet()).extracting(ExactReplay.WindowKey::key).doesNotContain(4, 5, 10);
     }
 
     /** Three orders of source {@code source} at {@code time}, in categories 1, 2 and 3. */
