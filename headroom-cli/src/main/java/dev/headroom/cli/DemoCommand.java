@@ -1,5 +1,6 @@
 package dev.headroom.cli;
 
+import dev.headroom.edge.auth.AdminToken;
 import dev.headroom.experiments.ProgressLog;
 import dev.headroom.experiments.ReportFiles;
 import dev.headroom.experiments.journey.Journey;
@@ -139,8 +140,9 @@ final class DemoCommand implements Callable<Integer> {
         return new NodeLauncher() {
             @Override
             public List<JvmNodeSpec> specs(Topology topology, Switches switches, int count, List<String> jvmOptions, int warmNodes) {
+                // the journey sends no admin writes: a token shown to no one (a node left to make its own would print it to its log)
                 return ShopNodeSpecs.of(topology, dataDir, List.of("--optimize", switches.id(), "--shutdown-grace", "2"), count, 0,
-                        jvmOptions, warmNodes, List.of("--warm"));
+                        jvmOptions, warmNodes, List.of("--warm"), AdminToken.random().value());
             }
 
             @Override

@@ -112,7 +112,8 @@ final class LoadCommand implements Callable<Integer> {
     @Option(names = "--method", paramLabel = "METHOD", description = "HTTP method. Default: GET.")
     String method;
 
-    @Option(names = {"--header", "-H"}, paramLabel = "'NAME: VALUE'", description = "Request header (repeatable).")
+    @Option(names = {"--header", "-H"}, paramLabel = "'NAME: VALUE'", description = "Request header (repeatable). With --scenario: sent "
+            + "with every request, replacing the file's header of that name, e.g. -H 'Authorization: Bearer TOKEN' for admin writes.")
     List<String> headers = new ArrayList<>();
 
     @Option(names = "--body", paramLabel = "TEXT", description = "Request body.")
@@ -453,11 +454,11 @@ final class LoadCommand implements Callable<Integer> {
             byte[] bytes = bodyFile != null ? Files.readAllBytes(bodyFile) : body != null ? body.getBytes(StandardCharsets.UTF_8) : null;
             return RequestTarget.url(url, method, headers, bytes);
         }
-        if (method != null || body != null || bodyFile != null || !headers.isEmpty()) {
-            throw new IllegalArgumentException("--method, --header, --body and --body-file describe a single request;"
+        if (method != null || body != null || bodyFile != null) {
+            throw new IllegalArgumentException("--method, --body and --body-file describe a single request;"
                     + " with --scenario, write them in the scenario file");
         }
-        return RequestTarget.scenario(scenario, url, seed);
+        return RequestTarget.scenario(scenario, url, seed, headers);
     }
 
     /**

@@ -25,14 +25,7 @@ record RequestTarget(URI base, Supplier<Workload> workloads, String describe) {
         URI uri = Flags.check("URL", () -> URI.create(url));
         String path = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
                 + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-        List<Map.Entry<String, String>> hs = new ArrayList<>();
-        for (String h : headers) {
-            int colon = h.indexOf(':');
-            if (colon <= 0) {
-                throw new IllegalArgumentException("--header must look like 'Name: value', was '" + h + "'");
-            }
-            hs.add(Map.entry(h.substring(0, colon).trim(), h.substring(colon + 1).trim()));
-        }
+        List<Map.Entry<String, String>> hs = headers(headers);
         String m = method == null ? "GET" : method.toUpperCase(Locale.ROOT);
         if (!m.matches("[A-Z]+")) {
             throw new IllegalArgumentException("--method must be an HTTP method like GET or POST, was '" + method + "'");
@@ -41,9 +34,9 @@ record RequestTarget(URI base, Supplier<Workload> workloads, String describe) {
         return new RequestTarget(uri, () -> fixed, m + " " + url);
     }
 
-    /** A scenario file's mix, at {@code origin} (null: the file's own base URL). */
-    static RequestTarget scenario(java.nio.file.Path file, String origin, long seed) throws IOException {
-        Scenario s = Scenario.load(file); // its errors name the file and line already
+    /** A scenario file's mix, at {@code origin} (null: the file's own base URL), with {@code headers} on every request. */
+    static RequestTarget scenario(java.nio.file.Path file, String origin, long seed, List<String> headers) throws IOException {
+        Scenario s = Scenario.load(file).withHeaders(headers(headers)); // its errors name the file and line already
         URI base;
         if (origin != null) {
             base = Flags.check("URL", () -> URI.create(origin));
@@ -55,5 +48,18 @@ record RequestTarget(URI base, Supplier<Workload> workloads, String describe) {
                     "the scenario has no 'base URL' line: add one, or give the origin, e.g. http://127.0.0.1:8080"));
         }
         return new RequestTarget(base, () -> s.workload(seed), "scenario " + s.describe() + " at " + base);
+    }
+
+    /** {@code --header} values ('Name: value') as name and value. */
+    private static List<Map.Entry<String, String>> headers(List<String> headers) {
+        List<Map.Entry<String, String>> hs = new ArrayList<>();
+        for (String h : headers) {
+            int colon = h.indexOf(':');
+            if (colon <= 0) {
+                throw new IllegalArgumentException("--header must look like 'Name: value', was '" + h + "'");
+            }
+            hs.add(Map.entry(h.substring(0, colon).trim(), h.substring(colon + 1).trim()));
+        }
+        return hs;
     }
 }

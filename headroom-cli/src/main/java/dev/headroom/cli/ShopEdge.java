@@ -24,12 +24,10 @@ final class ShopEdge implements AutoCloseable {
 
     private final EdgeServer edge;
     private final NodeSupervisor supervisor;
-    private final boolean tokenGiven;
 
-    private ShopEdge(EdgeServer edge, NodeSupervisor supervisor, boolean tokenGiven) {
+    private ShopEdge(EdgeServer edge, NodeSupervisor supervisor) {
         this.edge = edge;
         this.supervisor = supervisor;
-        this.tokenGiven = tokenGiven;
     }
 
     static ShopEdge start(List<Node> nodes, String host, int port, Algorithm algorithm, String adminToken, Consumer<String> log) {
@@ -41,7 +39,7 @@ final class ShopEdge implements AutoCloseable {
             edge.remove(CLUSTER, node.name());
             edge.add(CLUSTER, backend(node));
         });
-        return new ShopEdge(edge, supervisor, adminToken != null);
+        return new ShopEdge(edge, supervisor);
     }
 
     private static Backend backend(Node node) {
@@ -52,10 +50,13 @@ final class ShopEdge implements AutoCloseable {
         return edge.url();
     }
 
-    /** The edge's node line, as the node model prints each server ({@code edge NAME ADDRESS pid PID}), and where its admin API is. */
+    /**
+     * The edge's node line, as the node model prints each server ({@code edge NAME ADDRESS pid PID}), and where its admin API
+     * is; its token is {@code up}'s one admin token, printed (when generated) by {@code up} itself.
+     */
     void announce(PrintWriter out) {
         out.printf("%s edge %s pid %d%n", NodeKind.EDGE.label(), edge.url().replaceFirst("^http://", ""), ProcessHandle.current().pid());
-        out.printf("admin %s (token %s)%n", edge.adminUrl(), tokenGiven ? "as given" : edge.adminToken());
+        out.printf("admin %s%n", edge.adminUrl());
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Shop nodes in JVMs of their own: each runs {@code headroom up --serve-only} on the servers of {@code topology} (given
@@ -22,15 +23,6 @@ final class ShopNodeSpecs {
     }
 
     /**
-     * @param dataDir    where each node keeps its class-data archive ({@code cds/node-N.jsa}): written at its first exit,
-     *                   it takes about a third off the next start (2 s instead of 3 s here)
-     * @param upFlags    the {@code up} flags every node gets (optimizations, data, sizes)
-     * @param firstPort  node-1's port, the others on the next ones; 0: any free port each
-     * @param jvmOptions more JVM options for each node, e.g. a flight recording
-     * @param some       how many nodes, from node-1 on, also get {@code someFlags} (e.g. {@code --warm}: one node warms a
-     *                   shared cache for all, each its own)
-     */
-    /**
      * The edge in a JVM of its own ({@code headroom edge}) in front of {@code backends} ({@code host:port} each), with
      * the default balancing (peak-EWMA), checks and retries; ready when {@code /health/ready} through it answers.
      */
@@ -41,8 +33,18 @@ final class ShopNodeSpecs {
                 .args(args).build();
     }
 
+    /**
+     * @param dataDir    where each node keeps its class-data archive ({@code cds/node-N.jsa}): written at its first exit,
+     *                   it takes about a third off the next start (2 s instead of 3 s here)
+     * @param upFlags    the {@code up} flags every node gets (optimizations, data, sizes)
+     * @param firstPort  node-1's port, the others on the next ones; 0: any free port each
+     * @param jvmOptions more JVM options for each node, e.g. a flight recording
+     * @param some       how many nodes, from node-1 on, also get {@code someFlags} (e.g. {@code --warm}: one node warms a
+     *                   shared cache for all, each its own)
+     * @param adminToken every node's admin token, handed over in the environment rather than on the command line
+     */
     static List<JvmNodeSpec> of(Topology topology, Path dataDir, List<String> upFlags, int count, int firstPort,
-                                List<String> jvmOptions, int some, List<String> someFlags) {
+                                List<String> jvmOptions, int some, List<String> someFlags, String adminToken) {
         PostgresNode pg = topology.primary();
         List<String> args = new ArrayList<>(List.of("up", "--serve-only", "--port", "{port}",
                 "--pg-url", pg.jdbcUrl() + "?user=" + pg.user(), "--redis-url", topology.redis().uri()));
@@ -64,7 +66,7 @@ final class ShopNodeSpecs {
             List<String> nodeOptions = new ArrayList<>(options);
             nodeOptions.addAll(List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + archives.resolve("node-" + i + ".jsa")));
             specs.add(JvmNodeSpec.builder("node-" + i, Headroom.class.getName()).port(firstPort == 0 ? 0 : firstPort + i - 1)
-                    .jvmOptions(nodeOptions).args(own).build());
+                    .jvmOptions(nodeOptions).args(own).environment(Map.of(UpCommand.ADMIN_TOKEN_ENV, adminToken)).build());
         }
         return specs;
     }

@@ -72,7 +72,8 @@ final class ThroughputLabCommand implements Callable<Integer> {
     @Option(names = "--scenario", paramLabel = "FILE", description = "Send the weighted mix of FILE (see docs/scenarios.md) instead of one URL.")
     Path scenario;
 
-    @Option(names = {"--header", "-H"}, paramLabel = "'NAME: VALUE'", description = "Request header (repeatable), with a URL.")
+    @Option(names = {"--header", "-H"}, paramLabel = "'NAME: VALUE'", description = "Request header (repeatable); with --scenario "
+            + "sent with every request, replacing the file's header of that name.")
     List<String> headers = new java.util.ArrayList<>();
 
     @Option(names = "--fit", paramLabel = "FILE.csv", description = "Fit the rows 'concurrency,throughput' of FILE; runs nothing.")
@@ -191,7 +192,7 @@ final class ThroughputLabCommand implements Callable<Integer> {
         Duration measured = Flags.check("--duration", () -> Durations.parse(duration));
         Duration warm = Flags.check("--warmup", () -> Durations.parse(warmup));
         Duration wait = Flags.check("--timeout", () -> Durations.parse(timeout));
-        RequestTarget target = scenario != null ? RequestTarget.scenario(scenario, url, seed) : RequestTarget.url(url, "GET", headers, null);
+        RequestTarget target = scenario != null ? RequestTarget.scenario(scenario, url, seed, headers) : RequestTarget.url(url, "GET", headers, null);
         ThroughputSweep.Builder sweep = ThroughputSweep.of(target.base(), target.workloads().get());
         if (levels != null) {
             List<Integer> list = Flags.check("--levels", () -> Arrays.stream(levels.split(",")).map(String::trim).map(s -> {

@@ -4,7 +4,7 @@ import dev.headroom.analytics.Analytics;
 import dev.headroom.analytics.dashboard.ServiceFigures;
 import io.micrometer.core.instrument.Gauge;
 import dev.headroom.edge.balance.Algorithm;
-import dev.headroom.edge.proxy.EdgeConfig;
+import dev.headroom.edge.auth.AdminToken;
 import dev.headroom.edge.ratelimit.RateLimit;
 import dev.headroom.infra.Infra;
 import dev.headroom.infra.InfraBuilder;
@@ -52,6 +52,7 @@ import picocli.CommandLine.Model.CommandSpec;
                 "  headroom up --nodes 3 --lb peak-ewma",
                 "  headroom up --replicas 2",
                 "  headroom up --rate-limit 100/s,key=header:X-Api-Key",
+                "  HEADROOM_ADMIN_TOKEN=\"$TOKEN\" headroom up",
                 "  headroom up --users 10000 --products 1000 --orders 100000 --data-dir /tmp/small"})
 final class UpCommand implements Callable<Integer> {
     @Spec
@@ -125,8 +126,11 @@ final class UpCommand implements Callable<Integer> {
             + "round-robin, weighted, random, least-request, peak-ewma, ring-hash or maglev. Default: peak-ewma.")
     String lb;
 
-    @Option(names = "--admin-token", paramLabel = "TOKEN", description = "With --nodes 2 or more, the edge's admin API token. "
-            + "Default: a random one, printed.")
+    @Option(names = "--admin-token", paramLabel = "TOKEN", defaultValue = "${env:" + ADMIN_TOKEN_ENV + "}",
+            description = "The bearer token admin requests carry as 'Authorization: Bearer TOKEN': the shop's admin writes "
+            + "(PATCH /products/{id}) on every node and, with --nodes 2 or more, the edge's admin API. At least 8 printable "
+            + "ASCII characters, no spaces; also read from " + ADMIN_TOKEN_ENV + " (off the command line). "
+            + "Default: a random one, printed once as 'admin-token TOKEN'.")
     String adminToken;
 
     @Option(names = "--serve-only", description = "Serve on a database another process already migrated, seeded and indexed "
@@ -153,6 +157,8 @@ final class UpCommand implements Callable<Integer> {
     /** More shop JVMs than this on one machine is a typo. */
     static final int MAX_NODES = 16;
     static final int DEFAULT_ANALYTICS_PORT = 8090;
+    /** Where {@code --admin-token} is read from when not given: how {@code up --nodes} hands it to its nodes unseen by {@code ps}. */
+    static final String ADMIN_TOKEN_ENV = "HEADROOM_ADMIN_TOKEN";
 
     static {
         System.setProperty("headroom.formulaPool",
@@ -205,8 +211,8 @@ final class UpCommand implements Callable<Integer> {
         if (nodes < 1 || nodes > MAX_NODES) {
             throw new IllegalArgumentException("--nodes must be between 1 and " + MAX_NODES + ", was " + nodes);
         }
-        if (nodes == 1 && (lb != null || adminToken != null)) {
-            throw new IllegalArgumentException("--lb and --admin-token configure the edge in front of several nodes: give --nodes 2 or more");
+        if (nodes == 1 && lb != null) {
+            throw new IllegalArgumentException("--lb configures the edge in front of several nodes: give --nodes 2 or more");
         }
         if (analytics && nodes != 1) {
             throw new IllegalArgumentException("--analytics counts the orders of the shop in this process: give --nodes 1 (the default)");
@@ -215,9 +221,8 @@ final class UpCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--analytics-port must be between 0 (any free ports) and 65534, was " + analyticsPort);
         }
         Algorithm algorithm = Flags.check("--lb", () -> Algorithm.parse(lb == null ? Algorithm.PEAK_EWMA.id() : lb));
-        if (adminToken != null) {
-            Flags.check("--admin-token", () -> EdgeConfig.builder().adminToken(adminToken));
-        }
+        String token = adminToken != null ? adminToken : AdminToken.random().value();
+        Flags.check("--admin-token", () -> shopConfig.adminToken(token));
         Infra infra = infraConfig.start();
         Shop shop = null;
         ShopEdge edge = null;
@@ -252,8 +257,8 @@ final class UpCommand implements Callable<Integer> {
             } else {
                 // Seeded once here, so that the nodes find the data ready instead of racing to seed it.
                 Shop.prepare(shopConfig.build(), seedSpec, progress(out));
-                List<Node> started = infra.startNodes(nodeSpecs(topology, shopConfig.build().switches()));
-                edge = ShopEdge.start(started, host, port, algorithm, adminToken, progress(out));
+                List<Node> started = infra.startNodes(nodeSpecs(topology, shopConfig.build().switches(), token));
+                edge = ShopEdge.start(started, host, port, algorithm, token, progress(out));
                 url = edge.url();
             }
         } catch (Exception e) {
@@ -304,6 +309,9 @@ final class UpCommand implements Callable<Integer> {
         if (inFront != null) {
             inFront.announce(out);
         }
+        if (adminToken == null) {
+            out.printf("admin-token %s%n", token); // once, here only: a given token is the user's to keep
+        }
         if (beside != null) {
             out.printf("dashboard %s%n", beside.dashboardUrl());
             out.printf("analytics events: POST http://%s:%d/events (NDJSON), binary frames on tcp://%s:%d%n", host, beside.httpPort(), host,
@@ -318,7 +326,7 @@ final class UpCommand implements Callable<Integer> {
     }
 
     /** Each node runs this command again in its own JVM, as one shop on the servers this one started: the same flags. */
-    private List<JvmNodeSpec> nodeSpecs(Topology topology, Switches switches) {
+    private List<JvmNodeSpec> nodeSpecs(Topology topology, Switches switches, String token) {
         List<String> flags = new ArrayList<>(List.of("--host", host, "--optimize", switches.id(),
                 "--l1-entries", Long.toString(l1Entries), "--users", Long.toString(users), "--products", Long.toString(products),
                 "--orders", Long.toString(orders), "--seed", Long.toString(seed), "--shutdown-grace", Integer.toString(shutdownGrace)));
@@ -329,7 +337,7 @@ final class UpCommand implements Callable<Integer> {
         if (rateLimit != null) {
             flags.addAll(List.of("--rate-limit", rateLimit));
         }
-        return ShopNodeSpecs.of(topology, dataDir, flags, nodes, port == 0 ? 0 : port + 1, List.of(), warm ? 1 : 0, List.of("--warm"));
+        return ShopNodeSpecs.of(topology, dataDir, flags, nodes, port == 0 ? 0 : port + 1, List.of(), warm ? 1 : 0, List.of("--warm"), token);
     }
 
     /** The dashboard's service panel: the shop's own meters once it serves, nothing before. */

@@ -143,6 +143,8 @@ class LoadCommandTest {
                 .contains("with --scenario the URL is the origin only");
         assertThat(usageError("load", "--rate", "10", "--scenario", noBase.toString(), "--method", "POST", server.url()))
                 .contains("with --scenario, write them in the scenario file");
+        assertThat(usageError("load", "--rate", "10", "--scenario", noBase.toString(), "-H", "no colon", server.url()))
+                .isEqualTo("headroom: --header must look like 'Name: value', was 'no colon'");
         assertThat(usageError("load", "--rate", "10", "--scenario", dir.resolve("missing.scenario").toString(), server.url()))
                 .contains("does not exist");
     }

@@ -25,11 +25,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code headroom up --analytics} as a user runs it: the dashboard's URL printed, and an order placed through the
- * shop's API shows on the dashboard in a real headless Chromium, its revenue the order's total.
+ * shop's API shows on the dashboard in a real headless Chromium, its revenue the order's total. Given
+ * {@code --admin-token}, the one node's admin writes take that token and up prints none (the generated one, printed
+ * once, is {@link UpNodesTest}'s case).
  */
 class UpAnalyticsTest {
     private static final Pattern DASHBOARD = Pattern.compile("dashboard (http://127\\.0\\.0\\.1:\\d+/dashboard)");
     private static final Pattern READY = Pattern.compile("ready (http://127\\.0\\.0\\.1:\\d+) \\(\\d+ s\\)");
+    private static final String TOKEN = "given-admin-token-42";
 
     @Test
     void anOrderPlacedThroughTheApiShowsOnTheDashboard(@TempDir Path dir) throws Exception {
@@ -41,7 +44,7 @@ class UpAnalyticsTest {
         }
         Process up = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Headroom.class.getName(),
-                "up", "--analytics", "--port", "0", "--analytics-port", "0", "--data-dir", dir.toString(),
+                "up", "--analytics", "--port", "0", "--analytics-port", "0", "--admin-token", TOKEN, "--data-dir", dir.toString(),
                 "--users", "200", "--products", "50", "--orders", "100")
                 .redirectErrorStream(true).start();
         try (HeadlessChromium browser = HeadlessChromium.start()) {
@@ -63,6 +66,10 @@ class UpAnalyticsTest {
             assertThat(ready).as(String.join("\n", lines)).isNotNull();
             assertThat(ready.matches()).as(String.join("\n", lines)).isTrue();
             assertThat(dashboard).as("the dashboard's URL printed before ready:\n" + String.join("\n", lines)).isNotNull();
+            assertThat(lines).noneMatch(l -> l.contains("admin-token") || l.contains(TOKEN));
+            HttpClient http = HttpClient.newHttpClient();
+            assertThat(UpNodesTest.patchPrice(http, ready.group(1), null).statusCode()).isEqualTo(401);
+            assertThat(UpNodesTest.patchPrice(http, ready.group(1), "Bearer " + TOKEN).statusCode()).isEqualTo(200);
 
             browser.navigate(dashboard);
             browser.waitFor("document.getElementById('orders-total').textContent.trim() === '0'", Duration.ofSeconds(10));

@@ -37,6 +37,9 @@ class UpCommandTest {
             "--replicas 1 --pg-url jdbc:postgresql://h/db | --replicas makes replicas of the embedded PostgreSQL: leave out --pg-url, or give --replicas 0",
             "--replica-url jdbc:postgresql://h:5433/db | --replica-url names replicas of --pg-url: give --pg-url, and no --replicas",
             "--pg-url jdbc:postgresql://h/db --replica-url http://h | --replica-url: replica url must start with jdbc:postgresql://, was 'http://h'",
+            "--admin-token short             | --admin-token: the admin token must be at least 8 printable ASCII characters without spaces",
+            "--admin-token naïve-token       | --admin-token: the admin token must be at least 8 printable ASCII characters without spaces",
+            "--lb round-robin                | --lb configures the edge in front of several nodes: give --nodes 2 or more",
     })
     void badFlagsExitWithTwoAndOneLine(String flags, String message) {
         String[] args = ("up --data-dir " + dir + " " + flags.trim()).split("\\s+");
@@ -50,7 +53,7 @@ class UpCommandTest {
     void helpDescribesEveryContractFlag() {
         CliRun r = CliRun.of("up", "--help");
         assertThat(r.code()).isZero();
-        for (String flag : new String[] {"--port", "--profile", "--data-dir", "--users", "--products", "--orders", "--seed", "--pg-url", "--redis-url", "--cache", "--l1-entries", "--replicas"}) {
+        for (String flag : new String[] {"--port", "--profile", "--data-dir", "--users", "--products", "--orders", "--seed", "--pg-url", "--redis-url", "--cache", "--l1-entries", "--replicas", "--admin-token", "HEADROOM_ADMIN_TOKEN"}) {
             assertThat(r.out()).contains(flag);
         }
     }

@@ -23,12 +23,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code headroom up --nodes 2} as a user runs it: its own JVM, two shop nodes in JVMs of their own behind the edge
- * on the usual port, the lines it prints, both nodes serving the same data, a node killed and restarted while the
- * edge serves on, and nothing left running after SIGTERM.
+ * on the usual port, the lines it prints, both nodes serving the same data, one generated admin token (printed once)
+ * that the edge's admin API and every node's admin writes take, a node killed and restarted while the edge serves on,
+ * and nothing left running after SIGTERM.
  */
 class UpNodesTest {
 
     private static final Pattern NODE_LINE = Pattern.compile("(primary|redis|node|edge) (\\S+) (127\\.0\\.0\\.1:\\d+) pid (\\d+)");
+    private static final Pattern ADMIN_LINE = Pattern.compile("admin (http://127\\.0\\.0\\.1:\\d+)");
     private static final Duration START_LIMIT = Duration.ofSeconds(180);
 
     @Test
@@ -64,6 +66,21 @@ class UpNodesTest {
             assertThat(first).contains("\"id\":7").isEqualTo(second);
             assertThat(get(http, "http://127.0.0.1:" + port + "/products/7")).as("through the edge").isEqualTo(first);
 
+            List<String> tokens = lines.stream().filter(l -> l.startsWith("admin-token ")).toList();
+            assertThat(tokens).as(String.join("\n", lines)).hasSize(1);
+            String token = tokens.getFirst().substring("admin-token ".length());
+            assertThat(token).matches("[0-9a-f]{32}");
+            assertThat(String.join("\n", lines).split(token, -1)).as("the token printed once only").hasSize(2);
+            Matcher admin = lines.stream().map(ADMIN_LINE::matcher).filter(Matcher::matches).findFirst().orElseThrow();
+            HttpRequest.Builder clusters = HttpRequest.newBuilder(URI.create(admin.group(1) + "/admin/clusters")).timeout(Duration.ofSeconds(10));
+            assertThat(http.send(clusters.header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString())
+                    .statusCode()).as("the edge's admin API takes it").isEqualTo(200);
+            for (Matcher node : announced.subList(2, 4)) {
+                assertThat(patchPrice(http, "http://" + node.group(3), null).statusCode()).isEqualTo(401);
+                assertThat(patchPrice(http, "http://" + node.group(3), "Bearer " + token).statusCode())
+                        .as("%s takes the same token", node.group(2)).isEqualTo(200);
+            }
+
             // node-2 dies; the edge serves every request on node-1 meanwhile, and the supervisor brings node-2 back
             assertThat(new ProcessBuilder("kill", "-KILL", Long.toString(pids.get(3))).start().waitFor()).isZero();
             for (int i = 0; i < 20; i++) {
@@ -94,6 +111,16 @@ class UpNodesTest {
             up.descendants().forEach(ProcessHandle::destroyForcibly);
             up.destroyForcibly();
         }
+    }
+
+    /** {@code PATCH /products/3} (an admin write) to a price, with {@code authorization} (null: none). */
+    static HttpResponse<String> patchPrice(HttpClient http, String origin, String authorization) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(origin + "/products/3")).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json").method("PATCH", HttpRequest.BodyPublishers.ofString("{\"priceCents\": 1234}"));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static String get(HttpClient http, String url) throws IOException, InterruptedException {

@@ -2,6 +2,7 @@ package dev.headroom.infra;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -21,13 +22,15 @@ import java.util.regex.Pattern;
  * @param classpath   the child's class path
  * @param jvmOptions  options before the main class, e.g. {@code -Xmx512m}
  * @param args        program arguments; {@code {port}} in any of them becomes the chosen port
+ * @param environment variables the process gets beside this JVM's, e.g. a secret that must not show in its command
+ *                    line ({@code ps}); {@link #toString()} shows their names only
  * @param port        the port to listen on, 0 for any free one
  * @param healthPath  the readiness path
  * @param startupWait how long the node may take to answer 200
  * @param niceness    the process's scheduling niceness from its start ({@code nice -n}), 0 to 19; 0 leaves it as this JVM's
  */
 public record JvmNodeSpec(String name, NodeKind kind, String mainClass, String classpath, List<String> jvmOptions,
-                          List<String> args, int port, String healthPath, Duration startupWait, int niceness) {
+                          List<String> args, Map<String, String> environment, int port, String healthPath, Duration startupWait, int niceness) {
 
     /** Default readiness path: the shop's. */
     public static final String DEFAULT_HEALTH_PATH = "/health/ready";
@@ -47,6 +50,7 @@ public record JvmNodeSpec(String name, NodeKind kind, String mainClass, String c
         Objects.requireNonNull(classpath, "classpath must not be null");
         jvmOptions = List.copyOf(jvmOptions);
         args = List.copyOf(args);
+        environment = Map.copyOf(environment);
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be between 0 and 65535, was " + port);
         }
@@ -63,7 +67,13 @@ public record JvmNodeSpec(String name, NodeKind kind, String mainClass, String c
 
     /** This spec with another niceness: e.g. an experiment's servers below its load generator. */
     public JvmNodeSpec withNiceness(int value) {
-        return new JvmNodeSpec(name, kind, mainClass, classpath, jvmOptions, args, port, healthPath, startupWait, value);
+        return new JvmNodeSpec(name, kind, mainClass, classpath, jvmOptions, args, environment, port, healthPath, startupWait, value);
+    }
+
+    @Override
+    public String toString() {
+        return "JvmNodeSpec[" + name + ", " + kind + ", " + mainClass + ", args " + args + ", environment " + environment.keySet()
+                + ", port " + port + "]";
     }
 
     /** A node of kind NODE on this JVM's class path, any free port, the default health path and wait. */
@@ -79,6 +89,7 @@ public record JvmNodeSpec(String name, NodeKind kind, String mainClass, String c
         private String classpath = System.getProperty("java.class.path");
         private List<String> jvmOptions = List.of();
         private List<String> args = List.of();
+        private Map<String, String> environment = Map.of();
         private int port;
         private String healthPath = DEFAULT_HEALTH_PATH;
         private Duration startupWait = DEFAULT_STARTUP_WAIT;
@@ -108,6 +119,11 @@ public record JvmNodeSpec(String name, NodeKind kind, String mainClass, String c
             return this;
         }
 
+        public Builder environment(Map<String, String> value) {
+            environment = value;
+            return this;
+        }
+
         public Builder port(int value) {
             port = value;
             return this;
@@ -124,7 +140,7 @@ public record JvmNodeSpec(String name, NodeKind kind, String mainClass, String c
         }
 
         public JvmNodeSpec build() {
-            return new JvmNodeSpec(name, kind, mainClass, classpath, jvmOptions, args, port, healthPath, startupWait, 0);
+            return new JvmNodeSpec(name, kind, mainClass, classpath, jvmOptions, args, environment, port, healthPath, startupWait, 0);
         }
     }
 }

@@ -52,8 +52,10 @@ final class JvmProcessNode extends ProcessNode {
         progress().accept(label() + ": starting " + spec.mainClass() + " on " + address());
         try {
             Files.createDirectories(log.getParent());
-            process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.environment().putAll(spec.environment());
+            process = builder.start();
         } catch (IOException e) {
             throw new InfraException(LogTail.failureMessage(label(), e.toString(), log), e);
         }

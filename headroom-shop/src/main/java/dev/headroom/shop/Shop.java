@@ -3,6 +3,7 @@ package dev.headroom.shop;
 import dev.headroom.shop.cache.ShopCaches;
 import dev.headroom.shop.db.Database;
 import dev.headroom.shop.health.HealthRoutes;
+import dev.headroom.shop.http.AdminOnly;
 import dev.headroom.shop.http.AdmissionGate;
 import dev.headroom.shop.http.ClientRateLimit;
 import dev.headroom.shop.http.Endpoints;
@@ -162,6 +163,7 @@ public final class Shop implements AutoCloseable {
             ProductRoutes productRoutes = new ProductRoutes(new ProductQueries(singleQuery), caches.products());
             OrderRoutes orderRoutes = new OrderRoutes(orders, users, caches.orders(), caches.users());
             PlaceOrder placeOrder = new PlaceOrder(orders, caches.orders(), config.orderListener());
+            AdminOnly admin = new AdminOnly(config.adminToken());
             Future<String> deployed = vertx.deployVerticle(() -> {
                 ShopVerticle v = new ShopVerticle(config.host(), port, config.has(Switch.HTTP), vx -> {
                     Router router = Router.router(vx);
@@ -177,7 +179,7 @@ public final class Shop implements AutoCloseable {
                             .get("/users/:id/orders", endpoints.reading(orderRoutes::userOrders))
                             .get("/products", endpoints.reading(RouteClass.SEARCH, productRoutes::search))
                             .get("/products/:id", endpoints.cached(productRoutes::fromCache, productRoutes::get))
-                            .patch("/products/:id", endpoints.blocking(productRoutes::patch))
+                            .patch("/products/:id", admin.guard(endpoints.blocking(productRoutes::patch)))
                             .get("/orders/:id", endpoints.cached(orderRoutes::fromCache, orderRoutes::get))
                             .post("/orders", endpoints.blocking(RouteClass.CHECKOUT, placeOrder::place))
                             .get("/health/live", health::live)

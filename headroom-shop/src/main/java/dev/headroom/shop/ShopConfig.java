@@ -1,5 +1,6 @@
 package dev.headroom.shop;
 
+import dev.headroom.edge.auth.AdminToken;
 import dev.headroom.edge.ratelimit.RateLimit;
 import dev.headroom.shop.cache.CacheMode;
 import dev.headroom.shop.orders.OrderListener;
@@ -39,6 +40,7 @@ public final class ShopConfig {
     private final List<String> replicaUrls;
     private final RateLimit rateLimit;
     private final OrderListener orderListener;
+    private final String adminToken;
 
     private ShopConfig(Builder b) {
         this.host = b.host;
@@ -57,6 +59,7 @@ public final class ShopConfig {
         this.replicaUrls = b.replicaUrls;
         this.rateLimit = b.rateLimit;
         this.orderListener = b.orderListener;
+        this.adminToken = b.adminToken;
     }
 
     /**
@@ -99,6 +102,8 @@ public final class ShopConfig {
     public RateLimit rateLimit() { return rateLimit; }
     /** Told of every committed order ({@link OrderListener#NONE} by default). */
     public OrderListener orderListener() { return orderListener; }
+    /** The bearer token admin writes ({@code PATCH /products/{id}}) must carry: the one given, else a random one. */
+    public String adminToken() { return adminToken; }
 
     public static final class Builder {
         private String host = DEFAULT_HOST;
@@ -118,6 +123,7 @@ public final class ShopConfig {
         private List<String> replicaUrls = List.of();
         private RateLimit rateLimit;
         private OrderListener orderListener = OrderListener.NONE;
+        private String adminToken;
 
         private Builder() {
         }
@@ -239,12 +245,26 @@ public final class ShopConfig {
             return this;
         }
 
+        /**
+         * The token admin writes must carry as {@code Authorization: Bearer TOKEN}. Default: a random one, read back with
+         * {@link ShopConfig#adminToken()}; admin writes are never open.
+         *
+         * @throws IllegalArgumentException unless it is at least 8 printable ASCII characters without spaces
+         */
+        public Builder adminToken(String token) {
+            this.adminToken = AdminToken.of(token).value();
+            return this;
+        }
+
         public ShopConfig build() {
             if (jdbcUrl == null) {
                 throw new IllegalStateException("database(url, user, password) must be set");
             }
             if (redisUri == null) {
                 throw new IllegalStateException("redis(uri) must be set");
+            }
+            if (adminToken == null) {
+                adminToken = AdminToken.random().value(); // kept: every config this builder builds shares one token
             }
             return new ShopConfig(this);
         }

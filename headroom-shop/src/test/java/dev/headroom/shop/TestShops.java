@@ -127,6 +127,11 @@ public final class TestShops {
         }
     }
 
+    /** The {@code Authorization} header value that admin writes ({@code PATCH /products/{id}}) on {@code shop} need. */
+    public static String admin(Shop shop) {
+        return "Bearer " + shop.config().adminToken();
+    }
+
     public static HttpResponse<String> get(Shop shop, String path) {
         return send(HttpRequest.newBuilder(URI.create(shop.url() + path)).timeout(Duration.ofSeconds(30)).GET().build());
     }

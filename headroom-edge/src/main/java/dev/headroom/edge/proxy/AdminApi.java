@@ -1,5 +1,6 @@
 package dev.headroom.edge.proxy;
 
+import dev.headroom.edge.auth.AdminToken;
 import dev.headroom.edge.health.EndpointHealth;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -9,7 +10,6 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Map;
 import java.util.Set;
 
@@ -30,12 +30,12 @@ final class AdminApi implements Handler<HttpServerRequest> {
     private static final int MAX_BODY = 16 * 1024;
     private final Map<String, Cluster> clusters;
     private final Router proxy;
-    private final byte[] token;
+    private final AdminToken token;
 
-    AdminApi(Map<String, Cluster> clusters, Router proxy, String token) {
+    AdminApi(Map<String, Cluster> clusters, Router proxy, AdminToken token) {
         this.clusters = clusters;
         this.proxy = proxy;
-        this.token = ("Bearer " + token).getBytes(StandardCharsets.US_ASCII);
+        this.token = token;
     }
 
     @Override
@@ -50,9 +50,7 @@ final class AdminApi implements Handler<HttpServerRequest> {
             Problem.send(request.response(), 404, "Not found", "the admin API is under /admin/, metrics at /metrics", null);
             return;
         }
-        String given = request.getHeader("authorization");
-        // constant time: how much of a guess matched must not show in how long the refusal took
-        if (given == null || !MessageDigest.isEqual(token, given.getBytes(StandardCharsets.US_ASCII))) {
+        if (!token.admits(request.getHeader("authorization"))) {
             request.response().putHeader("www-authenticate", "Bearer realm=\"headroom-edge\"");
             Problem.send(request.response(), 401, "Unauthorized", "the admin API needs the header 'Authorization: Bearer TOKEN' "
                     + "with the edge's admin token (--admin-token)", null);

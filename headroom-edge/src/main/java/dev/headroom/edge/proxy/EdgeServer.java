@@ -1,5 +1,6 @@
 package dev.headroom.edge.proxy;
 
+import dev.headroom.edge.auth.AdminToken;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -13,8 +14,6 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import java.net.InetSocketAddress;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -73,11 +72,11 @@ public final class EdgeServer implements AutoCloseable {
             config.clusters.values().forEach(spec -> clusters.put(spec.name(), new Cluster(spec, config, log)));
             router = new Router(config.routes, clusters, config);
             Channel listener = listen(loops, config, router);
-            String token = config.adminToken != null ? config.adminToken : HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+            AdminToken token = config.adminToken != null ? AdminToken.of(config.adminToken) : AdminToken.random();
             HttpServer adminServer = await(admin.createHttpServer(new HttpServerOptions().setHost(config.host))
                     .requestHandler(new AdminApi(clusters, router, token)).listen(config.adminPort), "admin port " + config.adminPort);
             return new EdgeServer(loops, listener, admin, clusters, router, config.host,
-                    ((InetSocketAddress) listener.localAddress()).getPort(), adminServer.actualPort(), token);
+                    ((InetSocketAddress) listener.localAddress()).getPort(), adminServer.actualPort(), token.value());
         } catch (RuntimeException e) {
             if (router != null && router.limiter != null) {
                 router.limiter.close(); // its Redis connection, when the limits are shared

@@ -43,7 +43,7 @@ final class ConfigurationRun {
             if (mode.l2()) {
                 cluster.first().warmCaches(detail::line);
             }
-            List<TraceWorkload> workloads = IntStream.range(0, Rig.NODES).mapToObj(rig::workload).toList();
+            List<TraceWorkload> workloads = IntStream.range(0, Rig.NODES).mapToObj(i -> rig.workload(i, cluster)).toList();
             double perNode = offered / Rig.NODES;
             Stages stages = Stages.constant(perNode, o.duration().toNanos() / 1e9).withWarmup(o.warmup().toNanos() / 1e9);
             long runStart = System.nanoTime();

@@ -31,7 +31,7 @@ final class MaxRateProbe {
                 CONNECTIONS, seconds(duration)));
         try (ShopNodes cluster = rig.start(CacheMode.NONE)) {
             List<RunResult> runs = cluster.runOnEach((i, node) -> LoadRun.closed(URI.create(node.url()), CONNECTIONS, duration,
-                    rig.workload(i)).warmup(warmup));
+                    rig.workload(i, cluster)).warmup(warmup));
             double rate = runs.stream().mapToDouble(RunResult::achievedRate).sum();
             rig.progress().indented().line(String.format("max %.0f/s (p99 %.1f ms at that load)", rate, Latencies.of(runs).p99()));
             return rate;

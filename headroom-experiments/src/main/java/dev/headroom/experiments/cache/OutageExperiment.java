@@ -58,7 +58,7 @@ final class OutageExperiment {
                 return ProductCounts.of(cluster).l2Hits();
             });
             List<RunResult> runs = cluster.runOnEach((i, node) -> LoadRun.open(URI.create(node.url()),
-                    Schedules.poisson(stages, o.seed() + 7 + i), rig.workload(i)));
+                    Schedules.poisson(stages, o.seed() + 7 + i), rig.workload(i, cluster)));
             long l2HitsAfter = ProductCounts.of(cluster).l2Hits() - afterRestart.get();
             Latency all = Latencies.of(runs);
             Histogram down = new Histogram(3);

@@ -46,9 +46,9 @@ record Rig(ScratchInfra servers, DatabaseHop database, RedisClient redis, CacheL
         }
     }
 
-    /** Node {@code node}'s traffic: the same for every configuration, different for each node. */
-    TraceWorkload workload(int node) {
+    /** Node {@code node}'s traffic: the same for every configuration, different for each node; its writes carry the nodes' admin token. */
+    TraceWorkload workload(int node, ShopNodes cluster) {
         return new TraceWorkload(KeyDistribution.zipf(1, options.products(), options.zipfExponent()), options.writeShare(),
-                options.seed() * 31 + node);
+                options.seed() * 31 + node, cluster.first().config().adminToken());
     }
 }

@@ -11,26 +11,26 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * The lab's traffic for one node: product reads, and a share of price changes, with Zipf-distributed
- * ids. Every arrival is recorded (read as +id, write as -id, with its time), so that the best possible
+ * The lab's traffic for one node: product reads, and a share of price changes (admin writes, with the shop's admin
+ * token), with Zipf-distributed ids. Every arrival is recorded (read as +id, write as -id, with its time), so that the best possible
  * hit ratio can be computed afterwards on exactly the trace this node's cache saw.
  */
 final class TraceWorkload implements Workload {
     static final String READ = "GET /products/{id}";
     static final String WRITE = "PATCH /products/{id}";
-    private static final List<Map.Entry<String, String>> JSON = List.of(Map.entry("Content-Type", "application/json"));
-
     private final KeyDistribution keys;
     private final double writeShare;
     private final SplittableRandom random;
+    private final List<Map.Entry<String, String>> writeHeaders;
     private long[] events = new long[1 << 16];
     private long[] times = new long[1 << 16];
     private volatile int size;
 
-    TraceWorkload(KeyDistribution keys, double writeShare, long seed) {
+    TraceWorkload(KeyDistribution keys, double writeShare, long seed, String adminToken) {
         this.keys = keys;
         this.writeShare = writeShare;
         this.random = new SplittableRandom(seed);
+        this.writeHeaders = List.of(Map.entry("Content-Type", "application/json"), Map.entry("Authorization", "Bearer " + adminToken));
     }
 
     @Override
@@ -40,7 +40,7 @@ final class TraceWorkload implements Workload {
         record(write ? -id : id);
         if (write) {
             byte[] body = ("{\"priceCents\": " + (100 + random.nextInt(100_000)) + "}").getBytes(StandardCharsets.UTF_8);
-            return new Workload.Fixed(new RequestSpec(WRITE, "PATCH", "/products/" + id, JSON, body));
+            return new Workload.Fixed(new RequestSpec(WRITE, "PATCH", "/products/" + id, writeHeaders, body));
         }
         return new Workload.Fixed(new RequestSpec(READ, "GET", "/products/" + id, List.of(), null));
     }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * A scenario file: a weighted mix of requests and multi-step journeys, with key distributions and
@@ -72,6 +73,20 @@ public final class Scenario {
     /** The arrivals' work: each arrival picks an entry by weight; {@code seed} fixes every random choice. */
     public Workload workload(long seed) {
         return new Mix(entries, seed);
+    }
+
+    /**
+     * This scenario with {@code headers} (name and value, sent as given: no templates) on every request, each replacing
+     * the file's headers of that name (case-insensitive): e.g. {@code Authorization: Bearer TOKEN}, kept out of the file.
+     */
+    public Scenario withHeaders(List<Map.Entry<String, String>> headers) {
+        List<Header> given = headers.stream().map(h -> new Header(h.getKey(), new Template(h.getValue(), List.of(h.getValue())))).toList();
+        List<Entry> changed = entries.stream().map(e -> new Entry(e.name(), e.journey(), e.weight(), e.steps().stream()
+                .map(s -> new Step(s.label(), s.method(), s.path(), Stream.concat(s.headers().stream()
+                        .filter(own -> given.stream().noneMatch(g -> g.name().equalsIgnoreCase(own.name()))), given.stream()).toList(),
+                        s.body(), s.captures()))
+                .toList(), e.usesVariables())).toList();
+        return new Scenario(source, base, changed);
     }
 
     /** The entries' names, in the file's order: the request kinds a run over this scenario reports. */

@@ -111,6 +111,19 @@ class ScenarioTest {
     }
 
     @Test
+    void headersGivenLaterGoOnEveryStepReplacingTheFilesOnesAsTheyAre() {
+        Scenario s = Scenario.parse("""
+                header authorization: Bearer from-the-file
+                header Accept: application/json
+                request a
+                  PATCH /products/1
+                  header Authorization: Bearer a-step-s
+                """, "t", null).withHeaders(List.of(Map.entry("Authorization", "Bearer ${not-a-template}")));
+        assertThat(s.workload(1).arrival(0).first().headers())
+                .containsExactly(Map.entry("Accept", "application/json"), Map.entry("Authorization", "Bearer ${not-a-template}"));
+    }
+
+    @Test
     void aJourneyCarriesCapturedAndAssignedValuesToLaterSteps() {
         Workload w = Scenario.parse(SHOP, "shop", null).workload(5);
         Started started = start(w, "checkout[1]");

@@ -109,6 +109,12 @@ final class Api {
                 .method("PATCH", HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
+    /** An admin write: {@link #patch} with the shop's admin token. */
+    static Response adminPatch(String path, String json) {
+        return send(request(path).header("Content-Type", "application/json").header("Authorization", TestShops.admin(shop()))
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
     /** A GET on a given shop with a given client (for tests that run a shop of their own). */
     static HttpResponse<String> get(Shop shop, HttpClient client, String path) throws IOException, InterruptedException {
         return client.send(HttpRequest.newBuilder(URI.create(shop.url() + path)).timeout(Duration.ofSeconds(10)).GET().build(),

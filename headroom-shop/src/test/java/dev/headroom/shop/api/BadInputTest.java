@@ -65,7 +65,7 @@ class BadInputTest {
     }
 
     private static Supplier<Api.Response> patchProduct(String json) {
-        return () -> Api.patch("/products/" + PATCHED_PRODUCT, json);
+        return () -> Api.adminPatch("/products/" + PATCHED_PRODUCT, json);
     }
 
     private static Supplier<Api.Response> send(String method, String path, String contentType, String body) {
@@ -254,7 +254,7 @@ class BadInputTest {
                         "priceCents: must be at most 100000000000, was 100000000001", "priceCents"),
                 c("PATCH product description too long", patchProduct("{\"description\": \"" + "d".repeat(2001) + "\"}"), 400,
                         "description: must be at most 2000 characters, was 2001", "description"),
-                c("PATCH an unknown product", () -> Api.patch("/products/999999999", "{\"priceCents\": 100}"), 404,
+                c("PATCH an unknown product", () -> Api.adminPatch("/products/999999999", "{\"priceCents\": 100}"), 404,
                         "no product with id 999999999"),
 
                 // ---- what HttpClient will not send ----

@@ -172,6 +172,7 @@ class CacheHitsOnTheLoopTest {
 
     private static HttpRequest patchRequest(Shop shop, String path, String json) {
         return HttpRequest.newBuilder(URI.create(shop.url() + path)).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json").method("PATCH", HttpRequest.BodyPublishers.ofString(json)).build();
+                .header("Content-Type", "application/json").header("Authorization", TestShops.admin(shop))
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(json)).build();
     }
 }

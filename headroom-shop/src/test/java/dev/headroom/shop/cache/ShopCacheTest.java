@@ -192,7 +192,7 @@ class ShopCacheTest {
 
     private static HttpResponse<String> patch(Shop shop, String path, String json) {
         return send(HttpRequest.newBuilder(uri(shop, path)).header("Content-Type", "application/json")
-                .method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
+                .header("Authorization", TestShops.admin(shop)).method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
     }
 
     private static HttpResponse<String> post(Shop shop, String path, String json) {
