@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
                 "",
                 "Checks: no acknowledged order lost or doubled, and the SLO holds again within the recovery phase, per fault. "
                         + "Exit code 0 when all pass, 1 otherwise, 2 on a bad flag. Takes about 4 minutes; --quick (1 node, pg-kill and "
-                        + "redis-kill, 2 s phases) well under one."},
+                        + "redis-kill, phases of 2 s or less) well under one."},
         footer = {"", "Examples:",
                 "  headroom lab faults",
                 "  headroom lab faults --json faults-lab.json --html faults-lab.html",

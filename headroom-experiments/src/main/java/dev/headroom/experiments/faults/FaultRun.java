@@ -1,5 +1,6 @@
 package dev.headroom.experiments.faults;
 
+import dev.headroom.edge.proxy.EdgeServer;
 import dev.headroom.experiments.Pause;
 import dev.headroom.experiments.ProgressLog;
 import dev.headroom.experiments.edge.FailoverLedger;
@@ -64,8 +65,11 @@ final class FaultRun {
                 throw new IllegalStateException(fault.name() + " could not be injected: " + e.getMessage(), e);
             }
         }, task -> Thread.ofPlatform().daemon().name("fault-" + fault.name()).start(task));
-        RunResult run = LoadRun.open(URI.create(rig.edgeUrl()), schedule, load).connections(CONNECTIONS).timeout(TIMEOUT).rehearse(rehearse)
-                .abortWhen(intervals -> System.nanoTime() >= stopAt.get()).run();
+        RunResult run;
+        try (EdgeServer edge = rig.startEdge()) {
+            run = LoadRun.open(URI.create(edge.url()), schedule, load).connections(CONNECTIONS).timeout(TIMEOUT).rehearse(rehearse)
+                    .abortWhen(intervals -> System.nanoTime() >= stopAt.get()).run();
+        }
         FaultWindow window = injected.get(planned.toSeconds() + 60, TimeUnit.SECONDS);
         Thread.sleep(SETTLE.toMillis());
         FailoverLedger ledger = FailoverLedger.check(rig.database(), orders, lastOrder);

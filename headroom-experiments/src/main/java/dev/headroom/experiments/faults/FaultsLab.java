@@ -1,5 +1,6 @@
 package dev.headroom.experiments.faults;
 
+import dev.headroom.edge.proxy.EdgeServer;
 import dev.headroom.experiments.LabOutcome;
 import dev.headroom.experiments.ProgressLog;
 import dev.headroom.experiments.ReportFiles;
@@ -32,8 +33,9 @@ public final class FaultsLab {
     }
 
     static FaultsLabResult measure(FaultsLabOptions o, ProgressLog progress) throws Exception {
+        String machine = ReportFiles.machine(); // before the pinning leaves this JVM one CPU
         try (FaultRig rig = FaultRig.start(o, progress)) {
-            boolean rehearse = true;
+            boolean rehearse = !o.quick(); // a smoke test's numbers need no warm generator
             if (!o.warmup().isZero()) {
                 warm(rig, progress);
                 rehearse = false;
@@ -46,7 +48,7 @@ public final class FaultsLab {
                 rehearse = false;
             }
             return new FaultsLabResult(o.quick(), o.rate(), o.sloP99Ms(), FaultsLabOptions.SLO_MAX_ERROR_SHARE, FaultsLabOptions.BUCKET.toMillis(),
-                    o.nodes(), o.steady().toMillis(), o.recovery().toMillis(), o.seed(), rig.pinningDescription(), ReportFiles.machine(), faults);
+                    o.nodes(), o.steady().toMillis(), o.recovery().toMillis(), o.seed(), rig.pinningDescription(), machine, faults);
         }
     }
 
@@ -55,8 +57,10 @@ public final class FaultsLab {
         FaultsLabOptions o = rig.options();
         FailoverWorkload orders = new FailoverWorkload("fault-warmup", 1.0, o.data().products(), o.data().users(), o.seed());
         FaultWorkload load = new FaultWorkload(orders, o.data().products(), o.data().users(), o.seed() + 1, new Timeline());
-        LoadRun.open(URI.create(rig.edgeUrl()), Schedules.poisson(Stages.constant(o.rate(), o.warmup().toMillis() / 1000.0), o.seed() + 2), load)
-                .connections(FaultRun.CONNECTIONS).timeout(FaultRun.TIMEOUT).run();
+        try (EdgeServer edge = rig.startEdge()) {
+            LoadRun.open(URI.create(edge.url()), Schedules.poisson(Stages.constant(o.rate(), o.warmup().toMillis() / 1000.0), o.seed() + 2), load)
+                    .connections(FaultRun.CONNECTIONS).timeout(FaultRun.TIMEOUT).run();
+        }
         progress.line(String.format("warm-up: %.0f/s for %s, not measured", o.rate(), ProgressLog.seconds(o.warmup())));
     }
 }

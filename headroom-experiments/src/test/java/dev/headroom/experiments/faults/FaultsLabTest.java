@@ -45,8 +45,9 @@ class FaultsLabTest {
             assertThat(f.get("acknowledged").asLong()).as(name).isPositive();
             assertThat(f.get("lost").asLong()).as(name + "\n" + printed).isZero();
             assertThat(f.get("fault_ms").asLong()).as(name + ": the supervisor restarted it\n" + printed).isBetween(0L, ProcessCrash.BUDGET.toMillis());
-            assertThat(f.get("during").get("requests").asLong()).as(name + ": load while it was down").isPositive();
         }
+        // PostgreSQL's restart takes hundreds of ms, time for tens of requests; Redis's can be shorter than the gap between two
+        assertThat(faults.get(0).get("during").get("requests").asLong()).as("requests while PostgreSQL was down").isPositive();
         assertThat(outcome.checks()).hasSize(4);
         assertThat(Files.readString(html)).contains("pg-kill").contains("redis-kill").contains("Checks");
         assertThat(printed.toString()).contains("killed with SIGKILL").contains("supervisor: primary exited unexpectedly");
