@@ -127,10 +127,21 @@ public final class FaultRig implements AutoCloseable {
      * A fresh edge in front of the nodes, for one fault's run: each fault meets an edge without the last one's
      * ejections (whose times grow with each: 30 s, 60 s, ...). It stays the rig's {@link #edgeUrl()} until the next.
      */
-    EdgeServer startEdge() {
+    RunningEdge startEdge() {
         ClusterSpec cluster = ClusterSpec.of(CLUSTER, nodes.backends(options.nodes()), Algorithm.PEAK_EWMA, null);
-        edge = EdgeServer.start(EdgeConfig.builder().port(0).adminPort(0).cluster(cluster).build(), line -> progress.indented().line("edge: " + line));
-        return edge;
+        RepeatFolding log = new RepeatFolding(progress.indented()::line);
+        EdgeServer started = EdgeServer.start(EdgeConfig.builder().port(0).adminPort(0).cluster(cluster).build(), line -> log.accept("edge: " + line));
+        edge = started;
+        return () -> {
+            started.close();
+            log.flush();
+        };
+    }
+
+    /** The edge of one run: closing it stops it and says how often its last line was repeated. */
+    interface RunningEdge extends AutoCloseable {
+        @Override
+        void close();
     }
 
     /** Where the load goes: the edge of the fault's run. */

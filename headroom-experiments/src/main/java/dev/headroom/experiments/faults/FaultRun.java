@@ -1,6 +1,5 @@
 package dev.headroom.experiments.faults;
 
-import dev.headroom.edge.proxy.EdgeServer;
 import dev.headroom.experiments.Pause;
 import dev.headroom.experiments.ProgressLog;
 import dev.headroom.experiments.edge.FailoverLedger;
@@ -66,8 +65,8 @@ final class FaultRun {
             }
         }, task -> Thread.ofPlatform().daemon().name("fault-" + fault.name()).start(task));
         RunResult run;
-        try (EdgeServer edge = rig.startEdge()) {
-            run = LoadRun.open(URI.create(edge.url()), schedule, load).connections(CONNECTIONS).timeout(TIMEOUT).rehearse(rehearse)
+        try (FaultRig.RunningEdge edge = rig.startEdge()) {
+            run = LoadRun.open(URI.create(rig.edgeUrl()), schedule, load).connections(CONNECTIONS).timeout(TIMEOUT).rehearse(rehearse)
                     .abortWhen(intervals -> System.nanoTime() >= stopAt.get()).run();
         }
         FaultWindow window = injected.get(planned.toSeconds() + 60, TimeUnit.SECONDS);
@@ -76,11 +75,13 @@ final class FaultRun {
 
         Timeline.Analysis a = timeline.analyze(schedule, window, o.sloP99Ms());
         FaultsLabResult.FaultResult r = new FaultsLabResult.FaultResult(fault.name(), fault.description(o), run.requests(), run.errorCount(),
-                errorsByKind(run), a.before().p99Ms(), a.during().p99Ms(), a.after().p99Ms(), window.millis(), a.recoveryMs(), ledger.acknowledged(),
+                errorsByKind(run), a.before().p99Ms(), a.during().p99Ms(), a.after().p99Ms(), window.millis(), a.recoveryMs(), a.steadySloShare(), ledger.acknowledged(),
                 ledger.missing(), ledger.duplicated(), ledger.unanswered(), ledger.storedAnyway(), a.before(), a.during(), a.after(), a.buckets(),
                 run.invalidReasons());
         detail.line(String.format("%,d requests, %,d errors %s; p99 %.1f ms before, %.1f ms during, %.1f ms after; fault %s, recovery %s",
                 r.requests(), r.errors(), r.errorsByKind(), r.p99BeforeMs(), r.p99DuringMs(), r.p99AfterMs(), millis(r.faultMs()), millis(r.recoveryMs())));
+        detail.line(String.format("errors before %s, during %s, after %s; %.0f %% of the steady phase's buckets within the SLO", r.before().errorsByStatus(),
+                r.during().errorsByStatus(), r.after().errorsByStatus(), 100 * r.steadySloShare()));
         detail.line(String.format("ledger: %,d orders acknowledged, %d lost, %d duplicated; %,d not acknowledged, %,d of them stored anyway",
                 r.acknowledged(), r.lost(), r.duplicated(), r.unanswered(), r.storedAnyway()));
         if (!run.valid()) {

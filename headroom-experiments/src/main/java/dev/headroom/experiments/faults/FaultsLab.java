@@ -1,6 +1,5 @@
 package dev.headroom.experiments.faults;
 
-import dev.headroom.edge.proxy.EdgeServer;
 import dev.headroom.experiments.LabOutcome;
 import dev.headroom.experiments.ProgressLog;
 import dev.headroom.experiments.ReportFiles;
@@ -57,8 +56,8 @@ public final class FaultsLab {
         FaultsLabOptions o = rig.options();
         FailoverWorkload orders = new FailoverWorkload("fault-warmup", 1.0, o.data().products(), o.data().users(), o.seed());
         FaultWorkload load = new FaultWorkload(orders, o.data().products(), o.data().users(), o.seed() + 1, new Timeline());
-        try (EdgeServer edge = rig.startEdge()) {
-            LoadRun.open(URI.create(edge.url()), Schedules.poisson(Stages.constant(o.rate(), o.warmup().toMillis() / 1000.0), o.seed() + 2), load)
+        try (FaultRig.RunningEdge edge = rig.startEdge()) {
+            LoadRun.open(URI.create(rig.edgeUrl()), Schedules.poisson(Stages.constant(o.rate(), o.warmup().toMillis() / 1000.0), o.seed() + 2), load)
                     .connections(FaultRun.CONNECTIONS).timeout(FaultRun.TIMEOUT).run();
         }
         progress.line(String.format("warm-up: %.0f/s for %s, not measured", o.rate(), ProgressLog.seconds(o.warmup())));

@@ -67,16 +67,17 @@ final class FaultsLabReport {
     private static String slo(FaultsLabResult r) {
         return String.format("Latency from each request's intended send time. Recovery: from the fault's end (server back, thawed, link healed) to the "
                 + "start of the first %d ms bucket from which on every bucket has p99 <= %.0f ms and <= %.0f %% errors. Lost: acknowledged (2xx) "
-                + "orders not in PostgreSQL at the end.", r.bucketMs(), r.sloP99Ms(), 100 * r.sloMaxErrorShare());
+                + "orders not in PostgreSQL at the end. Steady in SLO: the share of the steady phase's buckets that held it, the noise floor.", r.bucketMs(), r.sloP99Ms(), 100 * r.sloMaxErrorShare());
     }
 
     private static ReportTable table(FaultsLabResult r) {
         List<List<String>> rows = r.faults().stream().map(f -> List.of(f.name(), String.format("%,d", f.requests()),
                 String.format("%,d (%.1f %%)", f.errors(), f.requests() == 0 ? 0 : 100.0 * f.errors() / f.requests()), kinds(f.errorsByKind()),
                 String.format("%.1f", f.p99BeforeMs()), String.format("%.1f", f.p99DuringMs()), String.format("%.1f", f.p99AfterMs()),
-                FaultRun.millis(f.faultMs()), FaultRun.millis(f.recoveryMs()), String.format("%,d", f.acknowledged()), Long.toString(f.lost()))).toList();
+                FaultRun.millis(f.faultMs()), FaultRun.millis(f.recoveryMs()), String.format("%.0f %%", 100 * f.steadySloShare()),
+                String.format("%,d", f.acknowledged()), Long.toString(f.lost()))).toList();
         return new ReportTable("faults", "each under the same load, one after the other", List.of("fault", "requests", "errors", "by kind",
-                "p99 before ms", "p99 during ms", "p99 after ms", "fault", "recovery", "acknowledged", "lost"), rows);
+                "p99 before ms", "p99 during ms", "p99 after ms", "fault", "recovery", "steady in SLO", "acknowledged", "lost"), rows);
     }
 
     private static String kinds(Map<String, Long> kinds) {

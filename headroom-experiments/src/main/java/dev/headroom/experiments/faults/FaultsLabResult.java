@@ -31,6 +31,7 @@ public record FaultsLabResult(boolean quick, double rateRps, double sloP99Ms, do
      * @param p99AfterMs     the same for those due after its end
      * @param faultMs        from the fault's start to its end (the server back, thawed, the link healed); -1: it did not end
      * @param recoveryMs     from the fault's end until the SLO held again for good; -1: not within the recovery phase
+     * @param steadySloShare the share of the steady phase's buckets that held the SLO: the noise floor recovery is read against
      * @param acknowledged   POST /orders answered with a 2xx
      * @param lost           of those, not in PostgreSQL at the end (key absent, or its order absent or without items)
      * @param duplicated     orders of this run no key points at, or keys whose answer named another order
@@ -40,7 +41,7 @@ public record FaultsLabResult(boolean quick, double rateRps, double sloP99Ms, do
      * @param invalidReasons why the generator marks the run invalid; empty when valid
      */
     public record FaultResult(String name, String description, long requests, long errors, Map<String, Long> errorsByKind, double p99BeforeMs,
-                              double p99DuringMs, double p99AfterMs, long faultMs, long recoveryMs, long acknowledged, long lost, long duplicated,
+                              double p99DuringMs, double p99AfterMs, long faultMs, long recoveryMs, double steadySloShare, long acknowledged, long lost, long duplicated,
                               long unanswered, long storedAnyway, Phase before, Phase during, Phase after, List<Bucket> timeline,
                               List<String> invalidReasons) {
         public FaultResult {
@@ -50,9 +51,16 @@ public record FaultsLabResult(boolean quick, double rateRps, double sloP99Ms, do
         }
     }
 
-    /** The requests due in one phase: how many, how many failed, their p99 (ms, exact, from the intended send time). */
-    public record Phase(long requests, long errors, double p99Ms) {
-        static final Phase NONE = new Phase(0, 0, 0);
+    /**
+     * The requests due in one phase: how many, how many failed, their p99 (ms, exact, from the intended send time),
+     * and the errors by status ({@code "503"}; {@code "none"}: no answer, a transport failure or the generator's timeout).
+     */
+    public record Phase(long requests, long errors, double p99Ms, Map<String, Long> errorsByStatus) {
+        static final Phase NONE = new Phase(0, 0, 0, Map.of());
+
+        public Phase {
+            errorsByStatus = Map.copyOf(errorsByStatus);
+        }
     }
 
     /** One bucket: its start from the fault's start (ms), its requests, errors and p99, and whether it held the SLO. */

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.IntStream;
 import dev.headroom.experiments.faults.FaultsLabResult.Bucket;
 import dev.headroom.experiments.faults.FaultsLabResult.Phase;
@@ -33,7 +35,7 @@ final class Timeline {
     private int[] status = new int[1024];
     private int size;
 
-    record Analysis(Phase before, Phase during, Phase after, List<Bucket> buckets, long recoveryMs) { }
+    record Analysis(Phase before, Phase during, Phase after, List<Bucket> buckets, long recoveryMs, double steadySloShare) { }
 
     synchronized void add(long arrivalIndex, long arrivedNanos, long endedNanos, int answerStatus) {
         if (size == index.length) {
@@ -52,7 +54,7 @@ final class Timeline {
     /** @param schedule the run's own schedule: its offsets are recomputed, in order, from the start */
     synchronized Analysis analyze(Schedule schedule, FaultWindow window, double sloP99Ms) {
         if (size == 0) {
-            return new Analysis(Phase.NONE, Phase.NONE, Phase.NONE, List.of(), -1);
+            return new Analysis(Phase.NONE, Phase.NONE, Phase.NONE, List.of(), -1, 0);
         }
         Integer[] byIndex = IntStream.range(0, size).boxed().sorted(Comparator.comparingLong(i -> index[i])).toArray(Integer[]::new);
         long[] intended = new long[size];
@@ -76,10 +78,16 @@ final class Timeline {
         long first = origin - Math.floorDiv(origin - start, width) * width;
         List<Bucket> buckets = new ArrayList<>();
         int firstAfterEnd = -1;
+        int steady = 0;
+        int steadyHeld = 0;
         for (long from = first; from + width <= last; from += width) {
             Phase p = phase(intended, from, from + width);
             boolean held = p.requests() > 0 && p.p99Ms() <= sloP99Ms && p.errors() <= FaultsLabOptions.SLO_MAX_ERROR_SHARE * p.requests();
             buckets.add(new Bucket((from - window.startNanos()) / 1_000_000, p.requests(), p.errors(), p.p99Ms(), held));
+            if (from + width <= window.startNanos()) {
+                steady++;
+                steadyHeld += held ? 1 : 0;
+            }
             if (window.ended() && from >= faultEnd) {
                 if (!held) {
                     firstAfterEnd = -1;
@@ -89,17 +97,21 @@ final class Timeline {
             }
         }
         long recovery = firstAfterEnd < 0 ? -1 : firstAfterEnd * FaultsLabOptions.BUCKET.toMillis();
-        return new Analysis(before, during, after, buckets, recovery);
+        return new Analysis(before, during, after, buckets, recovery, steady == 0 ? 0 : (double) steadyHeld / steady);
     }
 
     private Phase phase(long[] intended, long from, long to) {
         long[] latencies = new long[size];
         int n = 0;
         long errors = 0;
+        Map<String, Long> byStatus = new TreeMap<>();
         for (int i = 0; i < size; i++) {
             if (intended[i] >= from && intended[i] < to) {
                 latencies[n++] = Math.max(0, ended[i] - intended[i]);
-                errors += status[i] >= 200 && status[i] <= 299 ? 0 : 1;
+                if (status[i] < 200 || status[i] > 299) {
+                    errors++;
+                    byStatus.merge(status[i] == 0 ? "none" : Integer.toString(status[i]), 1L, Long::sum);
+                }
             }
         }
         if (n == 0) {
@@ -107,6 +119,6 @@ final class Timeline {
         }
         Arrays.sort(latencies, 0, n);
         int rank = (int) Math.ceil(P99 * n);
-        return new Phase(n, errors, latencies[rank - 1] / 1e6);
+        return new Phase(n, errors, latencies[rank - 1] / 1e6, byStatus);
     }
 }
