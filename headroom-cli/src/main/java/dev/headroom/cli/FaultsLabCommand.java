@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
                 "node-kill: one shop node's JVM kill -9ed; the edge routes around it, the supervisor restarts it.",
                 "",
                 "Per fault: requests, errors by kind, p99 before, during and after (from each request's intended send time), "
-                        + "recovery (from the fault's end until every 500 ms bucket has p99 <= --slo-p99-ms and <= 1 %% errors), "
+                        + "recovery (from the fault's end until the SLO holds for 2 s on end: every 500 ms bucket with p99 <= --slo-p99-ms and <= 1 %% errors), "
                         + "orders acknowledged and lost (acknowledged, not in PostgreSQL at the end).",
                 "",
                 "Checks: no acknowledged order lost or doubled, and the SLO holds again within the recovery phase, per fault. "

@@ -73,7 +73,7 @@ final class FaultRun {
         Thread.sleep(SETTLE.toMillis());
         FailoverLedger ledger = FailoverLedger.check(rig.database(), orders, lastOrder);
 
-        Timeline.Analysis a = timeline.analyze(schedule, window, o.sloP99Ms());
+        Timeline.Analysis a = timeline.analyze(schedule, window, o.sloP99Ms(), o.recovery(), o.sustain());
         FaultsLabResult.FaultResult r = new FaultsLabResult.FaultResult(fault.name(), fault.description(o), run.requests(), run.errorCount(),
                 errorsByKind(run), a.before().p99Ms(), a.during().p99Ms(), a.after().p99Ms(), window.millis(), a.recoveryMs(), a.steadySloShare(), ledger.acknowledged(),
                 ledger.missing(), ledger.duplicated(), ledger.unanswered(), ledger.storedAnyway(), a.before(), a.during(), a.after(), a.buckets(),

@@ -20,8 +20,8 @@ final class FaultsChecks {
             checks.add(new EdgeChecks.Check(f.name() + ": no acknowledged order lost or doubled", f.acknowledged() > 0 && f.lost() == 0 && f.duplicated() == 0,
                     String.format("%,d acknowledged, %d lost, %d doubled", f.acknowledged(), f.lost(), f.duplicated())));
             checks.add(new EdgeChecks.Check(f.name() + ": the SLO holds again within the recovery phase", f.faultMs() >= 0 && f.recoveryMs() >= 0,
-                    String.format("fault %s, then recovery %s (p99 <= %.0f ms, errors <= %.0f %% per %d ms bucket, %s phase)", FaultRun.millis(f.faultMs()),
-                            FaultRun.millis(f.recoveryMs()), r.sloP99Ms(), 100 * r.sloMaxErrorShare(), r.bucketMs(),
+                    String.format("fault %s, then recovery %s (p99 <= %.0f ms, errors <= %.0f %% per %d ms bucket for %,d ms, within the %s phase)",
+                            FaultRun.millis(f.faultMs()), FaultRun.millis(f.recoveryMs()), r.sloP99Ms(), 100 * r.sloMaxErrorShare(), r.bucketMs(), r.sustainMs(),
                             FaultRun.millis(r.recoveryPhaseMs()))));
         }
         return checks;

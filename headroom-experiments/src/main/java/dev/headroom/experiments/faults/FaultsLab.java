@@ -47,7 +47,8 @@ public final class FaultsLab {
                 rehearse = false;
             }
             return new FaultsLabResult(o.quick(), o.rate(), o.sloP99Ms(), FaultsLabOptions.SLO_MAX_ERROR_SHARE, FaultsLabOptions.BUCKET.toMillis(),
-                    o.nodes(), o.steady().toMillis(), o.recovery().toMillis(), o.seed(), rig.pinningDescription(), machine, faults);
+                    o.sustain().toMillis(), o.nodes(), o.steady().toMillis(), o.recovery().toMillis(), o.seed(), rig.pinningDescription(), machine,
+                    faults);
         }
     }
 

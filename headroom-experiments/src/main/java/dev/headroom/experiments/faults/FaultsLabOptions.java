@@ -80,6 +80,11 @@ public record FaultsLabOptions(boolean quick, Set<Fault> faults, long seed, doub
         return quick ? Duration.ofSeconds(2) : Duration.ofSeconds(10);
     }
 
+    /** Recovered: the SLO held in every bucket for this long on end. */
+    Duration sustain() {
+        return quick ? Duration.ofSeconds(1) : Duration.ofSeconds(2);
+    }
+
     /** How long a freeze, a slow link and a cut link last. */
     Duration faultLength() {
         return quick ? Duration.ofSeconds(2) : Duration.ofSeconds(5);

@@ -66,8 +66,8 @@ final class FaultsLabReport {
 
     private static String slo(FaultsLabResult r) {
         return String.format("Latency from each request's intended send time. Recovery: from the fault's end (server back, thawed, link healed) to the "
-                + "start of the first %d ms bucket from which on every bucket has p99 <= %.0f ms and <= %.0f %% errors. Lost: acknowledged (2xx) "
-                + "orders not in PostgreSQL at the end. Steady in SLO: the share of the steady phase's buckets that held it, the noise floor.", r.bucketMs(), r.sloP99Ms(), 100 * r.sloMaxErrorShare());
+                + "start of the first %d ms bucket from which on, for %,d ms, every bucket has p99 <= %.0f ms and <= %.0f %% errors. Lost: acknowledged (2xx) "
+                + "orders not in PostgreSQL at the end. Steady in SLO: the share of the steady phase's buckets that held it, the noise floor.", r.bucketMs(), r.sustainMs(), r.sloP99Ms(), 100 * r.sloMaxErrorShare());
     }
 
     private static ReportTable table(FaultsLabResult r) {

@@ -9,11 +9,12 @@ import java.util.Map;
  * @param rateRps          offered rate, open model, Poisson arrivals
  * @param sloP99Ms         the SLO recovery is measured against, with {@code sloMaxErrorShare}
  * @param bucketMs         the buckets recovery is measured in
+ * @param sustainMs        how long the SLO must hold on end to count as recovered
  * @param steadyMs         load before each fault
  * @param recoveryPhaseMs  load after each fault's end
  * @param pinning          how servers and generator shared the CPUs
  */
-public record FaultsLabResult(boolean quick, double rateRps, double sloP99Ms, double sloMaxErrorShare, long bucketMs, int shopNodes,
+public record FaultsLabResult(boolean quick, double rateRps, double sloP99Ms, double sloMaxErrorShare, long bucketMs, long sustainMs, int shopNodes,
                               long steadyMs, long recoveryPhaseMs, long seed, String pinning, String machine, List<FaultResult> faults) {
     public FaultsLabResult {
         faults = List.copyOf(faults);

@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.time.Duration;
 import java.util.stream.IntStream;
 import dev.headroom.experiments.faults.FaultsLabResult.Bucket;
 import dev.headroom.experiments.faults.FaultsLabResult.Phase;
@@ -20,9 +21,11 @@ import dev.headroom.experiments.faults.FaultsLabResult.Phase;
  *
  * <p>Recovery: the requests after the fault's end in {@link FaultsLabOptions#BUCKET} buckets by intended time; a
  * bucket holds the SLO when its p99 is at most the SLO's and at most {@link FaultsLabOptions#SLO_MAX_ERROR_SHARE} of
- * its requests failed. {@code recoveryMs} is the start of the first bucket from which on every full bucket to the
- * run's end holds it, counted from the fault's end (0: it held at once); -1 when the last one did not, or the fault
- * did not end.
+ * its requests failed. {@code recoveryMs} is the start of the first bucket from which on it holds for
+ * {@code sustainFor} on end, counted from the fault's end (0: at once), all within the recovery phase;
+ * -1 when that did not come, or the fault did not end. Sustained, not "to the end of the run": on two shared cores
+ * a steady phase has stray failing buckets too ({@code steadySloShare} says how many), and one such bucket at the
+ * end of the phase would otherwise put recovery there.
  *
  * <p>{@link #add} is called on the generator's event loop, {@link #analyze} after the run: both synchronized.
  */
@@ -51,8 +54,12 @@ final class Timeline {
         size++;
     }
 
-    /** @param schedule the run's own schedule: its offsets are recomputed, in order, from the start */
-    synchronized Analysis analyze(Schedule schedule, FaultWindow window, double sloP99Ms) {
+    /**
+     * @param schedule      the run's own schedule: its offsets are recomputed, in order, from the start
+     * @param recoveryPhase from the fault's end: only buckets within it count for recovery
+     * @param sustainFor    how long the SLO must hold on end to count as recovered
+     */
+    synchronized Analysis analyze(Schedule schedule, FaultWindow window, double sloP99Ms, Duration recoveryPhase, Duration sustainFor) {
         if (size == 0) {
             return new Analysis(Phase.NONE, Phase.NONE, Phase.NONE, List.of(), -1, 0);
         }
@@ -77,9 +84,9 @@ final class Timeline {
         long origin = window.ended() ? window.endNanos() : window.startNanos();
         long first = origin - Math.floorDiv(origin - start, width) * width;
         List<Bucket> buckets = new ArrayList<>();
-        int firstAfterEnd = -1;
         int steady = 0;
         int steadyHeld = 0;
+        List<Boolean> afterEnd = new ArrayList<>(); // whether each bucket of the recovery phase held the SLO, in order
         for (long from = first; from + width <= last; from += width) {
             Phase p = phase(intended, from, from + width);
             boolean held = p.requests() > 0 && p.p99Ms() <= sloP99Ms && p.errors() <= FaultsLabOptions.SLO_MAX_ERROR_SHARE * p.requests();
@@ -88,15 +95,17 @@ final class Timeline {
                 steady++;
                 steadyHeld += held ? 1 : 0;
             }
-            if (window.ended() && from >= faultEnd) {
-                if (!held) {
-                    firstAfterEnd = -1;
-                } else if (firstAfterEnd < 0) {
-                    firstAfterEnd = (int) ((from - faultEnd) / width);
-                }
+            if (window.ended() && from >= faultEnd && from + width <= faultEnd + recoveryPhase.toNanos()) {
+                afterEnd.add(held);
             }
         }
-        long recovery = firstAfterEnd < 0 ? -1 : firstAfterEnd * FaultsLabOptions.BUCKET.toMillis();
+        int sustain = (int) (sustainFor.toNanos() / width);
+        long recovery = -1;
+        for (int k = 0; k + sustain <= afterEnd.size() && recovery < 0; k++) {
+            if (!afterEnd.subList(k, k + sustain).contains(false)) {
+                recovery = k * FaultsLabOptions.BUCKET.toMillis();
+            }
+        }
         return new Analysis(before, during, after, buckets, recovery, steady == 0 ? 0 : (double) steadyHeld / steady);
     }
 
