@@ -76,7 +76,7 @@ final class FaultRun {
         Timeline.Analysis a = timeline.analyze(schedule, window, o.sloP99Ms(), o.recovery(), o.sustain());
         FaultsLabResult.FaultResult r = new FaultsLabResult.FaultResult(fault.name(), fault.description(o), run.requests(), run.errorCount(),
                 errorsByKind(run), a.before().p99Ms(), a.during().p99Ms(), a.after().p99Ms(), window.millis(), a.recoveryMs(), a.steadySloShare(), ledger.acknowledged(),
-                ledger.missing(), ledger.duplicated(), ledger.unanswered(), ledger.storedAnyway(), a.before(), a.during(), a.after(), a.buckets(),
+                ledger.missing(), ledger.duplicated(), ledger.unanswered(), ledger.storedAnyway(), a.before(), a.during(), a.after(), load.causes(), a.buckets(),
                 run.invalidReasons());
         detail.line(String.format("%,d requests, %,d errors %s; p99 %.1f ms before, %.1f ms during, %.1f ms after; fault %s, recovery %s",
                 r.requests(), r.errors(), r.errorsByKind(), r.p99BeforeMs(), r.p99DuringMs(), r.p99AfterMs(), millis(r.faultMs()), millis(r.recoveryMs())));
@@ -84,6 +84,7 @@ final class FaultRun {
                 r.during().errorsByStatus(), r.after().errorsByStatus(), 100 * r.steadySloShare()));
         detail.line(String.format("ledger: %,d orders acknowledged, %d lost, %d duplicated; %,d not acknowledged, %,d of them stored anyway",
                 r.acknowledged(), r.lost(), r.duplicated(), r.unanswered(), r.storedAnyway()));
+        r.errorCauses().forEach((cause, n) -> detail.line(String.format("  %,6d x %s", n, cause)));
         if (!run.valid()) {
             detail.line("note: the generator marks the run invalid: " + String.join("; ", run.invalidReasons()));
         }

@@ -5,7 +5,12 @@ import dev.headroom.lab.run.RequestSpec;
 import dev.headroom.lab.run.Response;
 import dev.headroom.lab.run.Work;
 import dev.headroom.lab.run.Workload;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +27,8 @@ import java.time.Duration;
 final class FaultWorkload implements Workload {
     static final double CACHED_SHARE = 0.6;
     static final double UNCACHED_SHARE = 0.2;
-    private static final List<java.util.Map.Entry<String, String>> NO_HEADERS = List.of();
+    private static final List<Map.Entry<String, String>> NO_HEADERS = List.of();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final FailoverWorkload orders;
     private final long products;
@@ -30,6 +36,7 @@ final class FaultWorkload implements Workload {
     private final SplittableRandom random;
     private final Timeline timeline;
     private final CountDownLatch started = new CountDownLatch(1);
+    private final Map<String, Long> causes = new ConcurrentHashMap<>();
     private volatile long firstArrivalNanos;
 
     FaultWorkload(FailoverWorkload orders, long products, long users, long seed, Timeline timeline) {
@@ -57,6 +64,23 @@ final class FaultWorkload implements Workload {
             work = orders.arrival(index);
         }
         return new Timed(work, index, now);
+    }
+
+    /** The errors that had an answer, by status and the answer's {@code detail}: what failed, in the server's words. */
+    Map<String, Long> causes() {
+        return Map.copyOf(causes);
+    }
+
+    private static String detail(byte[] body) {
+        if (body == null) {
+            return "(no body)";
+        }
+        try {
+            JsonNode detail = JSON.readTree(body).get("detail");
+            return detail == null ? "(no detail)" : detail.asText();
+        } catch (IOException e) {
+            return "(not problem+json)";
+        }
     }
 
     /** Waits for the run's first arrival (at most {@code within}); its {@link System#nanoTime()}. */
@@ -89,12 +113,16 @@ final class FaultWorkload implements Workload {
         @Override
         public RequestSpec next(Response previous) {
             timeline.add(index, arrived, System.nanoTime(), previous.status());
+            if (previous.status() != 0 && (previous.status() < 200 || previous.status() > 299)) {
+                causes.merge(previous.status() + " " + detail(previous.body()), 1L, Long::sum);
+            }
             return inner.next(previous);
         }
 
+        /** Every answer's body: an error's says why (its problem+json {@code detail}). */
         @Override
         public boolean needsBody() {
-            return inner.needsBody();
+            return true;
         }
     }
 }

@@ -38,15 +38,17 @@ public record FaultsLabResult(boolean quick, double rateRps, double sloP99Ms, do
      * @param duplicated     orders of this run no key points at, or keys whose answer named another order
      * @param unanswered     POSTs not acknowledged (an error, no answer)
      * @param storedAnyway   of those, the ones PostgreSQL holds all the same (a retry with the key would learn of them)
+     * @param errorCauses    the errors that had an answer, by status and the answer's problem+json {@code detail}
      * @param timeline       every full bucket of the run, for the page's chart
      * @param invalidReasons why the generator marks the run invalid; empty when valid
      */
     public record FaultResult(String name, String description, long requests, long errors, Map<String, Long> errorsByKind, double p99BeforeMs,
                               double p99DuringMs, double p99AfterMs, long faultMs, long recoveryMs, double steadySloShare, long acknowledged, long lost, long duplicated,
-                              long unanswered, long storedAnyway, Phase before, Phase during, Phase after, List<Bucket> timeline,
+                              long unanswered, long storedAnyway, Phase before, Phase during, Phase after, Map<String, Long> errorCauses, List<Bucket> timeline,
                               List<String> invalidReasons) {
         public FaultResult {
             errorsByKind = Map.copyOf(errorsByKind);
+            errorCauses = Map.copyOf(errorCauses);
             timeline = List.copyOf(timeline);
             invalidReasons = List.copyOf(invalidReasons);
         }
