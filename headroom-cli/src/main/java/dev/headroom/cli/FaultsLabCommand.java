@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "faults",
         mixinStandardHelpOptions = true,
         description = {
-                "Injects failures under load, one after the other, and measures errors, latency, recovery and lost orders.",
+                "Breaks one dependency at a time under load: errors, latency, recovery and lost orders.",
                 "",
                 "Starts its own embedded PostgreSQL (durable) and Redis in a temporary folder, supervised (a crashed server is "
                         + "restarted), and 2 shop nodes (JVMs) behind the edge, reaching PostgreSQL through a TCP proxy. Open-model "

@@ -11,7 +11,7 @@ import java.util.Set;
 /**
  * What {@code headroom lab faults} runs, each value checked here so that a bad one fails before anything starts.
  * The phases' lengths, the node count and the data follow from {@code quick}: the full lab takes a few minutes,
- * {@code --quick} (one node, two faults, phases of 1.5 to 2 s) well under one: a smoke test for CI, not a measurement.
+ * {@code --quick} (one node, two faults, phases of 1 to 2 s) well under one: a smoke test for CI, not a measurement.
  *
  * @param quick    one shop node, short phases, small data
  * @param faults   the faults to inject, one after the other, in {@link Fault}'s order
@@ -72,12 +72,12 @@ public record FaultsLabOptions(boolean quick, Set<Fault> faults, long seed, doub
 
     /** Load before each fault: the reference the fault is held to. */
     Duration steady() {
-        return quick ? Duration.ofMillis(1500) : Duration.ofSeconds(5);
+        return quick ? Duration.ofSeconds(1) : Duration.ofSeconds(5);
     }
 
     /** Load after each fault's end: where recovery must happen. */
     Duration recovery() {
-        return quick ? Duration.ofSeconds(2) : Duration.ofSeconds(10);
+        return quick ? Duration.ofMillis(1500) : Duration.ofSeconds(10);
     }
 
     /** Recovered: the SLO held in every bucket for this long on end. */
