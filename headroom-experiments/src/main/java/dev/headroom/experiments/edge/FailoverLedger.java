@@ -24,10 +24,10 @@ import java.util.Map;
  * @param storedAnyway of {@code unanswered}, those whose order was created all the same (the client must retry with
  *                     its key to learn of it; nothing is lost, and nothing is acknowledged twice)
  */
-record FailoverLedger(long acknowledged, long missing, long duplicated, long unanswered, long storedAnyway) {
+public record FailoverLedger(long acknowledged, long missing, long duplicated, long unanswered, long storedAnyway) {
 
     /** The highest order id now: orders above it are this run's. */
-    static long lastOrderId(PostgresNode pg) throws SQLException {
+    public static long lastOrderId(PostgresNode pg) throws SQLException {
         try (Connection c = connect(pg); PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(id), 0) FROM orders");
              ResultSet rs = ps.executeQuery()) {
             rs.next();
@@ -38,7 +38,7 @@ record FailoverLedger(long acknowledged, long missing, long duplicated, long una
     /**
      * @param lastOrderIdBefore {@link #lastOrderId} before the run: no one but this run's load places orders meanwhile
      */
-    static FailoverLedger check(PostgresNode pg, FailoverWorkload load, long lastOrderIdBefore) throws SQLException {
+    public static FailoverLedger check(PostgresNode pg, FailoverWorkload load, long lastOrderIdBefore) throws SQLException {
         record Stored(long orderId, long items) { }
         Map<String, Stored> stored = new HashMap<>();
         long ordersOfRun;

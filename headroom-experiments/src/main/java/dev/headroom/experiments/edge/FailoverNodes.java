@@ -27,7 +27,7 @@ import java.util.concurrent.CountDownLatch;
  * 7 from other work); a class-data archive per node ({@code -XX:+AutoCreateSharedArchive}, as {@code headroom up}
  * uses) was tried, but no archive was written on the nodes' SIGTERM exit, so it is left out until that is understood.
  */
-final class FailoverNodes implements AutoCloseable {
+public final class FailoverNodes implements AutoCloseable {
     static final List<String> JVM_OPTIONS = List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED");
 
     private final Infra infra;
@@ -44,7 +44,7 @@ final class FailoverNodes implements AutoCloseable {
      * @param jdbcUrl  where the nodes reach PostgreSQL (straight, or through a hop)
      * @param poolSize each node's connection pool; 0 for the shop's formula
      */
-    static FailoverNodes start(Infra infra, int count, String jdbcUrl, String user, String password, Switches switches,
+    public static FailoverNodes start(Infra infra, int count, String jdbcUrl, String user, String password, Switches switches,
                                int poolSize) {
         List<String> args = new ArrayList<>(List.of("{port}", jdbcUrl, user, password == null ? "" : password,
                 infra.topology().redis().uri(), switches.id(), Integer.toString(poolSize)));
@@ -55,7 +55,7 @@ final class FailoverNodes implements AutoCloseable {
         return new FailoverNodes(infra, infra.startNodes(specs));
     }
 
-    List<Node> list() {
+    public List<Node> list() {
         return nodes;
     }
 
@@ -69,7 +69,7 @@ final class FailoverNodes implements AutoCloseable {
         return new Backend(n.name(), URI.create("http://" + n.address()), 1);
     }
 
-    List<Backend> backends(int count) {
+    public List<Backend> backends(int count) {
         List<Backend> all = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             all.add(backend(i));

@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Called from the generator's one event loop; read after the run from another thread, hence the concurrent map.
  */
-final class FailoverWorkload implements Workload {
+public final class FailoverWorkload implements Workload {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<Map.Entry<String, String>> GET_HEADERS = List.of();
 
@@ -53,7 +53,7 @@ final class FailoverWorkload implements Workload {
      * @param products  product ids 1..products exist
      * @param users     user ids 1..users exist
      */
-    FailoverWorkload(String keyPrefix, double postShare, long products, long users, long seed) {
+    public FailoverWorkload(String keyPrefix, double postShare, long products, long users, long seed) {
         if (postShare < 0 || postShare > 1) {
             throw new IllegalArgumentException("postShare must be between 0 and 1, was " + postShare);
         }
