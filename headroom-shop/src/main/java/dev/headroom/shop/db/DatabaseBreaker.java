@@ -1,0 +1,249 @@
+package dev.headroom.shop.db;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The circuit breaker on the primary: once the database is known to be gone, a request that needs it is refused at
+ * once ({@link DatabaseUnreachableException}, a 503 with Retry-After) instead of waiting the pool's connection timeout,
+ * and a probe in the background lets traffic back as soon as the database answers.
+ *
+ * <p><b>When it opens.</b> A connection-class failure ({@link #connectionClass}: SQLState class 08, e.g. a refused
+ * connect or a broken socket, 57P01..03 a server shutting down or starting, and a pool timeout that carries such a
+ * state, as HikariCP's does after failed connects) makes it <em>suspect</em> the database: it tries a connection of its
+ * own at once ({@link #PROBE_TIMEOUT}), and opens only when that fails too. An ordinary query error (a 23505, a 22P02), a
+ * statement cancelled at a deadline (57014) or a pool merely busy (a timeout without state) say nothing about
+ * reachability and never open it.
+ *
+ * <p><b>States</b> (the gauge {@code headroom_db_breaker_state}): CLOSED (0) serves; OPEN (1) refuses, and probes every
+ * {@link #PROBE_EVERY} with an unpooled connection; HALF_OPEN (2) after a probe answered: still refuses while one trial
+ * connection goes through the pool, which evicted its dead connections when the breaker opened and whose connection
+ * adder was parked meanwhile ({@link #parking}), so the trial gets a fresh one; CLOSED when the trial answers, OPEN again
+ * when it fails.
+ *
+ * <p><b>Why not Resilience4j</b>, which the cache's L2 breaker uses: its breaker opens on a failure rate over calls and
+ * lets calls through as its half-open trials. Here each failed call may cost the pool's 5 s timeout, so a window of calls
+ * would take tens of seconds to fill under light traffic, and a trial request would pay the same 5 s while the database
+ * is still down. Opening on a probe's verdict and trying with probes leaves Resilience4j nothing but a state variable.
+ *
+ * <p>Thread-safe; one daemon thread probes.
+ */
+public final class DatabaseBreaker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DatabaseBreaker.class);
+    /** How often an open breaker tries the database. */
+    public static final Duration PROBE_EVERY = Duration.ofMillis(250);
+    /** A probe's connect, login and query each give up after this (pgjdbc counts them in whole seconds). */
+    public static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
+    /** What a refused request's Retry-After says, in seconds. */
+    public static final int RETRY_AFTER_S = 1;
+
+    public enum State {
+        CLOSED(0), OPEN(1), HALF_OPEN(2);
+
+        private final int gauge;
+
+        State(int gauge) {
+            this.gauge = gauge;
+        }
+    }
+
+    /** Tries the database without the pool; throws what it failed with. */
+    @FunctionalInterface
+    interface Trial {
+        void run() throws SQLException;
+    }
+
+    private final DataSource probe;
+    private final Trial throughPool;
+    private final Runnable evictPool;
+    private final AtomicReference<State> state = new AtomicReference<>(State.CLOSED);
+    private final AtomicBoolean probing = new AtomicBoolean();
+    private final Map<State, Counter> transitions = new EnumMap<>(State.class);
+    private final Counter rejected;
+    private final Object parked = new Object();
+    private final ScheduledExecutorService prober = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "headroom-db-breaker");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile String cause;
+    private volatile long openedAt;
+
+    /**
+     * @param probe       unpooled connections with short timeouts
+     * @param throughPool the half-open trial (null without a pool: the probe's answer is enough)
+     * @param evictPool   drops the pool's connections when the breaker opens (null without a pool)
+     */
+    DatabaseBreaker(DataSource probe, Trial throughPool, Runnable evictPool, MeterRegistry registry) {
+        this.probe = probe;
+        this.throughPool = throughPool;
+        this.evictPool = evictPool;
+        Gauge.builder("headroom.db.breaker.state", state, s -> s.get().gauge)
+                .description("The database circuit breaker: 0 closed, 1 open (requests refused at once), 2 half-open (trying the pool)")
+                .register(registry);
+        for (State s : State.values()) {
+            transitions.put(s, Counter.builder("headroom.db.breaker.transitions").tag("to", s.name().toLowerCase())
+                    .description("Database circuit breaker transitions, by the state entered").register(registry));
+        }
+        this.rejected = Counter.builder("headroom.db.breaker.rejected")
+                .description("Requests refused at once (503) because the database circuit breaker was open").register(registry);
+    }
+
+    public State state() {
+        return state.get();
+    }
+
+    /** Why the breaker is open: the last probe's failure; null while closed. */
+    public String cause() {
+        return state.get() == State.CLOSED ? null : cause;
+    }
+
+    /**
+     * What a request's SQL failure says about the database: the reason it is unreachable (and the breaker suspects it,
+     * or it already knew), or null when the failure is the request's own (a query error, a cancel, a busy pool).
+     */
+    public String unreachable(SQLException e) {
+        if (e instanceof DatabaseUnreachableException refused) {
+            return refused.reason();
+        }
+        if (!connectionClass(e)) {
+            return null;
+        }
+        suspect();
+        // A pool's timeout names the pool's wait; the connect failure it carries says what is wrong.
+        return e instanceof SQLTransientConnectionException && e.getCause() instanceof SQLException c ? c.getMessage() : e.getMessage();
+    }
+
+    /**
+     * SQLState class 08 (connection exception), or 57P01..03 (the server shutting down, crashed, or starting); a pool
+     * timeout counts only when it carries such a state (HikariCP's does after failed connects, not when merely busy).
+     */
+    static boolean connectionClass(SQLException e) {
+        String s = e.getSQLState();
+        return s != null && (s.startsWith("08") || s.equals("57P01") || s.equals("57P02") || s.equals("57P03"));
+    }
+
+    /** Before a request takes a connection: refused at once unless closed. */
+    void admit() throws DatabaseUnreachableException {
+        if (state.get() != State.CLOSED) {
+            rejected.increment();
+            throw new DatabaseUnreachableException(cause);
+        }
+    }
+
+    /** A connection-class failure was seen: probe now (once at a time); open if the probe fails too. */
+    void suspect() {
+        if (state.get() == State.CLOSED && probing.compareAndSet(false, true)) {
+            prober.execute(this::probeWhileClosed);
+        }
+    }
+
+    /** The pool's connection adder asks for a connection: while open it waits here instead of failing and backing off. */
+    void parkWhileOpen() {
+        synchronized (parked) {
+            // HikariCP backs off up to 5 s between failed connects: parked here instead, it connects as soon as a probe
+            // answers. Nothing else waits on the adder's thread, and close() wakes it.
+            while (state.get() == State.OPEN && !prober.isShutdown()) {
+                try {
+                    parked.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private void probeWhileClosed() {
+        try {
+            String failure = tryProbe();
+            if (failure != null && state.compareAndSet(State.CLOSED, State.OPEN)) {
+                opened(failure);
+            }
+        } finally {
+            probing.set(false);
+        }
+    }
+
+    private void opened(String failure) {
+        cause = failure;
+        openedAt = System.nanoTime();
+        transitions.get(State.OPEN).increment();
+        LOG.warn("the database is unreachable ({}): refusing requests that need it until a probe answers", failure);
+        if (evictPool != null) {
+            evictPool.run();
+        }
+        prober.schedule(this::probeWhileOpen, PROBE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void probeWhileOpen() {
+        String failure = tryProbe();
+        if (failure != null) {
+            cause = failure;
+            prober.schedule(this::probeWhileOpen, PROBE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+            return;
+        }
+        enter(State.HALF_OPEN);
+        String trial = null;
+        if (throughPool != null) {
+            try {
+                throughPool.run();
+            } catch (SQLException e) {
+                trial = e.getMessage();
+            }
+        }
+        if (trial == null) {
+            enter(State.CLOSED);
+            LOG.info("the database answers again after {} ms: serving requests", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openedAt));
+        } else {
+            enter(State.OPEN);
+            cause = trial;
+            prober.schedule(this::probeWhileOpen, PROBE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void enter(State next) {
+        state.set(next);
+        transitions.get(next).increment();
+        synchronized (parked) {
+            parked.notifyAll();
+        }
+    }
+
+    /**
+     * Why the database cannot be reached on a new connection, or null when it answered {@code SELECT 1} or failed in a
+     * way that shows it is there (too many clients, a bad password: not this breaker's business).
+     */
+    private String tryProbe() {
+        try (Connection c = probe.getConnection(); Statement st = c.createStatement()) {
+            st.execute("SELECT 1");
+            return null;
+        } catch (SQLException e) {
+            return connectionClass(e) ? e.getMessage() : null;
+        }
+    }
+
+    @Override
+    public void close() {
+        prober.shutdownNow();
+        synchronized (parked) {
+            parked.notifyAll();
+        }
+    }
+}
