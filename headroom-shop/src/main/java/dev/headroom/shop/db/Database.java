@@ -96,16 +96,16 @@ public final class Database implements AutoCloseable {
             HikariConfig hc = new HikariConfig();
             hc.setPoolName("shop");
             // The pool's own connection adder waits behind the breaker while it is open, so it connects at once after.
-            hc.setDataSource(new GuardedDataSource(direct, breaker::parkWhileOpen, breaker));
+            hc.setDataSource(new GuardedDataSource(direct, breaker::connectWhenReachable));
             hc.setMaximumPoolSize(config.poolSize());
             hc.setMinimumIdle(config.poolSize());
             hc.setConnectionTimeout(5_000);
             hc.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
             this.pool = new HikariDataSource(hc);
-            this.requests = new GuardedDataSource(pool, breaker::admit, breaker);
+            this.requests = new GuardedDataSource(pool, breaker::borrow);
         } else {
             this.pool = null;
-            this.requests = new GuardedDataSource(direct, breaker::admit, breaker);
+            this.requests = new GuardedDataSource(direct, breaker::borrow);
         }
         // Without replicas every read is the primary's anyway: no router, no polls, no token statement per write.
         this.router = config.has(Switch.REPLICAS) && !config.replicaUrls().isEmpty() ? router(config, registry) : null;

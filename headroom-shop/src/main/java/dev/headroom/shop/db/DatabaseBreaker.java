@@ -10,6 +10,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -34,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>States</b> (the gauge {@code headroom_db_breaker_state}): CLOSED (0) serves; OPEN (1) refuses, and probes every
  * {@link #PROBE_EVERY} with an unpooled connection; HALF_OPEN (2) after a probe answered: still refuses while one trial
  * connection goes through the pool, which evicted its dead connections when the breaker opened and whose connection
- * adder was parked meanwhile ({@link #parking}), so the trial gets a fresh one; CLOSED when the trial answers, OPEN again
- * when it fails.
+ * adder was parked meanwhile ({@link #connectWhenReachable}), so the trial gets a fresh one; CLOSED when the trial
+ * answers, OPEN again when it fails. Requests already waiting for a pooled connection when it opens are woken and
+ * refused ({@link #borrow}), so none waits out the pool's timeout either.
  *
  * <p><b>Why not Resilience4j</b>, which the cache's L2 breaker uses: its breaker opens on a failure rate over calls and
  * lets calls through as its half-open trials. Here each failed call may cost the pool's 5 s timeout, so a window of calls
@@ -77,6 +80,7 @@ public final class DatabaseBreaker implements AutoCloseable {
     private final Map<State, Counter> transitions = new EnumMap<>(State.class);
     private final Counter rejected;
     private final Object parked = new Object();
+    private final Set<Waiter> waiters = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService prober = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "headroom-db-breaker");
         t.setDaemon(true);
@@ -139,11 +143,92 @@ public final class DatabaseBreaker implements AutoCloseable {
         return s != null && (s.startsWith("08") || s.equals("57P01") || s.equals("57P02") || s.equals("57P03"));
     }
 
-    /** Before a request takes a connection: refused at once unless closed. */
-    void admit() throws DatabaseUnreachableException {
+    /**
+     * A request's connection from {@code source}: refused at once unless closed, and a request still waiting for one
+     * when the breaker opens (a pool waits up to its connection timeout for a connection the dead server will never
+     * give) is woken and refused too. A connect that fails for want of the database makes the breaker look.
+     */
+    Connection borrow(DataSource source) throws SQLException {
         if (state.get() != State.CLOSED) {
             rejected.increment();
             throw new DatabaseUnreachableException(cause);
+        }
+        Waiter waiter = new Waiter(Thread.currentThread());
+        waiters.add(waiter);
+        try {
+            return source.getConnection();
+        } catch (SQLException e) {
+            if (waiter.wasCut()) {
+                rejected.increment();
+                throw new DatabaseUnreachableException(cause);
+            }
+            seen(e);
+            throw e;
+        } finally {
+            waiters.remove(waiter);
+            waiter.done();
+        }
+    }
+
+    /**
+     * The pool's connection adder asks for a connection: while the breaker is open it waits here instead of failing and
+     * backing off (HikariCP backs off up to 5 s between failed connects), so it connects as soon as a probe answers.
+     * Nothing else waits on the adder's thread, and {@link #close()} wakes it.
+     */
+    Connection connectWhenReachable(DataSource source) throws SQLException {
+        synchronized (parked) {
+            while (state.get() == State.OPEN && !prober.isShutdown()) {
+                try {
+                    parked.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new SQLException("interrupted while the database was unreachable", "08001", e);
+                }
+            }
+        }
+        try {
+            return source.getConnection();
+        } catch (SQLException e) {
+            seen(e);
+            throw e;
+        }
+    }
+
+    private void seen(SQLException e) {
+        if (connectionClass(e)) {
+            suspect();
+        }
+    }
+
+    /**
+     * A thread waiting for a connection, which the breaker may interrupt once. Interrupt and its clearing happen under the
+     * waiter's lock, so the interrupt cannot land after the thread has moved on.
+     */
+    private static final class Waiter {
+        private final Thread thread;
+        private boolean cut;
+        private boolean done;
+
+        Waiter(Thread thread) {
+            this.thread = thread;
+        }
+
+        synchronized void cut() {
+            if (!done && !cut) {
+                cut = true;
+                thread.interrupt();
+            }
+        }
+
+        synchronized boolean wasCut() {
+            return cut;
+        }
+
+        synchronized void done() {
+            done = true;
+            if (cut) {
+                Thread.interrupted(); // the breaker's interrupt, not the request's
+            }
         }
     }
 
@@ -151,22 +236,6 @@ public final class DatabaseBreaker implements AutoCloseable {
     void suspect() {
         if (state.get() == State.CLOSED && probing.compareAndSet(false, true)) {
             prober.execute(this::probeWhileClosed);
-        }
-    }
-
-    /** The pool's connection adder asks for a connection: while open it waits here instead of failing and backing off. */
-    void parkWhileOpen() {
-        synchronized (parked) {
-            // HikariCP backs off up to 5 s between failed connects: parked here instead, it connects as soon as a probe
-            // answers. Nothing else waits on the adder's thread, and close() wakes it.
-            while (state.get() == State.OPEN && !prober.isShutdown()) {
-                try {
-                    parked.wait();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
         }
     }
 
@@ -189,6 +258,7 @@ public final class DatabaseBreaker implements AutoCloseable {
         if (evictPool != null) {
             evictPool.run();
         }
+        waiters.forEach(Waiter::cut);
         prober.schedule(this::probeWhileOpen, PROBE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
     }
 

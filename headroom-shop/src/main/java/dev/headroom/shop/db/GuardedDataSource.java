@@ -8,37 +8,27 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
- * A data source that asks the {@link DatabaseBreaker} before each connection ({@code before}: refuse, or wait) and tells
- * it of each connect that failed for want of the database. Two sit around the pool: one in front, for requests, and one
- * behind, for the pool's own connection adder.
+ * A data source whose connections the {@link DatabaseBreaker} hands out ({@code connector}): two sit around the pool,
+ * one in front for requests ({@link DatabaseBreaker#borrow}), one behind for the pool's own connection adder
+ * ({@link DatabaseBreaker#connectWhenReachable}).
  */
 final class GuardedDataSource implements DataSource {
     @FunctionalInterface
-    interface Before {
-        void run() throws SQLException;
+    interface Connector {
+        Connection connect(DataSource target) throws SQLException;
     }
 
     private final DataSource target;
-    private final Before before;
-    private final DatabaseBreaker breaker;
+    private final Connector connector;
 
-    GuardedDataSource(DataSource target, Before before, DatabaseBreaker breaker) {
+    GuardedDataSource(DataSource target, Connector connector) {
         this.target = target;
-        this.before = before;
-        this.breaker = breaker;
+        this.connector = connector;
     }
 
     @Override
     public Connection getConnection() throws SQLException {
-        before.run();
-        try {
-            return target.getConnection();
-        } catch (SQLException e) {
-            if (DatabaseBreaker.connectionClass(e)) {
-                breaker.suspect();
-            }
-            throw e;
-        }
+        return connector.connect(target);
     }
 
     @Override

@@ -41,6 +41,8 @@ public final class HealthRoutes {
     private final AtomicReference<CompletableFuture<Void>> postgresCheck = new AtomicReference<>();
     private final AtomicReference<CompletableFuture<Void>> redisCheck = new AtomicReference<>();
     private volatile StatefulRedisConnection<String, String> redisConnection;
+    /** Whether this class's own last PING was answered: an open L2 breaker learns only from cache traffic, and this does not wait for it. */
+    private volatile boolean redisAnswered = true;
 
     /**
      * @param caches   the caches whose L2 breakers say whether Redis is known unreachable (empty without L2)
@@ -72,7 +74,7 @@ public final class HealthRoutes {
 
     public void ready(RoutingContext ctx) {
         CompletableFuture<Map<String, Object>> pg = check("postgres", database.breaker().cause(), postgresCheck, this::pingPostgres);
-        CompletableFuture<Map<String, Object>> rd = check("redis", redisBreakerCause(), redisCheck, this::pingRedis);
+        CompletableFuture<Map<String, Object>> rd = check("redis", redisAnswered ? null : redisBreakerCause(), redisCheck, this::pingRedis);
         pg.thenCombine(rd, (a, b) -> {
             List<Map<String, Object>> checks = new ArrayList<>(List.of(a, b));
             String shop = notReady.get();
@@ -103,14 +105,22 @@ public final class HealthRoutes {
 
     /**
      * The check's result within {@link #CHECK_TIMEOUT}: DOWN at once when a breaker knows the dependency unreachable
-     * ({@code breakerCause}), else the running check's outcome, starting one if none runs ({@code running}).
+     * ({@code breakerCause}), else the running check's outcome. A check runs either way, one at a time ({@code running}):
+     * for Redis it is how readiness learns that Redis is back while the cache's breaker, without traffic, still says not.
      */
     private CompletableFuture<Map<String, Object>> check(String name, String breakerCause, AtomicReference<CompletableFuture<Void>> running,
                                                          Probe probe) {
         long start = System.nanoTime();
+        CompletableFuture<Void> check = running(running, probe);
         if (breakerCause != null) {
             return CompletableFuture.completedFuture(result(name, "unreachable: " + breakerCause, start));
         }
+        return check.copy().orTimeout(CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .handle((ok, failure) -> result(name, failure == null ? null : detail(failure), start));
+    }
+
+    /** The check that runs now, started if none does: so that checks never pile up behind a dependency that hangs. */
+    private CompletableFuture<Void> running(AtomicReference<CompletableFuture<Void>> running, Probe probe) {
         CompletableFuture<Void> started = new CompletableFuture<>();
         CompletableFuture<Void> check = running.compareAndExchange(null, started);
         if (check == null) {
@@ -126,8 +136,7 @@ public final class HealthRoutes {
                 }
             });
         }
-        return check.copy().orTimeout(CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                .handle((ok, failure) -> result(name, failure == null ? null : detail(failure), start));
+        return check;
     }
 
     private static String detail(Throwable failure) {
@@ -160,22 +169,32 @@ public final class HealthRoutes {
     }
 
     private void pingRedis() throws Exception {
+        try {
+            String pong = redisConnection().async().ping().toCompletableFuture().get(CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            if (!"PONG".equals(pong)) {
+                throw new IllegalStateException("PING answered " + pong);
+            }
+            redisAnswered = true;
+        } catch (Exception e) {
+            redisAnswered = false;
+            throw e;
+        }
+    }
+
+    /** One connection for good: Lettuce reconnects it by itself after Redis comes back. */
+    private StatefulRedisConnection<String, String> redisConnection() {
         StatefulRedisConnection<String, String> c = redisConnection;
         if (c == null) {
             synchronized (this) {
                 c = redisConnection;
                 if (c == null) {
-                    // One connection for good: Lettuce reconnects it by itself after Redis comes back.
                     c = redis.connect();
                     c.setTimeout(CHECK_TIMEOUT);
                     redisConnection = c;
                 }
             }
         }
-        String pong = c.async().ping().toCompletableFuture().get(CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        if (!"PONG".equals(pong)) {
-            throw new IllegalStateException("PING answered " + pong);
-        }
+        return c;
     }
 
     public void close() {
