@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -235,7 +236,11 @@ public final class DatabaseBreaker implements AutoCloseable {
     /** A connection-class failure was seen: probe now (once at a time); open if the probe fails too. */
     void suspect() {
         if (state.get() == State.CLOSED && probing.compareAndSet(false, true)) {
-            prober.execute(this::probeWhileClosed);
+            try {
+                prober.execute(this::probeWhileClosed);
+            } catch (RejectedExecutionException closed) {
+                probing.set(false); // the shop is closing: nothing left to protect
+            }
         }
     }
 

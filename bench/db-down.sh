@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The database killed under `headroom up` (small data, a data dir of its own), as an operator would see it:
+# kill -9 of the PostgreSQL postmaster, then every 50 ms an uncached read (GET /users/N/orders) and a readiness
+# check with curl, each timed, until the shop serves again; the supervisor restarts PostgreSQL by itself.
+# Prints the timeline's summary (first 503 after the kill, slowest 503, slowest readiness, kill to 200 again,
+# database back to 200 again) and the supervisor's lines. Under the bench lock.
+#
+# Usage: bench/db-down.sh [--port PORT]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+port=18380
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --port) port=$2; shift 2 ;;
+    -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "db-down.sh: unknown argument '$1'" >&2; exit 2 ;;
+  esac
+done
+dir=$(mktemp -d)
+out="$dir/up.log"
+exec 9>/tmp/headroom-bench.lock
+flock 9
+"$root/headroom" up --data-dir "$dir/data" --port "$port" --users 1000 --products 200 --orders 2000 >"$out" 2>&1 &
+up=$!
+trap 'kill "$up" 2>/dev/null; wait "$up" 2>/dev/null; rm -rf "$dir"' EXIT
+until grep -q '^ready ' "$out"; do
+  kill -0 "$up" 2>/dev/null || { cat "$out"; exit 1; }
+  sleep 0.2
+done
+url=$(sed -n 's/^ready \(http[^ ]*\).*/\1/p' "$out")
+pg=$(sed -n 's/^primary primary [^ ]* pid \([0-9]*\)$/\1/p' "$out")
+curl -s -o /dev/null "$url/products/1" # cached from now on
+ms() { date +%s%3N; }
+kill -9 "$pg"
+killed=$(ms)
+n=1 first503="" cached="" worst503=0 worstReady=0 back="" pgBack=""
+while [ -z "$back" ] && [ $(( $(ms) - killed )) -lt 30000 ]; do
+  read -r code secs < <(curl -s -o /dev/null -w '%{http_code} %{time_total}\n' "$url/users/$n/orders?limit=2")
+  now=$(ms); t=$(awk -v s="$secs" 'BEGIN { printf "%d", s * 1000 }')
+  if [ "$code" = 503 ]; then
+    if [ -z "$first503" ]; then
+      first503="$(( now - killed )) ms after the kill, took $t ms"
+      cached=$(curl -s -o /dev/null -w '%{http_code} in %{time_total} s' "$url/products/1")
+    fi
+    [ "$t" -gt "$worst503" ] && worst503=$t
+  elif [ "$code" = 200 ] && [ -n "$first503" ]; then
+    back=$(( now - killed ))
+  fi
+  read -r rcode rsecs < <(curl -s -o /dev/null -w '%{http_code} %{time_total}\n' "$url/health/ready")
+  rt=$(awk -v s="$rsecs" 'BEGIN { printf "%d", s * 1000 }')
+  [ "$rt" -gt "$worstReady" ] && worstReady=$rt
+  if [ -z "$pgBack" ] && grep -q '^primary serves again' "$out"; then pgBack=$(( $(ms) - killed )); fi
+  n=$(( n % 1000 + 1 ))
+  sleep 0.05
+done
+echo "first 503: $first503"
+echo "slowest 503: $worst503 ms; slowest readiness: $worstReady ms"
+echo "kill to 200 again: ${back:-never} ms; supervisor's 'serves again' line seen ${pgBack:-never} ms after the kill"
+echo "cached read while the database was down: $cached"
+grep -E 'exited unexpectedly|serves again|unreachable|not restarting' "$out" || true
