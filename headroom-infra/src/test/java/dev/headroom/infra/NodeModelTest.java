@@ -176,6 +176,27 @@ class NodeModelTest {
     }
 
     @Test
+    void anInfraSupervisesItsServers() throws Exception {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        try (Infra infra = Infra.builder().temporaryDataDir().postgresPrimaries(0).redisPort(0).durable(false)
+                .stopOnShutdown(false).log(lines::add).start()) {
+            infra.superviseServers();
+            assertThatThrownBy(infra::superviseServers).isInstanceOf(IllegalStateException.class)
+                    .hasMessage("this Infra already supervises its servers");
+            Node redis = infra.node("redis");
+            long before = redis.pid().orElseThrow();
+            ProcessHandle.of(before).orElseThrow().destroyForcibly(); // a crash, behind the node model's back
+            long start = System.nanoTime();
+            while (lines.stream().noneMatch(l -> l.startsWith("redis serves again at ")) && System.nanoTime() - start < 15_000_000_000L) {
+                Thread.sleep(20);
+            }
+            assertThat(lines).anyMatch(l -> l.startsWith("redis exited unexpectedly (pid " + before + " is gone); restarting it in 0.5 s"));
+            assertThat(redis.healthy(PROBE)).isTrue();
+            assertThat(redis.pid().orElseThrow()).isNotEqualTo(before);
+        }
+    }
+
+    @Test
     void aNodeThatExitsFailsItsStartWithItsLog() {
         try (Infra infra = Infra.builder().temporaryDataDir().postgresPrimaries(0).redis(false)
                 .stopOnShutdown(false).log(line -> { }).start()) {
