@@ -5,14 +5,17 @@
 # Prints the timeline's summary (first 503 after the kill, slowest 503, slowest readiness, kill to 200 again,
 # database back to 200 again) and the supervisor's lines. Under the bench lock.
 #
-# Usage: bench/db-down.sh [--port PORT]
+# With --freeze S: SIGSTOP of the postmaster and its backends for S seconds instead (then SIGCONT), timed the same.
+#
+# Usage: bench/db-down.sh [--port PORT] [--freeze SECONDS]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-port=18380
+port=18380 freeze=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --port) port=$2; shift 2 ;;
-    -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --freeze) freeze=$2; shift 2 ;;
+    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "db-down.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
@@ -31,11 +34,18 @@ url=$(sed -n 's/^ready \(http[^ ]*\).*/\1/p' "$out")
 pg=$(sed -n 's/^primary primary [^ ]* pid \([0-9]*\)$/\1/p' "$out")
 curl -s -o /dev/null "$url/products/1" # cached from now on
 ms() { date +%s%3N; }
-kill -9 "$pg"
+tree="$pg $(ps -o pid= --ppid "$pg" | tr '\n' ' ')"
+if [ "$freeze" -gt 0 ]; then
+  # shellcheck disable=SC2086
+  kill -STOP $tree
+  ( sleep "$freeze"; kill -CONT $tree ) &
+else
+  kill -9 "$pg"
+fi
 killed=$(ms)
-n=1 first503="" cached="" worst503=0 worstReady=0 back="" pgBack=""
+n=1 first503="" cached="" worst503=0 slowest=0 codes="" worstReady=0 back="" pgBack=""
 while [ -z "$back" ] && [ $(( $(ms) - killed )) -lt 30000 ]; do
-  read -r code secs < <(curl -s -o /dev/null -w '%{http_code} %{time_total}\n' "$url/users/$n/orders?limit=2")
+  read -r code secs < <(curl -s --max-time 40 -o /dev/null -w '%{http_code} %{time_total}\n' "$url/users/$n/orders?limit=2")
   now=$(ms); t=$(awk -v s="$secs" 'BEGIN { printf "%d", s * 1000 }')
   if [ "$code" = 503 ]; then
     if [ -z "$first503" ]; then
@@ -43,10 +53,12 @@ while [ -z "$back" ] && [ $(( $(ms) - killed )) -lt 30000 ]; do
       cached=$(curl -s -o /dev/null -w '%{http_code} in %{time_total} s' "$url/products/1")
     fi
     [ "$t" -gt "$worst503" ] && worst503=$t
-  elif [ "$code" = 200 ] && [ -n "$first503" ]; then
+  elif [ "$code" = 200 ] && { [ -n "$first503" ] || { [ "$freeze" -gt 0 ] && [ $(( now - killed )) -gt $(( freeze * 1000 )) ]; }; }; then
     back=$(( now - killed ))
   fi
-  read -r rcode rsecs < <(curl -s -o /dev/null -w '%{http_code} %{time_total}\n' "$url/health/ready")
+  [ "$t" -gt "$slowest" ] && slowest=$t
+  codes="$codes $code"
+  read -r rcode rsecs < <(curl -s --max-time 40 -o /dev/null -w '%{http_code} %{time_total}\n' "$url/health/ready")
   rt=$(awk -v s="$rsecs" 'BEGIN { printf "%d", s * 1000 }')
   [ "$rt" -gt "$worstReady" ] && worstReady=$rt
   if [ -z "$pgBack" ] && grep -q '^primary serves again' "$out"; then pgBack=$(( $(ms) - killed )); fi
@@ -55,6 +67,7 @@ while [ -z "$back" ] && [ $(( $(ms) - killed )) -lt 30000 ]; do
 done
 echo "first 503: $first503"
 echo "slowest 503: $worst503 ms; slowest readiness: $worstReady ms"
-echo "kill to 200 again: ${back:-never} ms; supervisor's 'serves again' line seen ${pgBack:-never} ms after the kill"
+echo "slowest request: $slowest ms; statuses: $(echo $codes | tr ' ' '\n' | sort | uniq -c | tr -s ' ' | tr '\n' ',')"
+echo "kill (or freeze) to 200 again: ${back:-never} ms; supervisor's 'serves again' line seen ${pgBack:-never} ms after the kill"
 echo "cached read while the database was down: $cached"
 grep -E 'exited unexpectedly|serves again|unreachable|not restarting' "$out" || true
