@@ -43,6 +43,17 @@ else
   kill -9 "$pg"
 fi
 killed=$(ms)
+if [ "$freeze" -gt 0 ]; then
+  # Readiness side by side, as a balancer polls it: a frozen server fails nothing, readiness is what finds it.
+  ( end=$(( killed + freeze * 1000 )); worst=0
+    while [ "$(ms)" -lt "$end" ]; do
+      read -r rc rs < <(curl -s --max-time 40 -o /dev/null -w '%{http_code} %{time_total}\n' "$url/health/ready")
+      echo "readiness during the freeze: $rc in $rs s (+$(( $(ms) - killed )) ms)"
+      read -r uc us < <(curl -s --max-time 40 -o /dev/null -w '%{http_code} %{time_total}\n' "$url/users/7/orders?limit=2")
+      echo "uncached read during the freeze: $uc in $us s (+$(( $(ms) - killed )) ms)"
+      sleep 0.5
+    done ) > "$dir/freeze.log" &
+fi
 n=1 first503="" cached="" worst503=0 slowest=0 codes="" worstReady=0 back="" pgBack=""
 while [ -z "$back" ] && [ $(( $(ms) - killed )) -lt 30000 ]; do
   read -r code secs < <(curl -s --max-time 40 -o /dev/null -w '%{http_code} %{time_total}\n' "$url/users/$n/orders?limit=2")
@@ -70,4 +81,6 @@ echo "slowest 503: $worst503 ms; slowest readiness: $worstReady ms"
 echo "slowest request: $slowest ms; statuses: $(echo $codes | tr ' ' '\n' | sort | uniq -c | tr -s ' ' | tr '\n' ',')"
 echo "kill (or freeze) to 200 again: ${back:-never} ms; supervisor's 'serves again' line seen ${pgBack:-never} ms after the kill"
 echo "cached read while the database was down: $cached"
-grep -E 'exited unexpectedly|serves again|unreachable|not restarting' "$out" || true
+grep -E 'exited unexpectedly|serves again|unreachable|answers again|not restarting' "$out" || true
+[ "$freeze" -gt 0 ] && { sleep 1; cat "$dir/freeze.log"; }
+exit 0

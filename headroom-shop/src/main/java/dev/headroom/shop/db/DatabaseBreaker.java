@@ -233,8 +233,11 @@ public final class DatabaseBreaker implements AutoCloseable {
         }
     }
 
-    /** A connection-class failure was seen: probe now (once at a time); open if the probe fails too. */
-    void suspect() {
+    /**
+     * A connection-class failure was seen, or the database did not answer in time (a frozen server answers nothing, and
+     * fails no connection until a connect times out): probe now (once at a time); open if the probe fails too.
+     */
+    public void suspect() {
         if (state.get() == State.CLOSED && probing.compareAndSet(false, true)) {
             try {
                 prober.execute(this::probeWhileClosed);

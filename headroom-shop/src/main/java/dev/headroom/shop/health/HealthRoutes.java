@@ -73,8 +73,11 @@ public final class HealthRoutes {
     }
 
     public void ready(RoutingContext ctx) {
-        CompletableFuture<Map<String, Object>> pg = check("postgres", database.breaker().cause(), postgresCheck, this::pingPostgres);
-        CompletableFuture<Map<String, Object>> rd = check("redis", redisAnswered ? null : redisBreakerCause(), redisCheck, this::pingRedis);
+        // PostgreSQL not answering in time makes the breaker probe it: a frozen server fails no request, it holds them.
+        CompletableFuture<Map<String, Object>> pg = check("postgres", database.breaker().cause(), postgresCheck, this::pingPostgres,
+                database.breaker()::suspect);
+        CompletableFuture<Map<String, Object>> rd = check("redis", redisAnswered ? null : redisBreakerCause(), redisCheck, this::pingRedis,
+                () -> { });
         pg.thenCombine(rd, (a, b) -> {
             List<Map<String, Object>> checks = new ArrayList<>(List.of(a, b));
             String shop = notReady.get();
@@ -104,19 +107,25 @@ public final class HealthRoutes {
     }
 
     /**
-     * The check's result within {@link #CHECK_TIMEOUT}: DOWN at once when a breaker knows the dependency unreachable
+     * The check's result within {@link #CHECK_TIMEOUT} ({@code noAnswer} runs when it timed out): DOWN at once when a
+     * breaker knows the dependency unreachable
      * ({@code breakerCause}), else the running check's outcome. A check runs either way, one at a time ({@code running}):
      * for Redis it is how readiness learns that Redis is back while the cache's breaker, without traffic, still says not.
      */
     private CompletableFuture<Map<String, Object>> check(String name, String breakerCause, AtomicReference<CompletableFuture<Void>> running,
-                                                         Probe probe) {
+                                                         Probe probe, Runnable noAnswer) {
         long start = System.nanoTime();
         CompletableFuture<Void> check = running(running, probe);
         if (breakerCause != null) {
             return CompletableFuture.completedFuture(result(name, "unreachable: " + breakerCause, start));
         }
         return check.copy().orTimeout(CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                .handle((ok, failure) -> result(name, failure == null ? null : detail(failure), start));
+                .handle((ok, failure) -> {
+                    if (unwrap(failure) instanceof java.util.concurrent.TimeoutException) {
+                        noAnswer.run();
+                    }
+                    return result(name, failure == null ? null : detail(failure), start);
+                });
     }
 
     /** The check that runs now, started if none does: so that checks never pile up behind a dependency that hangs. */
@@ -139,8 +148,12 @@ public final class HealthRoutes {
         return check;
     }
 
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+
     private static String detail(Throwable failure) {
-        Throwable e = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        Throwable e = unwrap(failure);
         if (e instanceof java.util.concurrent.TimeoutException) {
             return "no answer within " + CHECK_TIMEOUT.toMillis() + " ms";
         }
