@@ -17,7 +17,8 @@ import java.util.function.ToDoubleFunction;
  * {@code headroom_cache_l2_errors_total}, {@code headroom_cache_invalidations_total{direction=sent|received}},
  * {@code headroom_cache_invalidation_gaps_total}, {@code headroom_cache_l1_flushes_total},
  * {@code headroom_cache_lease_waits_total}, {@code headroom_cache_leases_lost_total}, gauges
- * {@code headroom_cache_invalidation_lag_max_ms} and {@code headroom_cache_l2_breaker_open} (1 when open).
+ * {@code headroom_cache_invalidation_lag_max_ms} and {@code headroom_cache_l2_breaker_open} (1 when open) and
+ * {@code headroom_cache_l2_breaker_state} (0 closed, 1 open, 2 half-open, -1 without L2).
  *
  * <p>The only class of the library that uses Micrometer, which headroom-cache declares {@code optional}:
  * an application that never calls {@link #bind} needs no Micrometer on its class path, and the cache's
@@ -44,6 +45,18 @@ public final class CacheMetrics {
         counter(registry, "headroom.cache.leases.takeovers", tags, cache, s -> s.leaseTakeovers());
         Gauge.builder("headroom.cache.invalidation.lag.max.ms", cache, c -> c.stats().invalidationLagMaxMs()).tags(tags).register(registry);
         Gauge.builder("headroom.cache.l2.breaker.open", cache, c -> c.stats().l2Breaker() == CacheStats.BreakerState.OPEN ? 1 : 0).tags(tags).register(registry);
+        Gauge.builder("headroom.cache.l2.breaker.state", cache, c -> breakerGauge(c.stats().l2Breaker())).tags(tags)
+                .description("The L2 circuit breaker: 0 closed, 1 open, 2 half-open; -1 without L2").register(registry);
+    }
+
+    /** 0 closed, 1 open, 2 half-open (a breaker gauge's usual numbering); -1 without L2. */
+    private static int breakerGauge(CacheStats.BreakerState state) {
+        return switch (state) {
+            case OFF -> -1;
+            case CLOSED -> 0;
+            case OPEN -> 1;
+            case HALF_OPEN -> 2;
+        };
     }
 
     private static void counter(MeterRegistry registry, String name, Tags tags, TieredCache<?, ?> cache,

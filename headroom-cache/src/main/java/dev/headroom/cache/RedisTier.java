@@ -45,6 +45,7 @@ final class RedisTier<V> implements AutoCloseable {
     private final long staleGraceNanos;
     private final CircuitBreaker breaker;
     private final Time time;
+    private volatile String lastFailure;
 
     /**
      * @param breakerConfig the builder's; the cache adds what it must decide itself: the breaker counts
@@ -280,7 +281,13 @@ final class RedisTier<V> implements AutoCloseable {
         }
     }
 
+    /** The last L2 failure's message while the breaker does not ask Redis, else null: why L2 is off. */
+    String openCause() {
+        return breakerState() == CacheStats.BreakerState.CLOSED ? null : lastFailure;
+    }
+
     private L2Failure failed(L2Failure failure, long start) {
+        lastFailure = failure.getMessage();
         breaker.onError(time.nanos() - start, TimeUnit.NANOSECONDS, failure);
         return failure;
     }

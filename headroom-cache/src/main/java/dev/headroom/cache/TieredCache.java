@@ -200,6 +200,14 @@ public final class TieredCache<K, V> implements AutoCloseable {
         return name;
     }
 
+    /**
+     * Why L2 is not asked: the last Redis failure while the L2 circuit breaker is open or half-open (for readiness
+     * checks); null while it is closed or there is no L2.
+     */
+    public String l2BreakerCause() {
+        return tiers.l2 == null ? null : tiers.l2.openCause();
+    }
+
     /** Remaining L2 time to live of a key in milliseconds: -2 when absent, -1 without expiry. */
     long l2TtlMillis(K key) {
         return tiers.l2.ttlMillis(tiers.l2.key(key));

@@ -20,6 +20,8 @@ class CacheMetricsTest {
             assertThat(registry.get("headroom.cache.requests").tag("result", "l1_miss").functionCounter().count()).isEqualTo(2);
             assertThat(registry.get("headroom.cache.loads").functionCounter().count()).isEqualTo(2);
             assertThat(registry.get("headroom.cache.l2.breaker.open").gauge().value()).isZero();
+            assertThat(registry.get("headroom.cache.l2.breaker.state").gauge().value()).as("no L2").isEqualTo(-1);
+            assertThat(cache.l2BreakerCause()).isNull();
         }
     }
 }

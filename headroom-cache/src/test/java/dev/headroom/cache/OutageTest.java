@@ -69,6 +69,7 @@ class OutageTest {
                 assertThat(errors).as("failed or wrong reads").hasValue(0);
                 assertThat(s.l2Errors()).as("L2 failures were met and routed around").isPositive();
                 assertThat(s.l2Breaker()).isIn(CacheStats.BreakerState.OPEN, CacheStats.BreakerState.HALF_OPEN);
+                assertThat(cache.l2BreakerCause()).as("why L2 is not asked, for readiness").isNotBlank();
                 // with the breaker open a miss costs the loader, not a 100 ms L2 timeout: 8 threads would
                 // manage fewer than 80 reads a second if every miss waited for Redis
                 assertThat(readsAfterDeath.get()).as("reads in the last second").isGreaterThan(1000);

@@ -44,6 +44,7 @@ import picocli.CommandLine.Model.CommandSpec;
                 "",
                 "Starts PostgreSQL and Redis (embedded, from Maven artifacts, unless --pg-url/--redis-url point elsewhere), "
                         + "seeds the shop's data on first start (reused on the next), and serves the shop's HTTP API until Ctrl-C. "
+                        + "An embedded server that crashes is restarted (backed off from 0.5 s to 8 s, given up on after 5 restarts in 5 minutes). "
                         + "Prints 'ready http://127.0.0.1:PORT (N s)' when it accepts traffic."},
         footer = {"", "Examples:",
                 "  headroom up",
@@ -224,6 +225,7 @@ final class UpCommand implements Callable<Integer> {
         String token = adminToken != null ? adminToken : AdminToken.random().value();
         Flags.check("--admin-token", () -> shopConfig.adminToken(token));
         Infra infra = infraConfig.start();
+        infra.superviseServers(); // an embedded server that crashes is restarted (backed off, given up on after 5 in 5 min)
         Shop shop = null;
         ShopEdge edge = null;
         Analytics pipeline = null;

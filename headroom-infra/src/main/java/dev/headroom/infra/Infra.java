@@ -59,6 +59,8 @@ public final class Infra implements AutoCloseable {
     static final int MAX_REPLICAS = 8;
     /** A replica's requested port is postgresPort + this + N - 1, clear of the shards' consecutive ports in the usual layouts. */
     static final int REPLICA_PORT_OFFSET = 10;
+    /** How often {@link #superviseServers()} looks at the servers. */
+    static final java.time.Duration SUPERVISION = java.time.Duration.ofMillis(250);
 
     static final Logger LOG = LoggerFactory.getLogger(Infra.class);
 
@@ -75,6 +77,7 @@ public final class Infra implements AutoCloseable {
     private final Set<Integer> ports = new HashSet<>();
     private Thread shutdownHook;
     private boolean closed;
+    private NodeSupervisor supervisor;
 
     private volatile Topology topology;
 
@@ -152,6 +155,25 @@ public final class Infra implements AutoCloseable {
     }
 
     /**
+     * Restarts the embedded servers started so far (PostgreSQL primaries and replicas, Redis; not service nodes, nor
+     * external servers) when one dies on its own, with {@link NodeSupervisor.Restarts#DEFAULT}'s back-off and budget,
+     * looking every {@link #SUPERVISION}; its lines go to this Infra's log. Stopped by {@link #close()}, before the nodes.
+     *
+     * @throws IllegalStateException if this Infra already supervises its servers, or is closed
+     */
+    public NodeSupervisor superviseServers() {
+        synchronized (stateLock) {
+            requireOpen();
+            if (supervisor != null) {
+                throw new IllegalStateException("this Infra already supervises its servers");
+            }
+            List<Node> servers = nodes.stream().filter(n -> n instanceof ProcessNode && !(n instanceof JvmProcessNode)).toList();
+            supervisor = NodeSupervisor.watch(servers, SUPERVISION, log, node -> { });
+            return supervisor;
+        }
+    }
+
+    /**
      * Stops service nodes that {@link #startNodes} started (gracefully, killed after 30 s) and takes them out of the
      * topology, so that their names and ports may be used again: the next experiment step's nodes.
      *
@@ -191,6 +213,9 @@ public final class Infra implements AutoCloseable {
                 closed = true;
                 stopping = new ArrayList<>(nodes);
                 hook = shutdownHook;
+                if (supervisor != null) {
+                    supervisor.close(); // nothing restarts what is being stopped
+                }
             }
             for (int i = stopping.size() - 1; i >= 0; i--) {
                 Node node = stopping.get(i);

@@ -164,13 +164,35 @@ class NodeModelTest {
                 assertThat(restarted.poll(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("node-1");
                 assertThat(one.healthy(PROBE)).isTrue();
                 assertThat(one.pid().orElseThrow()).isNotEqualTo(before);
-                assertThat(lines).contains("node-1 exited unexpectedly; restarting it");
+                assertThat(lines).anyMatch(l -> l.matches("node-1 exited unexpectedly \\(pid \\d+ is gone\\); restarting it in 0\\.5 s"
+                        + " \\(restart 1 of at most 5 in 300 s\\)"));
 
                 nodes.get(1).kill(); // asked for: stays down
                 Thread.sleep(500);
                 assertThat(restarted).isEmpty();
                 assertThat(nodes.get(1).state()).isEqualTo(NodeState.KILLED);
             }
+        }
+    }
+
+    @Test
+    void anInfraSupervisesItsServers() throws Exception {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        try (Infra infra = Infra.builder().temporaryDataDir().postgresPrimaries(0).redisPort(0).durable(false)
+                .stopOnShutdown(false).log(lines::add).start()) {
+            infra.superviseServers();
+            assertThatThrownBy(infra::superviseServers).isInstanceOf(IllegalStateException.class)
+                    .hasMessage("this Infra already supervises its servers");
+            Node redis = infra.node("redis");
+            long before = redis.pid().orElseThrow();
+            ProcessHandle.of(before).orElseThrow().destroyForcibly(); // a crash, behind the node model's back
+            long start = System.nanoTime();
+            while (lines.stream().noneMatch(l -> l.startsWith("redis serves again at ")) && System.nanoTime() - start < 15_000_000_000L) {
+                Thread.sleep(20);
+            }
+            assertThat(lines).anyMatch(l -> l.startsWith("redis exited unexpectedly (pid " + before + " is gone); restarting it in 0.5 s"));
+            assertThat(redis.healthy(PROBE)).isTrue();
+            assertThat(redis.pid().orElseThrow()).isNotEqualTo(before);
         }
     }
 

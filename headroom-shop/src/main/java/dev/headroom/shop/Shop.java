@@ -143,11 +143,11 @@ public final class Shop implements AutoCloseable {
         // Not ready until warmed (when asked to warm): a balancer or an experiment would otherwise send traffic
         // through caches still being filled, and the warm-up would race the reads.
         AtomicBoolean warming = new AtomicBoolean(config.warmOnStart());
-        HealthRoutes health = new HealthRoutes(database.health(), redis, executor,
-                () -> draining.get() ? "shutting down" : warming.get() ? "warming its caches" : null);
-        health.warmUp();
         ShopCaches caches = ShopCaches.create(config.cache(), config.l1Entries(), config.poolSize(), redis, Json.MAPPER, registry,
                 database.router());
+        HealthRoutes health = new HealthRoutes(database, redis, caches.tiered(), executor,
+                () -> draining.get() ? "shutting down" : warming.get() ? "warming its caches" : null);
+        health.warmUp();
         int cores = Runtime.getRuntime().availableProcessors();
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(cores));
         List<ShopVerticle> servers = new CopyOnWriteArrayList<>();

@@ -29,11 +29,17 @@ import org.postgresql.ds.PGSimpleDataSource;
  * the formula; without it each request opens a new connection, as the naive systems in the guides do (a TCP
  * handshake, authentication and a backend fork each time). With the {@code replicas} switch, reads go through a
  * {@link ReplicaRouter} to the primary's streaming replicas (each with a pool of the same size) by what each has
- * replayed; writes stay on the primary.
+ * replayed; writes stay on the primary. Every request's connection to the primary asks the {@link DatabaseBreaker}
+ * first: once the database is known gone, requests are refused at once instead of each waiting the pool's timeout.
  */
 public final class Database implements AutoCloseable {
     /** A statement that runs longer is cancelled, so a stuck query cannot hold a request forever. */
     public static final int STATEMENT_TIMEOUT_MS = 30_000;
+    /**
+     * A read from the server's socket gives up after this: a safety net above {@link #STATEMENT_TIMEOUT_MS}, which the
+     * server itself enforces, so a frozen server (SIGSTOP) would hold a statement forever without it.
+     */
+    public static final int SOCKET_TIMEOUT_S = STATEMENT_TIMEOUT_MS / 1000 + 5;
     private static final int CONNECT_TIMEOUT_S = 5;
     /** A replica pool gives up this soon: a dead replica then costs a read a failover, not the primary's 5 s. */
     private static final long REPLICA_CONNECTION_TIMEOUT_MS = 250;
@@ -68,9 +74,15 @@ public final class Database implements AutoCloseable {
     private final ReplicaRouter router;
     private final List<HikariDataSource> replicaPools = new ArrayList<>();
     private final DeadlineCuts deadlineCuts;
+    private final DatabaseBreaker breaker;
 
     private Database(ShopConfig config, MeterRegistry registry) {
         this.direct = directDataSource(config);
+        PGSimpleDataSource probe = directDataSource(config);
+        int probeTimeout = (int) DatabaseBreaker.PROBE_TIMEOUT.toSeconds();
+        probe.setConnectTimeout(probeTimeout);
+        probe.setLoginTimeout(probeTimeout);
+        probe.setSocketTimeout(probeTimeout);
         this.deadlineCuts = new DeadlineCuts(registry);
         this.opened = Counter.builder("shop.db.connections.opened")
                 .description("Connections opened for requests (baseline opens one per request)")
@@ -79,19 +91,21 @@ public final class Database implements AutoCloseable {
                 .description("Time a request waited for its connection: borrowed from the pool, or opened (no pool)")
                 .publishPercentileHistogram().minimumExpectedValue(HISTOGRAM_MIN).maximumExpectedValue(HISTOGRAM_MAX)
                 .register(registry);
+        this.breaker = new DatabaseBreaker(probe, this::trialThroughPool, this::evictPool, registry);
         if (config.has(Switch.POOL)) {
             HikariConfig hc = new HikariConfig();
             hc.setPoolName("shop");
-            hc.setDataSource(direct);
+            // The pool's own connection adder waits behind the breaker while it is open, so it connects at once after.
+            hc.setDataSource(new GuardedDataSource(direct, breaker::connectWhenReachable));
             hc.setMaximumPoolSize(config.poolSize());
             hc.setMinimumIdle(config.poolSize());
             hc.setConnectionTimeout(5_000);
             hc.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
             this.pool = new HikariDataSource(hc);
-            this.requests = pool;
+            this.requests = new GuardedDataSource(pool, breaker::borrow);
         } else {
             this.pool = null;
-            this.requests = direct;
+            this.requests = new GuardedDataSource(direct, breaker::borrow);
         }
         // Without replicas every read is the primary's anyway: no router, no polls, no token statement per write.
         this.router = config.has(Switch.REPLICAS) && !config.replicaUrls().isEmpty() ? router(config, registry) : null;
@@ -117,6 +131,22 @@ public final class Database implements AutoCloseable {
         ReplicaRouter built = b.build();
         ReplicaMetrics.bind(built, registry);
         return built;
+    }
+
+    /** The breaker's half-open trial: a connection from the pool (a fresh one: the dead were evicted) answers. */
+    private void trialThroughPool() throws SQLException {
+        if (pool != null) {
+            try (Connection c = pool.getConnection(); var st = c.createStatement()) {
+                st.execute("SELECT 1");
+            }
+        }
+    }
+
+    /** When the breaker opens: the pool's connections are dead; idle ones go now, those in use when given back. */
+    private void evictPool() {
+        if (pool != null) {
+            pool.getHikariPoolMXBean().softEvictConnections();
+        }
     }
 
     public static Database open(ShopConfig config, MeterRegistry registry) {
@@ -164,9 +194,17 @@ public final class Database implements AutoCloseable {
         return direct;
     }
 
-    /** What readiness checks: the pool when there is one (its health is what requests see), else a new connection. */
+    /**
+     * What readiness checks: the requests' source (the pool when there is one, its health is what requests see, else a
+     * new connection), behind the breaker.
+     */
     public DataSource health() {
-        return pool != null ? pool : direct;
+        return requests;
+    }
+
+    /** The circuit breaker on the primary. */
+    public DatabaseBreaker breaker() {
+        return breaker;
     }
 
     public boolean pooled() {
@@ -192,6 +230,7 @@ public final class Database implements AutoCloseable {
             ds.setPassword(config.dbPassword());
         }
         ds.setConnectTimeout(CONNECT_TIMEOUT_S);
+        ds.setSocketTimeout(SOCKET_TIMEOUT_S);
         ds.setApplicationName("headroom-shop");
         ds.setOptions("-c statement_timeout=" + STATEMENT_TIMEOUT_MS);
         return ds;
@@ -199,6 +238,7 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        breaker.close(); // first: it lets go of the pool's parked adder
         if (router != null) {
             router.close();
         }

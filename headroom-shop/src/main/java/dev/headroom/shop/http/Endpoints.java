@@ -6,6 +6,7 @@ import dev.headroom.data.replica.ReplicaUnavailableException;
 import dev.headroom.edge.deadline.Deadline;
 import dev.headroom.edge.deadline.DeadlineExceededException;
 import dev.headroom.shop.db.Database;
+import dev.headroom.shop.db.DatabaseBreaker;
 import dev.headroom.shop.db.Sql;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -142,16 +143,8 @@ public final class Endpoints {
                     } catch (ReplicaUnavailableException e) {
                         answer = () -> Problems.send(ctx.response(),
                                 ApiException.unavailable("the replicas lag and the primary is at its share of reads; retry shortly", 1));
-                    } catch (SQLTransientConnectionException e) {
-                        answer = () -> Problems.send(ctx.response(), ApiException.unavailable("no database connection became free in time", 1));
                     } catch (SQLException e) {
-                        ApiException cancelled = RequestDeadlines.cancelled(deadline, e, database.deadlineCuts());
-                        if (cancelled != null) {
-                            answer = () -> Problems.send(ctx.response(), cancelled);
-                        } else {
-                            LOG.warn("{} {} failed: {} (SQLState {})", ctx.request().method(), ctx.request().path(), e.getMessage(), e.getSQLState());
-                            answer = () -> Problems.send(ctx.response(), unavailableOrInternal(e));
-                        }
+                        answer = sqlFailure(ctx, deadline, e);
                     } catch (RuntimeException e) {
                         LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), e);
                         answer = () -> Problems.send(ctx.response(), Problems.forStatus(500, "an unexpected error occurred; it has been logged"));
@@ -199,13 +192,29 @@ public final class Endpoints {
         };
     }
 
-    private static ApiException unavailableOrInternal(SQLException e) {
-        String state = e.getSQLState();
-        // Class 08 = connection exception, 57 = operator intervention (shutdown, cancel): the database is away, not the request wrong.
-        if (state != null && (state.startsWith("08") || state.startsWith("57"))) {
-            return ApiException.unavailable("the database is not reachable right now", 2);
+    /**
+     * A request's SQL failure as its answer: cut at its deadline (504), the database unreachable (503 at once when the
+     * breaker is open, and a connection-class failure makes the breaker look), no pooled connection free in time (503),
+     * the server cancelled the statement (503), else a database error (500, logged).
+     */
+    private Runnable sqlFailure(RoutingContext ctx, Deadline deadline, SQLException e) {
+        ApiException cancelled = RequestDeadlines.cancelled(deadline, e, database.deadlineCuts());
+        if (cancelled != null) {
+            return () -> Problems.send(ctx.response(), cancelled);
         }
-        return Problems.forStatus(500, "a database error occurred; it has been logged");
+        String unreachable = database.breaker().unreachable(e);
+        if (unreachable != null) {
+            return () -> Problems.send(ctx.response(),
+                    ApiException.unavailable("the database is unreachable: " + unreachable, DatabaseBreaker.RETRY_AFTER_S));
+        }
+        if (e instanceof SQLTransientConnectionException) {
+            return () -> Problems.send(ctx.response(), ApiException.unavailable("no database connection became free in time", 1));
+        }
+        if (e.getSQLState() != null && e.getSQLState().startsWith("57")) { // operator intervention: a cancel, a statement timeout
+            return () -> Problems.send(ctx.response(), ApiException.unavailable("the database did not finish the work: " + e.getMessage(), 2));
+        }
+        LOG.warn("{} {} failed: {} (SQLState {})", ctx.request().method(), ctx.request().path(), e.getMessage(), e.getSQLState());
+        return () -> Problems.send(ctx.response(), Problems.forStatus(500, "a database error occurred; it has been logged"));
     }
 
     static void send(RoutingContext ctx, Reply reply, boolean validators) {
