@@ -160,6 +160,12 @@ abstract class ProcessNode implements Node {
 
     @Override
     public final synchronized void restart() {
+        if (state == NodeState.RUNNING && !process.isAlive()) {
+            // It crashed: nothing is left to stop in order (pg_ctl stop of a dead postmaster fails loudly), only to let go of.
+            afterKill();
+            process = null;
+            state = NodeState.KILLED;
+        }
         stop();
         process = launch();
         state = NodeState.RUNNING;
