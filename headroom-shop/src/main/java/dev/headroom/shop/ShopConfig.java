@@ -1,5 +1,6 @@
 package dev.headroom.shop;
 
+import dev.headroom.edge.guard.GuardConfig;
 import dev.headroom.edge.ratelimit.RateLimit;
 import dev.headroom.shop.cache.CacheMode;
 import dev.headroom.shop.orders.OrderListener;
@@ -39,6 +40,7 @@ public final class ShopConfig {
     private final List<String> replicaUrls;
     private final RateLimit rateLimit;
     private final OrderListener orderListener;
+    private final GuardConfig connectionGuard;
 
     private ShopConfig(Builder b) {
         this.host = b.host;
@@ -57,6 +59,7 @@ public final class ShopConfig {
         this.replicaUrls = b.replicaUrls;
         this.rateLimit = b.rateLimit;
         this.orderListener = b.orderListener;
+        this.connectionGuard = b.connectionGuard != null ? b.connectionGuard : GuardConfig.defaults();
     }
 
     /**
@@ -99,6 +102,8 @@ public final class ShopConfig {
     public RateLimit rateLimit() { return rateLimit; }
     /** Told of every committed order ({@link OrderListener#NONE} by default). */
     public OrderListener orderListener() { return orderListener; }
+    /** Header, body and keep-alive timeouts and connection limits of the HTTP server ({@link GuardConfig#defaults()} by default). */
+    public GuardConfig connectionGuard() { return connectionGuard; }
 
     public static final class Builder {
         private String host = DEFAULT_HOST;
@@ -118,6 +123,7 @@ public final class ShopConfig {
         private List<String> replicaUrls = List.of();
         private RateLimit rateLimit;
         private OrderListener orderListener = OrderListener.NONE;
+        private GuardConfig connectionGuard;
 
         private Builder() {
         }
@@ -236,6 +242,12 @@ public final class ShopConfig {
         /** Told of every committed order, e.g. to count it in analytics; see {@link OrderListener}. */
         public Builder orderListener(OrderListener listener) {
             this.orderListener = Objects.requireNonNull(listener, "order listener (OrderListener.NONE for none)");
+            return this;
+        }
+
+        /** Slow and idle clients are cut, connections limited, as these settings say; see {@link GuardConfig} for the defaults. */
+        public Builder connectionGuard(GuardConfig guard) {
+            this.connectionGuard = Objects.requireNonNull(guard, "connection guard (GuardConfig.defaults() for the defaults)");
             return this;
         }
 
