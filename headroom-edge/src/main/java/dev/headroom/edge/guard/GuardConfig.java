@@ -18,7 +18,8 @@ import java.time.Duration;
  *   <li>keep-alive timeout {@value #DEFAULT_KEEPALIVE_TIMEOUT_SECONDS} s (nginx {@code keepalive_timeout} 75 s): no
  *       byte of a next request for that long after a response;</li>
  *   <li>connections per client address {@value #DEFAULT_MAX_CONNECTIONS_PER_ADDRESS} (nginx has no default limit;
- *       {@code limit_conn}) — our labs' load generators open a few hundred from 127.0.0.1;</li>
+ *       {@code limit_conn}): twice the 1,024 connections our largest lab load (the edge's scale-out search) opens from
+ *       127.0.0.1, so that one run's connections still closing never refuse the next run's;</li>
  *   <li>connections in total: {@link #defaultMaxConnections()}, {@code min(16384, open-file limit − 1024)} (at least
  *       half the limit), so the process keeps descriptors for its database, Redis and files.</li>
  * </ul>
@@ -30,7 +31,7 @@ public final class GuardConfig {
     public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(DEFAULT_HEADER_TIMEOUT_SECONDS);
     public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(DEFAULT_BODY_TIMEOUT_SECONDS);
     public static final Duration DEFAULT_KEEPALIVE_TIMEOUT = Duration.ofSeconds(DEFAULT_KEEPALIVE_TIMEOUT_SECONDS);
-    public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 1024;
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 2048;
     /** The total's default at most; also its default where the open-file limit cannot be read. */
     public static final int MAX_DEFAULT_CONNECTIONS = 16_384;
     /** Descriptors kept back from the total's default for everything else the process opens. */
