@@ -1,0 +1,156 @@
+package dev.headroom.experiments.slowclients;
+
+import dev.headroom.experiments.Median;
+import dev.headroom.experiments.ProgressLog;
+import dev.headroom.experiments.ScratchInfra;
+import dev.headroom.experiments.edge.CpuPinning;
+import dev.headroom.lab.run.Latency;
+import dev.headroom.lab.run.LoadRun;
+import dev.headroom.lab.run.RequestSpec;
+import dev.headroom.lab.run.RunResult;
+import dev.headroom.lab.run.Workload;
+import dev.headroom.lab.schedule.Schedules;
+import dev.headroom.lab.schedule.Stages;
+import dev.headroom.shop.Shop;
+import dev.headroom.shop.ShopConfig;
+import dev.headroom.shop.seed.SeedSpec;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Slow clients against a shop (issue 18's acceptance 1): normal open-model requests at a fixed rate well under
+ * capacity, with and without {@code connections} slow clients (a {@link SlowClientAttacker} in a process of its own,
+ * each client sending a request header one byte every few seconds and reconnecting when cut), interleaved — without,
+ * with, without, with — and the medians compared. The normal traffic is 90 % {@code GET /products/{id}} over a few
+ * hot ids (cache hits) and 10 % {@code GET /users/{id}/orders} (a database read each).
+ *
+ * <p>The shop serves in the calling JVM (or at the given URL); when {@link Settings#pin()} and taskset allow, this JVM
+ * (shop and normal load) runs on the first CPU and the attacker on the second ({@link CpuPinning#startServingHere()}).
+ */
+public final class SlowClientsExperiment {
+    private static final Duration ATTACK_MAX_RUN = Duration.ofMinutes(10);
+
+    /**
+     * @param connections  slow clients held at once
+     * @param perAddress   slow clients per source address (127.0.0.2, .3, …), at most the shop's per-address limit
+     * @param byteInterval between two bytes of one slow client's header
+     * @param rate         normal requests per second (Poisson)
+     * @param warmup       of each phase, not measured
+     * @param phase        measured, per phase
+     * @param rounds       pairs of phases (without, with)
+     * @param products     hot product ids 1..products (cached reads)
+     * @param users        user ids 1..users (uncached reads)
+     * @param pin          pin this JVM and the attacker to a CPU each
+     */
+    public record Settings(int connections, int perAddress, Duration byteInterval, double rate, Duration warmup, Duration phase, int rounds,
+                           int products, int users, long seed, boolean pin) {
+        public Settings {
+            if (connections < 1 || perAddress < 1 || rounds < 1 || rate <= 0 || products < 1 || users < 1) {
+                throw new IllegalArgumentException("connections, per address, rounds, rate, products and users must be positive");
+            }
+        }
+
+        /** The acceptance run: 10,000 slow clients (1,000 per address), 400 normal requests/s, 2 rounds of 20 s phases. */
+        public static Settings full() {
+            return new Settings(10_000, 1_000, Duration.ofSeconds(3), 400, Duration.ofSeconds(5), Duration.ofSeconds(20), 2, 100, 100, 18, true);
+        }
+
+        /** The CI smoke run: 300 slow clients, one round of 1.5 s phases, unpinned. */
+        public static Settings quick() {
+            return new Settings(300, 100, Duration.ofMillis(500), 100, Duration.ofMillis(250), Duration.ofMillis(1500), 1, 10, 10, 18, false);
+        }
+    }
+
+    /**
+     * @param connectionsAsked   slow clients the attacker was asked to hold
+     * @param maxHeldOpen        the most the attacker held open at once
+     * @param cutByHeaderTimeout slow clients the shop answered 408 and closed (its header timeout)
+     * @param refused            slow clients the shop refused (503, a connection limit)
+     * @param cutOtherwise       slow clients closed without an answer, or connects that failed
+     * @param p99BaselineMs      median over the rounds of the normal requests' p99 without the attack
+     * @param p99AttackMs        the same under attack
+     * @param ratio              {@code p99AttackMs / p99BaselineMs}
+     * @param requests           normal requests sent, all phases
+     * @param errors             of those, errors (non-2xx, timeouts, connection errors)
+     * @param pinning            how the CPUs were shared
+     */
+    public record Result(int connectionsAsked, long maxHeldOpen, long cutByHeaderTimeout, long refused, long cutOtherwise,
+                         double p99BaselineMs, double p99AttackMs, double ratio, long requests, long errors, String pinning) {
+    }
+
+    private SlowClientsExperiment() {
+    }
+
+    /**
+     * The run by hand, on servers of its own and a shop with the default guard serving in this JVM:
+     * {@code java -cp CLASSPATH dev.headroom.experiments.slowclients.SlowClientsExperiment [--quick]}; prints its progress and,
+     * last, the result as one line.
+     */
+    public static void main(String[] args) throws Exception {
+        ProgressLog progress = ProgressLog.to(new java.io.PrintWriter(System.out, true));
+        Settings settings = List.of(args).contains("--quick") ? Settings.quick() : Settings.full();
+        try (ScratchInfra servers = ScratchInfra.start(false, progress)) {
+            ShopConfig config = servers.shopConfig().port(0).build();
+            Shop.prepare(config, new SeedSpec(Math.max(settings.users(), 1_000), Math.max(settings.products(), 1_000), 10_000, 7), progress::line);
+            try (Shop shop = Shop.serve(config)) {
+                progress.line("shop " + shop.url() + ", guard: " + config.connectionGuard());
+                System.out.println(run(URI.create(shop.url()), settings, progress));
+            }
+        }
+    }
+
+    public static Result run(URI shop, Settings s, ProgressLog progress) throws Exception {
+        try (CpuPinning pinning = s.pin() ? CpuPinning.startServingHere() : null) { // a null resource is not closed
+            String cpus = pinning == null ? "not pinned (asked not to)" : pinning.describe();
+            List<String> attackerPrefix = pinning == null ? List.of() : pinning.generator();
+            progress.line("slow clients: " + cpus);
+            List<Double> baseline = new ArrayList<>();
+            List<Double> attacked = new ArrayList<>();
+            long requests = 0;
+            long errors = 0;
+            long maxHeld = 0;
+            long cut = 0;
+            long refused = 0;
+            long other = 0;
+            for (int round = 0; round < s.rounds(); round++) {
+                RunResult quiet = normalTraffic(shop, s, round * 2L);
+                baseline.add(Latency.at(quiet.corrected(), 99));
+                progress.line(String.format("round %d without: %,d requests, %,d errors %s, p99 %.2f ms", round + 1, quiet.requests(),
+                        quiet.errorCount(), quiet.errors(), baseline.getLast()));
+                try (AttackerProcess attacker = AttackerProcess.start(attackerPrefix, shop, s.connections(), s.perAddress(), s.byteInterval(), ATTACK_MAX_RUN)) {
+                    AttackerProcess.Report ramp = attacker.awaitOpen(s.connections(), Duration.ofSeconds(10 + s.connections() / 500));
+                    RunResult loud = normalTraffic(shop, s, round * 2L + 1);
+                    AttackerProcess.Report end = attacker.stop();
+                    attacked.add(Latency.at(loud.corrected(), 99));
+                    progress.line(String.format("round %d with %,d slow clients (%,d open after the ramp, at most %,d; %,d cut by the header timeout, "
+                                    + "%,d refused, %,d otherwise): %,d requests, %,d errors %s, p99 %.2f ms", round + 1, s.connections(), ramp.open(),
+                            end.maxOpen(), end.cutHeaderTimeout(), end.refused(), end.cutOther() + end.connectFailed(), loud.requests(),
+                            loud.errorCount(), loud.errors(), attacked.getLast()));
+                    requests += quiet.requests() + loud.requests();
+                    errors += quiet.errorCount() + loud.errorCount();
+                    maxHeld = Math.max(maxHeld, end.maxOpen());
+                    cut += end.cutHeaderTimeout();
+                    refused += end.refused();
+                    other += end.cutOther() + end.connectFailed();
+                }
+            }
+            double p99Baseline = Median.of(baseline);
+            double p99Attack = Median.of(attacked);
+            return new Result(s.connections(), maxHeld, cut, refused, other, p99Baseline, p99Attack, p99Attack / p99Baseline, requests, errors, cpus);
+        }
+    }
+
+    private static RunResult normalTraffic(URI shop, Settings s, long phase) throws Exception {
+        SplittableRandom random = new SplittableRandom(s.seed() + phase);
+        Workload mix = index -> random.nextInt(10) == 0
+                ? new Workload.Fixed(new RequestSpec("GET /users/{id}/orders", "GET", "/users/" + (1 + random.nextInt(s.users())) + "/orders",
+                        List.of(), null))
+                : new Workload.Fixed(new RequestSpec("GET /products/{id}", "GET", "/products/" + (1 + random.nextInt(s.products())), List.of(), null));
+        double seconds = s.phase().toMillis() / 1000.0;
+        return LoadRun.open(shop, Schedules.poisson(Stages.constant(s.rate(), seconds), s.seed() + 100 + phase), mix)
+                .warmup(s.warmup()).connections(32).run();
+    }
+}
