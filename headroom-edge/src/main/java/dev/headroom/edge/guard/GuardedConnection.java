@@ -59,7 +59,15 @@ final class GuardedConnection {
         channel.pipeline().addFirst("guard-bytes", bytes);
         channel.pipeline().addBefore(handlerName, "guard-messages", new Messages());
         rawContext = channel.pipeline().context(bytes);
+        channel.closeFuture().addListener(f -> stopTimer()); // a timer left behind would count a closed connection as timed out
         rearm();
+    }
+
+    private void stopTimer() {
+        ending = true;
+        if (timer != null) {
+            timer.cancel(false);
+        }
     }
 
     void refuse(CloseReason reason) {
@@ -99,7 +107,7 @@ final class GuardedConnection {
     private void fire() {
         timer = null;
         long at = deadline();
-        if (at == 0 || ending) {
+        if (at == 0 || ending || !channel.isActive()) {
             return;
         }
         if (System.nanoTime() < at) {
@@ -137,10 +145,7 @@ final class GuardedConnection {
      * send a reset, and a reset can discard the answer before the client reads it.
      */
     private void answerAndClose(int status, String title, String detail, String extraHeaders) {
-        ending = true;
-        if (timer != null) {
-            timer.cancel(false);
-        }
+        stopTimer();
         String body = "{\"type\":\"about:blank\",\"status\":" + status + ",\"title\":\"" + title + "\",\"detail\":\"" + detail + "\"}";
         byte[] json = body.getBytes(StandardCharsets.UTF_8);
         String head = "HTTP/1.1 " + status + " " + title + "\r\nContent-Type: application/problem+json\r\nContent-Length: " + json.length
@@ -226,10 +231,7 @@ final class GuardedConnection {
 
         /** A WebSocket (or other upgrade) is no longer HTTP/1.1 requests: the timers stop, the counts stay. */
         private void switchedProtocols(ChannelHandlerContext ctx) {
-            ending = true;
-            if (timer != null) {
-                timer.cancel(false);
-            }
+            stopTimer();
             ctx.pipeline().remove(this);
             ctx.pipeline().remove(bytes);
         }

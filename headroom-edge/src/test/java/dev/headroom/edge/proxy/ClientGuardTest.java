@@ -52,6 +52,9 @@ class ClientGuardTest {
         try (EdgeServer edge = EdgeTesting.start(config().clientHeaderTimeout(Duration.ofSeconds(1)).clientIdleTimeout(Duration.ofSeconds(1))
                 .cluster(cluster("shop", Algorithm.ROUND_ROBIN, backend)));
              Socket slow = open(edge, "127.0.0.1"); Socket idle = open(edge, "127.0.0.1")) {
+            try (Socket gone = open(edge, "127.0.0.1")) {
+                gone.getOutputStream().write("GET / HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII)); // and leaves: not a timeout
+            }
             long start = System.nanoTime();
             slow.getOutputStream().write("GET / HTTP/1.1\r\nHost: shop.test\r\n".getBytes(StandardCharsets.US_ASCII));
             String kept = sendAndReadToClose(idle, "GET /first HTTP/1.1\r\nHost: shop.test\r\n\r\n");
