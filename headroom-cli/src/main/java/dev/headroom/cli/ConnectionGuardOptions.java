@@ -5,6 +5,8 @@ import dev.headroom.edge.proxy.EdgeConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import picocli.CommandLine.Option;
 
 /** The connection guard's flags, as {@code headroom up} and {@code headroom edge} take them ({@code @Mixin}); unset ones keep the defaults. */
@@ -33,41 +35,32 @@ final class ConnectionGuardOptions {
     /** The shop's settings, each flag checked and named in its message. */
     GuardConfig config() {
         GuardConfig.Builder b = GuardConfig.builder();
-        if (headerTimeout != null) {
-            Flags.check("--header-timeout", () -> b.headerTimeout(seconds(headerTimeout)));
-        }
-        if (bodyTimeout != null) {
-            Flags.check("--body-timeout", () -> b.bodyTimeout(seconds(bodyTimeout)));
-        }
-        if (keepAliveTimeout != null) {
-            Flags.check("--keepalive-timeout", () -> b.keepAliveTimeout(seconds(keepAliveTimeout)));
-        }
-        if (maxConnections != null) {
-            Flags.check("--max-connections", () -> b.maxConnections(maxConnections));
-        }
-        if (maxConnectionsPerAddress != null) {
-            Flags.check("--max-connections-per-address", () -> b.maxConnectionsPerAddress(maxConnectionsPerAddress));
-        }
+        apply(b::headerTimeout, b::bodyTimeout, b::keepAliveTimeout, b::maxConnections, b::maxConnectionsPerAddress);
         return Flags.check("--max-connections-per-address", b::build);
     }
 
     /** The edge's settings: the flags given override the config file's. */
     void applyTo(EdgeConfig.Builder b) {
         config(); // each flag and the two limits together checked, named as flags; a config file's values are checked by its reader
-        if (headerTimeout != null) {
-            Flags.check("--header-timeout", () -> b.clientHeaderTimeout(seconds(headerTimeout)));
-        }
-        if (bodyTimeout != null) {
-            Flags.check("--body-timeout", () -> b.clientBodyTimeout(seconds(bodyTimeout)));
-        }
-        if (keepAliveTimeout != null) {
-            Flags.check("--keepalive-timeout", () -> b.clientIdleTimeout(seconds(keepAliveTimeout)));
-        }
-        if (maxConnections != null) {
-            Flags.check("--max-connections", () -> b.maxClientConnections(maxConnections));
-        }
-        if (maxConnectionsPerAddress != null) {
-            Flags.check("--max-connections-per-address", () -> b.maxClientConnectionsPerAddress(maxConnectionsPerAddress));
+        apply(b::clientHeaderTimeout, b::clientBodyTimeout, b::clientIdleTimeout, b::maxClientConnections, b::maxClientConnectionsPerAddress);
+    }
+
+    /** Each flag given to its setter, an IllegalArgumentException prefixed with the flag. */
+    private void apply(Consumer<Duration> header, Consumer<Duration> body, Consumer<Duration> keepAlive, IntConsumer max,
+                       IntConsumer perAddress) {
+        set("--header-timeout", headerTimeout, v -> header.accept(Duration.ofSeconds(v)));
+        set("--body-timeout", bodyTimeout, v -> body.accept(Duration.ofSeconds(v)));
+        set("--keepalive-timeout", keepAliveTimeout, v -> keepAlive.accept(Duration.ofSeconds(v)));
+        set("--max-connections", maxConnections, max);
+        set("--max-connections-per-address", maxConnectionsPerAddress, perAddress);
+    }
+
+    private static void set(String flag, Integer value, IntConsumer setter) {
+        if (value != null) {
+            Flags.check(flag, () -> {
+                setter.accept(value);
+                return value;
+            });
         }
     }
 
@@ -86,10 +79,5 @@ final class ConnectionGuardOptions {
         if (value != null) {
             flags.addAll(List.of(flag, value.toString()));
         }
-    }
-
-    /** Whole seconds; the check of the range is the builder's, on the value as given (a negative one stays negative). */
-    private static Duration seconds(int seconds) {
-        return Duration.ofSeconds(seconds);
     }
 }

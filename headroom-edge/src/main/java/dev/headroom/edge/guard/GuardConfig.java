@@ -12,7 +12,8 @@ import java.time.Duration;
  * <ul>
  *   <li>header timeout {@value #DEFAULT_HEADER_TIMEOUT_SECONDS} s (nginx {@code client_header_timeout} 60 s): from the
  *       connection's start, or from the first byte of the next request on a kept-alive connection, until the
- *       request's headers are complete;</li>
+ *       request's headers are complete (each request's deadline is drawn between half the timeout and all of it, so
+ *       that connections opened together are not all cut, and do not all reconnect, at the same moment);</li>
  *   <li>body timeout {@value #DEFAULT_BODY_TIMEOUT_SECONDS} s (nginx {@code client_body_timeout} 60 s), between two
  *       successive reads of a request's body;</li>
  *   <li>keep-alive timeout {@value #DEFAULT_KEEPALIVE_TIMEOUT_SECONDS} s (nginx {@code keepalive_timeout} 75 s): no

@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -45,6 +46,8 @@ final class GuardedConnection {
     private int unanswered;
     private boolean responseStarted;
     private long since = System.nanoTime();
+    /** This request's header deadline after {@code since}: see {@link #headerAllowance()}. */
+    private long headerNanos;
     private ScheduledFuture<?> timer;
     private long timerAt;
     private boolean ending;
@@ -55,7 +58,18 @@ final class GuardedConnection {
         this.handlerName = handlerName;
     }
 
+    /**
+     * Between half the header timeout and all of it, drawn per request: connections opened together (an attack's ramp)
+     * are then not all cut, and do not all come back, in the same millisecond, which would stall the event loops for
+     * everyone else; stricter than the setting, never looser.
+     */
+    private long headerAllowance() {
+        long timeout = guard.config().headerTimeout().toNanos();
+        return timeout - ThreadLocalRandom.current().nextLong(timeout / 2 + 1);
+    }
+
     void start() {
+        headerNanos = headerAllowance();
         channel.pipeline().addFirst("guard-bytes", bytes);
         channel.pipeline().addBefore(handlerName, "guard-messages", new Messages());
         rawContext = channel.pipeline().context(bytes);
@@ -83,7 +97,7 @@ final class GuardedConnection {
     private long deadline() {
         GuardConfig c = guard.config();
         return switch (reading) {
-            case HEADER -> since + c.headerTimeout().toNanos();
+            case HEADER -> since + headerNanos;
             case BODY -> since + c.bodyTimeout().toNanos();
             case NONE -> unanswered == 0 ? since + c.keepAliveTimeout().toNanos() : 0;
         };
@@ -115,7 +129,8 @@ final class GuardedConnection {
             return;
         }
         switch (reading) {
-            case HEADER -> expire(CloseReason.HEADER_TIMEOUT, "the request's headers did not arrive within " + millis(guard.config().headerTimeout().toNanos()));
+            case HEADER -> expire(CloseReason.HEADER_TIMEOUT, "the request's headers did not arrive in time (header timeout "
+                    + millis(guard.config().headerTimeout().toNanos()) + ")");
             case BODY -> expire(CloseReason.BODY_TIMEOUT, "the request's body stalled for longer than " + millis(guard.config().bodyTimeout().toNanos()));
             case NONE -> {
                 guard.count(CloseReason.IDLE);
@@ -173,6 +188,7 @@ final class GuardedConnection {
             if (reading == Reading.NONE && msg instanceof ByteBuf b && b.isReadable()) {
                 reading = Reading.HEADER; // the first byte of the next request
                 since = System.nanoTime();
+                headerNanos = headerAllowance();
                 rearm();
             }
             ctx.fireChannelRead(msg);

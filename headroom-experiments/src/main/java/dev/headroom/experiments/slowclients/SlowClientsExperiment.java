@@ -118,17 +118,17 @@ public final class SlowClientsExperiment {
             for (int round = 0; round < s.rounds(); round++) {
                 RunResult quiet = normalTraffic(shop, s, round * 2L);
                 baseline.add(Latency.at(quiet.corrected(), 99));
-                progress.line(String.format("round %d without: %,d requests, %,d errors %s, p99 %.2f ms", round + 1, quiet.requests(),
-                        quiet.errorCount(), quiet.errors(), baseline.getLast()));
+                progress.line(String.format("round %d without: %,d requests, %,d errors (statuses %s), p99 %.2f ms", round + 1, quiet.requests(),
+                        quiet.errorCount(), quiet.statuses(), baseline.getLast()));
                 try (AttackerProcess attacker = AttackerProcess.start(attackerPrefix, shop, s.connections(), s.perAddress(), s.byteInterval(), ATTACK_MAX_RUN)) {
                     AttackerProcess.Report ramp = attacker.awaitOpen(s.connections(), Duration.ofSeconds(10 + s.connections() / 500));
                     RunResult loud = normalTraffic(shop, s, round * 2L + 1);
                     AttackerProcess.Report end = attacker.stop();
                     attacked.add(Latency.at(loud.corrected(), 99));
                     progress.line(String.format("round %d with %,d slow clients (%,d open after the ramp, at most %,d; %,d cut by the header timeout, "
-                                    + "%,d refused, %,d otherwise): %,d requests, %,d errors %s, p99 %.2f ms", round + 1, s.connections(), ramp.open(),
+                                    + "%,d refused, %,d otherwise): %,d requests, %,d errors (statuses %s), p99 %.2f ms", round + 1, s.connections(), ramp.open(),
                             end.maxOpen(), end.cutHeaderTimeout(), end.refused(), end.cutOther() + end.connectFailed(), loud.requests(),
-                            loud.errorCount(), loud.errors(), attacked.getLast()));
+                            loud.errorCount(), loud.statuses(), attacked.getLast()));
                     requests += quiet.requests() + loud.requests();
                     errors += quiet.errorCount() + loud.errorCount();
                     maxHeld = Math.max(maxHeld, end.maxOpen());
