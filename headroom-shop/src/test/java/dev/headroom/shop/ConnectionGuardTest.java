@@ -147,10 +147,11 @@ class ConnectionGuardTest {
         List<Socket> held = new ArrayList<>();
         try {
             for (int i = 0; i < PER_ADDRESS; i++) {
-                held.add(connect("127.0.0.2"));
+                Socket s = connect("127.0.0.2");
+                held.add(s);
+                send(s, "GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n");
+                assertThat(readResponse(s)).startsWith("HTTP/1.1 200"); // counted, and kept alive (1 s) from now on
             }
-            send(held.get(0), "GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n");
-            assertThat(readResponse(held.get(0))).startsWith("HTTP/1.1 200"); // the server has counted them all by now
             try (Socket refused = connect("127.0.0.2")) {
                 send(refused, "GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n");
                 Answer a = readToClose(refused, System.nanoTime());

@@ -24,7 +24,7 @@ import java.util.SplittableRandom;
  * Slow clients against a shop (issue 18's acceptance 1): normal open-model requests at a fixed rate well under
  * capacity, with and without {@code connections} slow clients (a {@link SlowClientAttacker} in a process of its own,
  * each client sending a request header one byte every few seconds and reconnecting when cut), interleaved — without,
- * with, without, with — and the medians compared. The normal traffic is 90 % {@code GET /products/{id}} over a few
+ * with, without, with, after an unmeasured warm-up — and the medians compared. The normal traffic is 90 % {@code GET /products/{id}} over a few
  * hot ids (cache hits) and 10 % {@code GET /users/{id}/orders} (a database read each).
  *
  * <p>The shop serves in the calling JVM (or at the given URL); when {@link Settings#pin()} and taskset allow, this JVM
@@ -32,12 +32,15 @@ import java.util.SplittableRandom;
  */
 public final class SlowClientsExperiment {
     private static final Duration ATTACK_MAX_RUN = Duration.ofMinutes(10);
+    /** The normal traffic's connections: enough for its requests in flight, far below any limit. */
+    private static final int CONNECTIONS = 32;
 
     /**
      * @param connections  slow clients held at once
      * @param perAddress   slow clients per source address (127.0.0.2, .3, …), at most the shop's per-address limit
      * @param byteInterval between two bytes of one slow client's header
      * @param rate         normal requests per second (Poisson)
+     * @param firstWarmup  normal traffic before the first phase, not measured (the JIT: a cold first baseline is no baseline)
      * @param warmup       of each phase, not measured
      * @param phase        measured, per phase
      * @param rounds       pairs of phases (without, with)
@@ -45,7 +48,7 @@ public final class SlowClientsExperiment {
      * @param users        user ids 1..users (uncached reads)
      * @param pin          pin this JVM and the attacker to a CPU each
      */
-    public record Settings(int connections, int perAddress, Duration byteInterval, double rate, Duration warmup, Duration phase, int rounds,
+    public record Settings(int connections, int perAddress, Duration byteInterval, double rate, Duration firstWarmup, Duration warmup, Duration phase, int rounds,
                            int products, int users, long seed, boolean pin) {
         public Settings {
             if (connections < 1 || perAddress < 1 || rounds < 1 || rate <= 0 || products < 1 || users < 1) {
@@ -55,12 +58,12 @@ public final class SlowClientsExperiment {
 
         /** The acceptance run: 10,000 slow clients (1,000 per address), 400 normal requests/s, 2 rounds of 20 s phases. */
         public static Settings full() {
-            return new Settings(10_000, 1_000, Duration.ofSeconds(3), 400, Duration.ofSeconds(5), Duration.ofSeconds(20), 2, 100, 100, 18, true);
+            return new Settings(10_000, 1_000, Duration.ofSeconds(3), 400, Duration.ofSeconds(20), Duration.ofSeconds(5), Duration.ofSeconds(20), 2, 100, 100, 18, true);
         }
 
         /** The CI smoke run: 300 slow clients, one round of 1.5 s phases, unpinned. */
         public static Settings quick() {
-            return new Settings(300, 100, Duration.ofMillis(500), 100, Duration.ofMillis(250), Duration.ofMillis(1500), 1, 10, 10, 18, false);
+            return new Settings(300, 100, Duration.ofMillis(500), 100, Duration.ZERO, Duration.ofMillis(250), Duration.ofMillis(1500), 1, 10, 10, 18, false);
         }
     }
 
@@ -86,12 +89,15 @@ public final class SlowClientsExperiment {
 
     /**
      * The run by hand, on servers of its own and a shop with the default guard serving in this JVM:
-     * {@code java -cp CLASSPATH dev.headroom.experiments.slowclients.SlowClientsExperiment [--quick]}; prints its progress and,
+     * {@code java -cp CLASSPATH dev.headroom.experiments.slowclients.SlowClientsExperiment [--quick] [--no-pin]}; prints its progress and,
      * last, the result as one line.
      */
     public static void main(String[] args) throws Exception {
         ProgressLog progress = ProgressLog.to(new java.io.PrintWriter(System.out, true));
-        Settings settings = List.of(args).contains("--quick") ? Settings.quick() : Settings.full();
+        Settings chosen = List.of(args).contains("--quick") ? Settings.quick() : Settings.full();
+        Settings settings = List.of(args).contains("--no-pin") ? new Settings(chosen.connections(), chosen.perAddress(), chosen.byteInterval(),
+                chosen.rate(), chosen.firstWarmup(), chosen.warmup(), chosen.phase(), chosen.rounds(), chosen.products(), chosen.users(),
+                chosen.seed(), false) : chosen;
         try (ScratchInfra servers = ScratchInfra.start(false, progress)) {
             ShopConfig config = servers.shopConfig().port(0).build();
             Shop.prepare(config, new SeedSpec(Math.max(settings.users(), 1_000), Math.max(settings.products(), 1_000), 10_000, 7), progress::line);
@@ -107,6 +113,10 @@ public final class SlowClientsExperiment {
             String cpus = pinning == null ? "not pinned (asked not to)" : pinning.describe();
             List<String> attackerPrefix = pinning == null ? List.of() : pinning.generator();
             progress.line("slow clients: " + cpus);
+            if (!s.firstWarmup().isZero()) {
+                LoadRun.open(shop, Schedules.poisson(Stages.constant(s.rate(), s.firstWarmup().toMillis() / 1000.0), s.seed()), mix(s, -1))
+                        .connections(CONNECTIONS).run();
+            }
             List<Double> baseline = new ArrayList<>();
             List<Double> attacked = new ArrayList<>();
             long requests = 0;
@@ -144,13 +154,17 @@ public final class SlowClientsExperiment {
     }
 
     private static RunResult normalTraffic(URI shop, Settings s, long phase) throws Exception {
+        double seconds = s.phase().toMillis() / 1000.0;
+        return LoadRun.open(shop, Schedules.poisson(Stages.constant(s.rate(), seconds), s.seed() + 100 + phase), mix(s, phase))
+                .warmup(s.warmup()).connections(CONNECTIONS).run();
+    }
+
+    /** 90 % cached product reads, 10 % uncached order lists. */
+    private static Workload mix(Settings s, long phase) {
         SplittableRandom random = new SplittableRandom(s.seed() + phase);
-        Workload mix = index -> random.nextInt(10) == 0
+        return index -> random.nextInt(10) == 0
                 ? new Workload.Fixed(new RequestSpec("GET /users/{id}/orders", "GET", "/users/" + (1 + random.nextInt(s.users())) + "/orders",
                         List.of(), null))
                 : new Workload.Fixed(new RequestSpec("GET /products/{id}", "GET", "/products/" + (1 + random.nextInt(s.products())), List.of(), null));
-        double seconds = s.phase().toMillis() / 1000.0;
-        return LoadRun.open(shop, Schedules.poisson(Stages.constant(s.rate(), seconds), s.seed() + 100 + phase), mix)
-                .warmup(s.warmup()).connections(32).run();
     }
 }
