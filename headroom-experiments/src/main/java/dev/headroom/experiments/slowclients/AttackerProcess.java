@@ -17,13 +17,13 @@ import java.util.concurrent.atomic.AtomicReference;
 /** A {@link SlowClientAttacker} in its own JVM (after a prefix such as {@code taskset -c 1}), and its latest report line. */
 final class AttackerProcess implements AutoCloseable {
     /** One report line of the attacker. */
-    record Report(long open, long maxOpen, long opened, long cutHeaderTimeout, long cutOther, long refused, long connectFailed, boolean last) {
-        static final Report NONE = new Report(0, 0, 0, 0, 0, 0, 0, false);
+    record Report(long open, long maxOpen, long opened, long cut, long refused, long connectFailed, boolean last) {
+        static final Report NONE = new Report(0, 0, 0, 0, 0, 0, false);
 
         static Report parse(String line) throws IOException {
             JsonNode j = new ObjectMapper().readTree(line);
-            return new Report(j.get("open").asLong(), j.get("max_open").asLong(), j.get("opened").asLong(), j.get("cut_header_timeout").asLong(),
-                    j.get("cut_other").asLong(), j.get("refused").asLong(), j.get("connect_failed").asLong(), j.get("final").asBoolean());
+            return new Report(j.get("open").asLong(), j.get("max_open").asLong(), j.get("opened").asLong(), j.get("cut").asLong(),
+                    j.get("refused").asLong(), j.get("connect_failed").asLong(), j.get("final").asBoolean());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.headroom.experiments.slowclients;
 
+import dev.headroom.edge.guard.GuardConfig;
 import dev.headroom.experiments.Median;
 import dev.headroom.experiments.ProgressLog;
 import dev.headroom.experiments.ScratchInfra;
@@ -14,11 +15,17 @@ import dev.headroom.lab.schedule.Stages;
 import dev.headroom.shop.Shop;
 import dev.headroom.shop.ShopConfig;
 import dev.headroom.shop.seed.SeedSpec;
+import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Slow clients against a shop (issue 18's acceptance 1): normal open-model requests at a fixed rate well under
@@ -32,6 +39,8 @@ import java.util.SplittableRandom;
  */
 public final class SlowClientsExperiment {
     private static final Duration ATTACK_MAX_RUN = Duration.ofMinutes(10);
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final Pattern HEADER_TIMEOUTS = Pattern.compile("(?m)^headroom_http_connections_closed_total\\{reason=\"header-timeout\"[^}]*} (\\S+)$");
     /** The normal traffic's connections: enough for its requests in flight, far below any limit. */
     private static final int CONNECTIONS = 32;
 
@@ -70,9 +79,10 @@ public final class SlowClientsExperiment {
     /**
      * @param connectionsAsked   slow clients the attacker was asked to hold
      * @param maxHeldOpen        the most the attacker held open at once
-     * @param cutByHeaderTimeout slow clients the shop answered 408 and closed (its header timeout)
+     * @param cutByHeaderTimeout slow clients the shop cut at its header timeout (its {@code /metrics}; the attacker's
+     *                           count of cuts where the target has no such counter)
      * @param refused            slow clients the shop refused (503, a connection limit)
-     * @param cutOtherwise       slow clients closed without an answer, or connects that failed
+     * @param connectsFailed     connects of the attacker that failed
      * @param p99BaselineMs      median over the rounds of the normal requests' p99 without the attack
      * @param p99AttackMs        the same under attack
      * @param ratio              {@code p99AttackMs / p99BaselineMs}
@@ -80,7 +90,7 @@ public final class SlowClientsExperiment {
      * @param errors             of those, errors (non-2xx, timeouts, connection errors)
      * @param pinning            how the CPUs were shared
      */
-    public record Result(int connectionsAsked, long maxHeldOpen, long cutByHeaderTimeout, long refused, long cutOtherwise,
+    public record Result(int connectionsAsked, long maxHeldOpen, long cutByHeaderTimeout, long refused, long connectsFailed,
                          double p99BaselineMs, double p99AttackMs, double ratio, long requests, long errors, String pinning) {
     }
 
@@ -89,17 +99,23 @@ public final class SlowClientsExperiment {
 
     /**
      * The run by hand, on servers of its own and a shop with the default guard serving in this JVM:
-     * {@code java -cp CLASSPATH dev.headroom.experiments.slowclients.SlowClientsExperiment [--quick] [--no-pin]}; prints its progress and,
+     * {@code java -cp CLASSPATH dev.headroom.experiments.slowclients.SlowClientsExperiment [--quick] [--no-pin] [--rounds N]
+     * [--header-timeout SECONDS]}; prints its progress and,
      * last, the result as one line.
      */
     public static void main(String[] args) throws Exception {
         ProgressLog progress = ProgressLog.to(new java.io.PrintWriter(System.out, true));
         Settings chosen = List.of(args).contains("--quick") ? Settings.quick() : Settings.full();
-        Settings settings = List.of(args).contains("--no-pin") ? new Settings(chosen.connections(), chosen.perAddress(), chosen.byteInterval(),
-                chosen.rate(), chosen.firstWarmup(), chosen.warmup(), chosen.phase(), chosen.rounds(), chosen.products(), chosen.users(),
-                chosen.seed(), false) : chosen;
+        List<String> given = List.of(args);
+        int rounds = given.contains("--rounds") ? Integer.parseInt(given.get(given.indexOf("--rounds") + 1)) : chosen.rounds();
+        Settings settings = new Settings(chosen.connections(), chosen.perAddress(), chosen.byteInterval(), chosen.rate(), chosen.firstWarmup(),
+                chosen.warmup(), chosen.phase(), rounds, chosen.products(), chosen.users(), chosen.seed(), chosen.pin() && !given.contains("--no-pin"));
+        GuardConfig.Builder guard = GuardConfig.builder();
+        if (given.contains("--header-timeout")) {
+            guard.headerTimeout(Duration.ofSeconds(Long.parseLong(given.get(given.indexOf("--header-timeout") + 1))));
+        }
         try (ScratchInfra servers = ScratchInfra.start(false, progress)) {
-            ShopConfig config = servers.shopConfig().port(0).build();
+            ShopConfig config = servers.shopConfig().port(0).connectionGuard(guard.build()).build();
             Shop.prepare(config, new SeedSpec(Math.max(settings.users(), 1_000), Math.max(settings.products(), 1_000), 10_000, 7), progress::line);
             try (Shop shop = Shop.serve(config)) {
                 progress.line("shop " + shop.url() + ", guard: " + config.connectionGuard());
@@ -122,6 +138,7 @@ public final class SlowClientsExperiment {
             long requests = 0;
             long errors = 0;
             long maxHeld = 0;
+            long shopCutsBefore = headerTimeouts(shop);
             long cut = 0;
             long refused = 0;
             long other = 0;
@@ -135,17 +152,21 @@ public final class SlowClientsExperiment {
                     RunResult loud = normalTraffic(shop, s, round * 2L + 1);
                     AttackerProcess.Report end = attacker.stop();
                     attacked.add(Latency.at(loud.corrected(), 99));
-                    progress.line(String.format("round %d with %,d slow clients (%,d open after the ramp, at most %,d; %,d cut by the header timeout, "
-                                    + "%,d refused, %,d otherwise): %,d requests, %,d errors (statuses %s), p99 %.2f ms", round + 1, s.connections(), ramp.open(),
-                            end.maxOpen(), end.cutHeaderTimeout(), end.refused(), end.cutOther() + end.connectFailed(), loud.requests(),
+                    progress.line(String.format("round %d with %,d slow clients (%,d open after the ramp, at most %,d; %,d cut, "
+                                    + "%,d refused, %,d connects failed): %,d requests, %,d errors (statuses %s), p99 %.2f ms", round + 1, s.connections(), ramp.open(),
+                            end.maxOpen(), end.cut(), end.refused(), end.connectFailed(), loud.requests(),
                             loud.errorCount(), loud.statuses(), attacked.getLast()));
                     requests += quiet.requests() + loud.requests();
                     errors += quiet.errorCount() + loud.errorCount();
                     maxHeld = Math.max(maxHeld, end.maxOpen());
-                    cut += end.cutHeaderTimeout();
+                    cut += end.cut();
                     refused += end.refused();
-                    other += end.cutOther() + end.connectFailed();
+                    other += end.connectFailed();
                 }
+            }
+            long shopCuts = headerTimeouts(shop);
+            if (shopCutsBefore >= 0 && shopCuts >= 0) {
+                cut = shopCuts - shopCutsBefore; // the shop's count; the attacker's is what it saw (a close, a reset, a 408)
             }
             double p99Baseline = Median.of(baseline);
             double p99Attack = Median.of(attacked);
@@ -157,6 +178,24 @@ public final class SlowClientsExperiment {
         double seconds = s.phase().toMillis() / 1000.0;
         return LoadRun.open(shop, Schedules.poisson(Stages.constant(s.rate(), seconds), s.seed() + 100 + phase), mix(s, phase))
                 .warmup(s.warmup()).connections(CONNECTIONS).run();
+    }
+
+    /**
+     * The shop's own count of connections it cut at the header timeout ({@code /metrics}); -1 where the target has no
+     * such counter (another server), when the attacker's count of cuts stands in.
+     */
+    private static long headerTimeouts(URI shop) {
+        try {
+            HttpResponse<String> metrics = HTTP.send(HttpRequest.newBuilder(shop.resolve("/metrics")).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            Matcher m = HEADER_TIMEOUTS.matcher(metrics.body());
+            return metrics.statusCode() == 200 && m.find() ? (long) Double.parseDouble(m.group(1)) : -1;
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
     }
 
     /** 90 % cached product reads, 10 % uncached order lists. */
