@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -114,6 +115,9 @@ final class EdgeCommand implements Callable<Integer> {
                     + "adaptive,critical=/orders,sheddable=/products. Default: off.")
     String concurrencyLimit;
 
+    @Mixin
+    ConnectionGuardOptions connectionGuard;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -197,6 +201,7 @@ final class EdgeCommand implements Callable<Integer> {
         if (concurrencyLimit != null) {
             Flags.check("--concurrency-limit", () -> ResilienceFlags.concurrencyLimit(builder, concurrencyLimit));
         }
+        connectionGuard.applyTo(builder);
         return Flags.check("--config", () -> {
             builder.build(); // the whole, checked now; start builds it again
             return builder;

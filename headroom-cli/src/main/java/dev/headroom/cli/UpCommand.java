@@ -32,6 +32,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -155,6 +156,9 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--shutdown-grace", paramLabel = "SECONDS", description = "How long in-flight requests may finish on Ctrl-C. Default: ${DEFAULT-VALUE}.")
     int shutdownGrace = (int) ShopConfig.DEFAULT_SHUTDOWN_GRACE.toSeconds();
 
+    @Mixin
+    ConnectionGuardOptions connectionGuard;
+
     /** More shop JVMs than this on one machine is a typo. */
     static final int MAX_NODES = 16;
     static final int DEFAULT_ANALYTICS_PORT = 8090;
@@ -187,6 +191,7 @@ final class UpCommand implements Callable<Integer> {
             shopConfig.switches(chosen.withCache(Flags.check("--cache", () -> CacheMode.parse(cache))));
         }
         Flags.check("--shutdown-grace", () -> shopConfig.shutdownGrace(Duration.ofSeconds(shutdownGrace)));
+        shopConfig.connectionGuard(connectionGuard.config());
         if (rateLimit != null) {
             shopConfig.rateLimit(Flags.check("--rate-limit", () -> RateLimit.parse(rateLimit)));
         }
@@ -336,6 +341,7 @@ final class UpCommand implements Callable<Integer> {
             flags.addAll(List.of("--pool-size", Integer.toString(poolSize)));
         }
         replicaUrls.forEach(url -> flags.addAll(List.of("--replica-url", url)));
+        flags.addAll(connectionGuard.flags());
         if (rateLimit != null) {
             flags.addAll(List.of("--rate-limit", rateLimit));
         }

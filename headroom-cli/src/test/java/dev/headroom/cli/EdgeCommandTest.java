@@ -41,6 +41,14 @@ class EdgeCommandTest {
     }
 
     @Test
+    void badConnectionGuardFlagsAreRefusedNamingTheFlag() {
+        assertUsage(edge("--backend", "http://127.0.0.1:8081", "--header-timeout", "0"),
+                "--header-timeout: header timeout must be between 1 ms and 1 h, was 0 ms");
+        assertUsage(edge("--backend", "http://127.0.0.1:8081", "--max-connections", "10", "--max-connections-per-address", "20"),
+                "--max-connections-per-address: max connections per address (20) must not exceed max connections (10)");
+    }
+
+    @Test
     void withoutBackendsIsRefused() {
         assertUsage(edge(), "give at least one --backend URL");
     }

@@ -1,5 +1,6 @@
 package dev.headroom.shop;
 
+import dev.headroom.edge.guard.ConnectionGuard;
 import dev.headroom.shop.cache.ShopCaches;
 import dev.headroom.shop.db.Database;
 import dev.headroom.shop.health.HealthRoutes;
@@ -164,8 +165,9 @@ public final class Shop implements AutoCloseable {
             OrderRoutes orderRoutes = new OrderRoutes(orders, users, caches.orders(), caches.users());
             PlaceOrder placeOrder = new PlaceOrder(orders, caches.orders(), config.orderListener());
             AdminOnly admin = new AdminOnly(config.adminToken());
+            ConnectionGuard guard = ShopVerticle.guard(config.connectionGuard(), registry);
             Future<String> deployed = vertx.deployVerticle(() -> {
-                ShopVerticle v = new ShopVerticle(config.host(), port, config.has(Switch.HTTP), vx -> {
+                ShopVerticle v = new ShopVerticle(config.host(), port, config.has(Switch.HTTP), guard, vx -> {
                     Router router = Router.router(vx);
                     router.route().handler(metrics.handler());
                     router.route().handler(new UriUtf8());

@@ -1,6 +1,7 @@
 package dev.headroom.shop;
 
 import dev.headroom.edge.auth.AdminToken;
+import dev.headroom.edge.guard.GuardConfig;
 import dev.headroom.edge.ratelimit.RateLimit;
 import dev.headroom.shop.cache.CacheMode;
 import dev.headroom.shop.orders.OrderListener;
@@ -41,6 +42,7 @@ public final class ShopConfig {
     private final RateLimit rateLimit;
     private final OrderListener orderListener;
     private final String adminToken;
+    private final GuardConfig connectionGuard;
 
     private ShopConfig(Builder b) {
         this.host = b.host;
@@ -60,6 +62,7 @@ public final class ShopConfig {
         this.rateLimit = b.rateLimit;
         this.orderListener = b.orderListener;
         this.adminToken = b.adminToken;
+        this.connectionGuard = b.connectionGuard != null ? b.connectionGuard : GuardConfig.defaults();
     }
 
     /**
@@ -104,6 +107,8 @@ public final class ShopConfig {
     public OrderListener orderListener() { return orderListener; }
     /** The bearer token admin writes ({@code PATCH /products/{id}}) must carry: the one given, else a random one. */
     public String adminToken() { return adminToken; }
+    /** Header, body and keep-alive timeouts and connection limits of the HTTP server ({@link GuardConfig#defaults()} by default). */
+    public GuardConfig connectionGuard() { return connectionGuard; }
 
     public static final class Builder {
         private String host = DEFAULT_HOST;
@@ -124,6 +129,7 @@ public final class ShopConfig {
         private RateLimit rateLimit;
         private OrderListener orderListener = OrderListener.NONE;
         private String adminToken;
+        private GuardConfig connectionGuard;
 
         private Builder() {
         }
@@ -253,6 +259,12 @@ public final class ShopConfig {
          */
         public Builder adminToken(String token) {
             this.adminToken = AdminToken.of(token).value();
+            return this;
+        }
+
+        /** Slow and idle clients are cut, connections limited, as these settings say; see {@link GuardConfig} for the defaults. */
+        public Builder connectionGuard(GuardConfig guard) {
+            this.connectionGuard = Objects.requireNonNull(guard, "connection guard (GuardConfig.defaults() for the defaults)");
             return this;
         }
 

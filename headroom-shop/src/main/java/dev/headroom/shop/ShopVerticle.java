@@ -1,5 +1,7 @@
 package dev.headroom.shop;
 
+import dev.headroom.edge.guard.CloseReason;
+import dev.headroom.edge.guard.ConnectionGuard;
 import dev.headroom.shop.http.Problems;
 import io.netty.handler.codec.compression.Brotli;
 import io.netty.handler.codec.compression.BrotliMode;
@@ -8,6 +10,9 @@ import io.netty.handler.codec.compression.StandardCompressionOptions;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -34,10 +39,12 @@ final class ShopVerticle extends VerticleBase {
     private final int port;
     private final boolean compress;
     private final Function<io.vertx.core.Vertx, Router> routerFactory;
+    private final ConnectionGuard guard;
     private HttpServer server;
 
     /** @param compress the {@code http} switch: gzip, and Brotli where its native encoder loads, by {@code Accept-Encoding} */
-    ShopVerticle(String host, int port, boolean compress, Function<io.vertx.core.Vertx, Router> routerFactory) {
+    ShopVerticle(String host, int port, boolean compress, ConnectionGuard guard, Function<io.vertx.core.Vertx, Router> routerFactory) {
+        this.guard = guard;
         this.host = host;
         this.port = port;
         this.compress = compress;
@@ -49,18 +56,33 @@ final class ShopVerticle extends VerticleBase {
         HttpServerOptions options = new HttpServerOptions()
                 .setMaxInitialLineLength(MAX_INITIAL_LINE)
                 .setMaxHeaderSize(MAX_HEADER_BYTES)
-                .setIdleTimeout(60)
-                .setIdleTimeoutUnit(TimeUnit.SECONDS)
-                .setTcpNoDelay(true);
+                .setTcpNoDelay(true)
+                // without h2c Vert.x builds the HTTP/1.1 pipeline, and calls the guard, at accept; with it only after the first
+                // request, which leaves a client that never finishes one unguarded. Our clients (lab, edge) speak HTTP/1.1.
+                .setHttp2ClearTextEnabled(false);
         if (compress) {
             options.setCompressionSupported(true)
                     .setCompressionContentSizeThreshold(ShopConfig.COMPRESSION_MIN_BYTES)
                     .setCompressors(compressors());
         }
         server = vertx.createHttpServer(options)
+                .connectionHandler(guard::install)
                 .requestHandler(routerFactory.apply(vertx))
                 .invalidRequestHandler(ShopVerticle::invalidRequest);
         return server.listen(port, host);
+    }
+
+    /** One guard for all the shop's event loops (its limits count the whole server), its figures in the registry. */
+    static ConnectionGuard guard(dev.headroom.edge.guard.GuardConfig config, MeterRegistry registry) {
+        ConnectionGuard guard = new ConnectionGuard(config);
+        Gauge.builder("headroom_http_connections_open", guard, ConnectionGuard::open)
+                .description("HTTP connections open now").register(registry);
+        for (CloseReason reason : CloseReason.values()) {
+            FunctionCounter.builder("headroom_http_connections_closed", guard, g -> g.closed(reason))
+                    .description("HTTP connections closed or refused by the connection guard, by reason")
+                    .tag("reason", reason.label()).register(registry);
+        }
+        return guard;
     }
 
     /** The encoders offered, preferred first when a client accepts several equally. */

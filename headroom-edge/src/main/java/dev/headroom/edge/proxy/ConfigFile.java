@@ -23,8 +23,8 @@ import java.util.function.Consumer;
  *   "listen":   {"host": "127.0.0.1", "port": 8080},
  *   "admin":    {"port": 9901, "token": "change-me-please"},
  *   "event_loops": 2,
- *   "timeouts_ms": {"connect": 2000, "upstream": 60000, "client_idle": 60000},
- *   "limits":   {"header_bytes": 8192, "body_bytes": 1048576},
+ *   "timeouts_ms": {"connect": 2000, "upstream": 60000, "client_idle": 60000, "client_header": 10000, "client_body": 30000},
+ *   "limits":   {"header_bytes": 8192, "body_bytes": 1048576, "client_connections": 16384, "client_connections_per_address": 2048},
  *   "retries":  {"attempts": 3, "budget": "20%,min=3", "hedge": "p97,max=5%", "circuit_breaker": "50%,open=10s"},
  *   "pool":     {"max_connections": 128, "max_pending": 1024, "idle_timeout_ms": 30000, "max_lifetime_ms": 600000},
  *   "clusters": {
@@ -85,16 +85,21 @@ public final class ConfigFile {
         set("event_loops", () -> integer(root, "event_loops", ""), b::eventLoops);
         JsonObject timeouts = object(root, "timeouts_ms", "");
         if (timeouts != null) {
-            only(timeouts, "timeouts_ms.", "connect", "upstream", "client_idle");
+            only(timeouts, "timeouts_ms.", "connect", "upstream", "client_idle", "client_header", "client_body");
             set("timeouts_ms.connect", () -> millis(timeouts, "connect", "timeouts_ms."), b::connectTimeout);
             set("timeouts_ms.upstream", () -> millis(timeouts, "upstream", "timeouts_ms."), b::upstreamTimeout);
             set("timeouts_ms.client_idle", () -> millis(timeouts, "client_idle", "timeouts_ms."), b::clientIdleTimeout);
+            set("timeouts_ms.client_header", () -> millis(timeouts, "client_header", "timeouts_ms."), b::clientHeaderTimeout);
+            set("timeouts_ms.client_body", () -> millis(timeouts, "client_body", "timeouts_ms."), b::clientBodyTimeout);
         }
         JsonObject limits = object(root, "limits", "");
         if (limits != null) {
-            only(limits, "limits.", "header_bytes", "body_bytes");
+            only(limits, "limits.", "header_bytes", "body_bytes", "client_connections", "client_connections_per_address");
             set("limits.header_bytes", () -> integer(limits, "header_bytes", "limits."), b::maxHeaderBytes);
             set("limits.body_bytes", () -> integer(limits, "body_bytes", "limits."), b::maxBodyBytes);
+            set("limits.client_connections", () -> integer(limits, "client_connections", "limits."), b::maxClientConnections);
+            set("limits.client_connections_per_address", () -> integer(limits, "client_connections_per_address", "limits."),
+                    b::maxClientConnectionsPerAddress);
         }
         JsonObject retries = object(root, "retries", "");
         if (retries != null) {

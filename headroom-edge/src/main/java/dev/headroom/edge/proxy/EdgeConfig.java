@@ -4,6 +4,7 @@ import dev.headroom.edge.auth.AdminToken;
 import dev.headroom.edge.hedge.Hedger;
 import dev.headroom.edge.retry.Backoff;
 import dev.headroom.edge.retry.RetryBudget;
+import dev.headroom.edge.guard.GuardConfig;
 import java.time.Duration;
 import dev.headroom.edge.ratelimit.RateLimit;
 import dev.headroom.edge.ratelimit.RateLimiter;
@@ -21,7 +22,7 @@ public final class EdgeConfig {
     public static final int DEFAULT_PORT = 8080;
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
     public static final Duration DEFAULT_UPSTREAM_TIMEOUT = Duration.ofSeconds(60);
-    public static final Duration DEFAULT_CLIENT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_CLIENT_IDLE_TIMEOUT = GuardConfig.DEFAULT_KEEPALIVE_TIMEOUT;
     public static final int DEFAULT_MAX_HEADER_BYTES = 8 * 1024;
     public static final int DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
     public static final int DEFAULT_ATTEMPTS = 3;
@@ -39,7 +40,8 @@ public final class EdgeConfig {
     final List<Route> routes;
     final Duration connectTimeout;
     final Duration upstreamTimeout;
-    final Duration clientIdleTimeout;
+    /** The client connections' timeouts (header, body, keep-alive) and limits. */
+    final GuardConfig clientGuard;
     final int maxHeaderBytes;
     final int maxBodyBytes;
     final int attempts;
@@ -61,7 +63,7 @@ public final class EdgeConfig {
         routes = List.copyOf(b.routes);
         connectTimeout = b.connectTimeout;
         upstreamTimeout = b.upstreamTimeout;
-        clientIdleTimeout = b.clientIdleTimeout;
+        clientGuard = b.clientGuard;
         maxHeaderBytes = b.maxHeaderBytes;
         maxBodyBytes = b.maxBodyBytes;
         attempts = b.attempts;
@@ -126,7 +128,8 @@ public final class EdgeConfig {
         private final List<Route> routes = new ArrayList<>();
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private Duration upstreamTimeout = DEFAULT_UPSTREAM_TIMEOUT;
-        private Duration clientIdleTimeout = DEFAULT_CLIENT_IDLE_TIMEOUT;
+        private final GuardConfig.Builder guard = GuardConfig.builder();
+        private GuardConfig clientGuard;
         private int maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES;
         private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
         private int attempts = DEFAULT_ATTEMPTS;
@@ -298,9 +301,33 @@ public final class EdgeConfig {
             return this;
         }
 
-        /** A client connection idle this long is closed (nginx's keepalive_timeout is 75 s). Default 60 s. */
+        /** A client connection with no byte of a next request this long after a response is closed (nginx's keepalive_timeout is 75 s). Default 60 s. */
         public Builder clientIdleTimeout(Duration timeout) {
-            this.clientIdleTimeout = checkPositive("client idle timeout", timeout);
+            guard.keepAliveTimeout(timeout);
+            return this;
+        }
+
+        /** A client's request headers must be complete this long after its connection or its request began (nginx's client_header_timeout is 60 s). Default 10 s. */
+        public Builder clientHeaderTimeout(Duration timeout) {
+            guard.headerTimeout(timeout);
+            return this;
+        }
+
+        /** The longest a client's request body may stall between two reads (nginx's client_body_timeout is 60 s). Default 30 s. */
+        public Builder clientBodyTimeout(Duration timeout) {
+            guard.bodyTimeout(timeout);
+            return this;
+        }
+
+        /** Client connections open at most; more are refused with 503. Default {@link GuardConfig#defaultMaxConnections()}. */
+        public Builder maxClientConnections(int connections) {
+            guard.maxConnections(connections);
+            return this;
+        }
+
+        /** Client connections from one address at most; more are refused with 503. Default {@value GuardConfig#DEFAULT_MAX_CONNECTIONS_PER_ADDRESS}. */
+        public Builder maxClientConnectionsPerAddress(int connections) {
+            guard.maxConnectionsPerAddress(connections);
             return this;
         }
 
@@ -406,6 +433,7 @@ public final class EdgeConfig {
             if (port != 0 && port == adminPort) {
                 throw new IllegalArgumentException("the admin port must differ from the port, both were " + port);
             }
+            clientGuard = guard.build();
             return new EdgeConfig(this);
         }
 

@@ -1,6 +1,7 @@
 package dev.headroom.edge.proxy;
 
 import dev.headroom.edge.admission.Priority;
+import dev.headroom.edge.guard.CloseReason;
 import dev.headroom.edge.health.EndpointHealth;
 import java.util.Collection;
 import java.util.Locale;
@@ -68,6 +69,13 @@ final class EdgeMetrics {
         out.append("# HELP headroom_edge_no_backend_total Requests answered 503 because the cluster had no backend.\n")
                 .append("# TYPE headroom_edge_no_backend_total counter\n");
         out.append("headroom_edge_no_backend_total ").append(proxy.noBackend.sum()).append('\n');
+        out.append("# HELP headroom_edge_client_connections_open Client connections open now.\n# TYPE headroom_edge_client_connections_open gauge\n")
+                .append("headroom_edge_client_connections_open ").append(proxy.guard.open()).append('\n');
+        out.append("# HELP headroom_edge_client_connections_closed_total Client connections closed or refused by the connection guard, by reason.\n")
+                .append("# TYPE headroom_edge_client_connections_closed_total counter\n");
+        for (CloseReason reason : CloseReason.values()) {
+            counter(out, "headroom_edge_client_connections_closed_total", "reason=\"" + reason.label() + "\"", proxy.guard.closed(reason));
+        }
         if (proxy.limiter != null) {
             out.append("# HELP headroom_edge_rate_limited_total Requests answered 429 by a rate limit, by the level that refused.\n")
                     .append("# TYPE headroom_edge_rate_limited_total counter\n");

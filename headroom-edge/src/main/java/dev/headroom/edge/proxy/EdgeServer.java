@@ -8,7 +8,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
@@ -96,9 +95,9 @@ public final class EdgeServer implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                         ch.pipeline().addLast(new HttpServerCodec(config.maxHeaderBytes, config.maxHeaderBytes, 64 * 1024),
-                                new HttpServerExpectContinueHandler(),
-                                new IdleStateHandler(0, 0, config.clientIdleTimeout.toMillis(), TimeUnit.MILLISECONDS),
-                                new Frontend(router));
+                                new HttpServerExpectContinueHandler())
+                                .addLast("frontend", new Frontend(router));
+                        router.guard.install(ch, "frontend"); // header, body and keep-alive timeouts; refused past a limit
                     }
                 });
         // one listening socket; each accepted connection is given to the next event loop, for its whole life

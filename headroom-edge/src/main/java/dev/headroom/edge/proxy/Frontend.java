@@ -14,14 +14,13 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 
 /**
  * One client connection: its requests one at a time, in order (a pipelined request waits for the answer before it),
- * each an {@link Exchange}; malformed or oversized requests are answered here and end the connection; an idle one is
- * closed after the client idle timeout.
+ * each an {@link Exchange}; malformed or oversized requests are answered here and end the connection. Slow and idle
+ * clients are cut by the connection guard in front of it ({@code dev.headroom.edge.guard}).
  */
 final class Frontend extends ChannelInboundHandlerAdapter {
     private final Router router;
@@ -203,13 +202,6 @@ final class Frontend extends ChannelInboundHandlerAdapter {
         if (current != null) {
             current.clientGone();
             current = null;
-        }
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-        if (event instanceof IdleStateEvent && current == null && !deciding) {
-            ctx.close(); // idle past the client idle timeout between requests
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.headroom.edge.proxy;
 
+import dev.headroom.edge.guard.ConnectionGuard;
 import dev.headroom.edge.ratelimit.RateLimiter;
 import java.util.List;
 import java.util.Map;
@@ -14,12 +15,15 @@ final class Router {
     final LongAdder noBackend = new LongAdder();
     /** Null without rate limits. */
     final RateLimiter limiter;
+    /** The client connections' timeouts and limits, counted over all event loops. */
+    final ConnectionGuard guard;
 
     Router(List<Route> routes, Map<String, Cluster> clusters, EdgeConfig config) {
         this.routes = routes;
         this.clusters = clusters;
         this.config = config;
         this.limiter = config.startRateLimiter();
+        this.guard = new ConnectionGuard(config.clientGuard);
     }
 
     /** The cluster of the first route matching; null when none does. */
