@@ -140,7 +140,7 @@ final class PostgresServer {
     void stop() {
         closeQuietly(postgres);
         postmaster.ifPresent(process -> {
-            if (!ServerProcesses.awaitExit(process, ServerProcesses.STOP_WAIT)) {
+            if (!ServerProcesses.awaitEnded(process, ServerProcesses.STOP_WAIT)) {
                 ServerProcesses.stop(process, Duration.ZERO);
             }
         });

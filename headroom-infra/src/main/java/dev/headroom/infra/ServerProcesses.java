@@ -29,6 +29,8 @@ final class ServerProcesses {
     /** How long a server gets to stop after SIGTERM before it is killed. */
     static final Duration STOP_WAIT = Duration.ofSeconds(30);
     private static final Duration KILL_WAIT = Duration.ofSeconds(5);
+    /** How often {@link #awaitEnded} looks: a clean PostgreSQL stop ends within a few of these. */
+    private static final Duration ENDED_POLL = Duration.ofMillis(20);
 
     private ServerProcesses() {
     }
@@ -171,6 +173,44 @@ final class ServerProcesses {
             }
         });
         run(command, "renice " + process.pid());
+    }
+
+    /**
+     * Up to {@code wait} for a process that is not this JVM's child to end after an orderly stop: exited, or a
+     * zombie. A zombie has let go of everything (ports, shared memory, files) and only waits for init to reap it,
+     * which in some containers takes 2 s, while the JDK counts it as alive. Not after SIGKILL: PostgreSQL refuses a
+     * data directory whose {@code postmaster.pid} names a pid that {@code kill -0} finds, and a zombie's it finds.
+     */
+    static boolean awaitEnded(ProcessHandle process, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (!ended(process)) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(ENDED_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return !process.isAlive();
+            }
+        }
+        return true;
+    }
+
+    /** Exited, or a zombie (see {@link #awaitEnded}). */
+    static boolean ended(ProcessHandle process) {
+        return !process.isAlive() || zombie(process);
+    }
+
+    /** Linux's state Z in {@code /proc/PID/stat} (after the command's closing parenthesis); false without /proc. */
+    private static boolean zombie(ProcessHandle process) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            int state = stat.lastIndexOf(')') + 2;
+            return state < stat.length() && stat.charAt(state) == 'Z';
+        } catch (IOException e) {
+            return false; // gone (isAlive says so next) or no /proc
+        }
     }
 
     static boolean awaitExit(ProcessHandle process, Duration wait) {

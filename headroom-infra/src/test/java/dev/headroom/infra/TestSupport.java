@@ -106,7 +106,8 @@ final class TestSupport {
         }
     }
 
+    /** Running: a zombie has exited, it only waits for init to reap it. */
     static boolean alive(long pid) {
-        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        return ProcessHandle.of(pid).map(p -> !ServerProcesses.ended(p)).orElse(false);
     }
 }
