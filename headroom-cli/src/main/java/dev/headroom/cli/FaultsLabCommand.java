@@ -48,7 +48,7 @@ final class FaultsLabCommand implements Callable<Integer> {
     boolean quick;
 
     @Option(names = "--faults", paramLabel = "LIST", description = "Faults to inject, comma-separated, among pg-kill, pg-freeze, redis-kill, "
-            + "db-link, node-kill. Default: all; with --quick pg-kill,redis-kill.")
+            + "db-link, node-kill, slow-clients. Default: all; with --quick pg-kill,redis-kill,slow-clients.")
     String faults;
 
     @Option(names = "--rate", paramLabel = "R", description = "Offered rate, requests/s. Default: "

@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class FaultsLabCommandTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "--faults pg-kill,x              | --faults: the experiments must be among pg-kill, pg-freeze, redis-kill, db-link, node-kill, was 'x'",
+            "--faults pg-kill,x              | --faults: the experiments must be among pg-kill, pg-freeze, redis-kill, db-link, node-kill, slow-clients, was 'x'",
             "--quick --faults node-kill      | --faults: node-kill needs two shop nodes, and --quick runs one",
             "--rate 0                        | --rate must be between 5 and 5000 requests/s, was 0.0",
             "--slo-p99-ms 0                  | --slo-p99-ms must be between 1 and 10000 ms, was 0.0",
@@ -33,7 +33,7 @@ class FaultsLabCommandTest {
     void helpNamesTheFaultsTheChecksAndExamples() {
         CliRun r = CliRun.of("lab", "faults", "--help");
         assertThat(r.code()).isZero();
-        assertThat(r.out()).contains("pg-kill:").contains("pg-freeze:").contains("redis-kill:").contains("db-link:").contains("node-kill:")
+        assertThat(r.out()).contains("pg-kill:").contains("pg-freeze:").contains("redis-kill:").contains("db-link:").contains("node-kill:").contains("slow-clients:")
                 .contains("Checks:").contains("Examples:").contains("headroom lab faults --json faults-lab.json --html faults-lab.html");
     }
 }

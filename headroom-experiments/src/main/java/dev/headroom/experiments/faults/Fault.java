@@ -9,7 +9,8 @@ public enum Fault {
     PG_FREEZE(new PostgresFreeze()),
     REDIS_KILL(ProcessCrash.redis()),
     DB_LINK(new DatabaseLinkFault()),
-    NODE_KILL(ProcessCrash.shopNode());
+    NODE_KILL(ProcessCrash.shopNode()),
+    SLOW_CLIENTS(new SlowClientsFault());
 
     private final FaultExperiment experiment;
 

@@ -170,6 +170,11 @@ public final class FaultRig implements AutoCloseable {
         return link;
     }
 
+    /** The prefix that starts a client process (an attacker) on the load generator's CPU; empty when not pinning. */
+    public List<String> clientPrefix() {
+        return pinning.generator();
+    }
+
     public String pinningDescription() {
         return pinning.describe();
     }

@@ -30,7 +30,7 @@ public record FaultsLabOptions(boolean quick, Set<Fault> faults, long seed, doub
     public static final double SLO_MAX_ERROR_SHARE = 0.01;
     /** Recovery is measured in buckets of this length, by intended send time. */
     public static final Duration BUCKET = Duration.ofMillis(500);
-    public static final Set<Fault> QUICK_FAULTS = EnumSet.of(Fault.PG_KILL, Fault.REDIS_KILL);
+    public static final Set<Fault> QUICK_FAULTS = EnumSet.of(Fault.PG_KILL, Fault.REDIS_KILL, Fault.SLOW_CLIENTS);
 
     public FaultsLabOptions {
         if (faults == null || faults.isEmpty()) {
@@ -50,7 +50,7 @@ public record FaultsLabOptions(boolean quick, Set<Fault> faults, long seed, doub
         ReportFiles.checkWritable("--html", html);
     }
 
-    /** Every fault, or with {@code quick} pg-kill and redis-kill, at the default rate and SLO. */
+    /** Every fault, or with {@code quick} pg-kill, redis-kill and slow-clients, at the default rate and SLO. */
     public static FaultsLabOptions defaults(boolean quick) {
         return new FaultsLabOptions(quick, quick ? QUICK_FAULTS : EnumSet.allOf(Fault.class), DEFAULT_SEED, quick ? DEFAULT_QUICK_RATE : DEFAULT_RATE,
                 DEFAULT_SLO_P99_MS, null, null);

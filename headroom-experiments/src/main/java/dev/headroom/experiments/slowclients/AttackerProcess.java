@@ -15,9 +15,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** A {@link SlowClientAttacker} in its own JVM (after a prefix such as {@code taskset -c 1}), and its latest report line. */
-final class AttackerProcess implements AutoCloseable {
+public final class AttackerProcess implements AutoCloseable {
     /** One report line of the attacker. */
-    record Report(long open, long maxOpen, long opened, long cut, long refused, long connectFailed, boolean last) {
+    public record Report(long open, long maxOpen, long opened, long cut, long refused, long connectFailed, boolean last) {
         static final Report NONE = new Report(0, 0, 0, 0, 0, 0, false);
 
         static Report parse(String line) throws IOException {
@@ -36,7 +36,7 @@ final class AttackerProcess implements AutoCloseable {
         this.reader = Thread.ofPlatform().daemon().name("slow-clients-report").start(this::readReports);
     }
 
-    static AttackerProcess start(List<String> commandPrefix, URI target, int connections, int perAddress, Duration interval, Duration maxRun)
+    public static AttackerProcess start(List<String> commandPrefix, URI target, int connections, int perAddress, Duration interval, Duration maxRun)
             throws IOException {
         List<String> command = new ArrayList<>(commandPrefix);
         command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m", "-XX:+UseSerialGC",
@@ -61,7 +61,7 @@ final class AttackerProcess implements AutoCloseable {
     }
 
     /** Waits until it holds {@code connections} open (or {@code timeout} passes); what it holds then. */
-    Report awaitOpen(long connections, Duration timeout) throws InterruptedException {
+    public Report awaitOpen(long connections, Duration timeout) throws InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();
         while (latest.get().open() < connections && System.nanoTime() < end && process.isAlive()) {
             Thread.sleep(200);
@@ -70,7 +70,7 @@ final class AttackerProcess implements AutoCloseable {
     }
 
     /** Stops the attack (its stdin closed) and returns its final report. */
-    Report stop() throws IOException, InterruptedException {
+    public Report stop() throws IOException, InterruptedException {
         process.getOutputStream().close();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly();

@@ -9,6 +9,7 @@ import dev.headroom.shop.Profile;
 import dev.headroom.shop.ShopConfig;
 import dev.headroom.shop.TestShops;
 import java.net.http.HttpRequest;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,6 +21,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 class AdminTokenTest {
     /** A product no other test changes. */
     private static final long PRODUCT = 66;
+
+    /** The shop (and its seeded schema) before the first read of a row: run alone, this class is the first to use it. */
+    @BeforeAll
+    static void start() {
+        Api.shop();
+    }
 
     @ParameterizedTest
     @ValueSource(strings = {"", "Bearer wrong-token-0123456789", "Basic YWRtaW46YWRtaW4=", "Bearer", "Bearer  {token}",
