@@ -27,14 +27,16 @@ import picocli.CommandLine.Spec;
                 "redis-kill: Redis kill -9ed from outside; the supervisor restarts it.",
                 "db-link: the link to PostgreSQL +200 ms per round trip for 5 s, then cut for 5 s, then healed.",
                 "node-kill: one shop node's JVM kill -9ed; the edge routes around it, the supervisor restarts it.",
+                "slow-clients: 10,000 slow clients (a header byte every 3 s, reconnecting when cut, an attacker JVM of their own) "
+                        + "held against the edge for 5 s.",
                 "",
                 "Per fault: requests, errors by kind, p99 before, during and after (from each request's intended send time), "
                         + "recovery (from the fault's end until the SLO holds for 2 s on end: every 500 ms bucket with p99 <= --slo-p99-ms and <= 1 %% errors), "
                         + "orders acknowledged and lost (acknowledged, not in PostgreSQL at the end).",
                 "",
                 "Checks: no acknowledged order lost or doubled, and the SLO holds again within the recovery phase, per fault. "
-                        + "Exit code 0 when all pass, 1 otherwise, 2 on a bad flag. Takes about 4 minutes; --quick (1 node, pg-kill and "
-                        + "redis-kill, phases of 2 s or less) well under one."},
+                        + "Exit code 0 when all pass, 1 otherwise, 2 on a bad flag. Takes about 5 minutes; --quick (1 node, pg-kill, "
+                        + "redis-kill and 300 slow clients, phases of 2 s or less) well under one."},
         footer = {"", "Examples:",
                 "  headroom lab faults",
                 "  headroom lab faults --json faults-lab.json --html faults-lab.html",
