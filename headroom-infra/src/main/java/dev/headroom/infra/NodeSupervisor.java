@@ -121,7 +121,7 @@ public final class NodeSupervisor implements AutoCloseable {
         for (Watched w : nodes) {
             try {
                 check(w, System.nanoTime());
-            } catch (RuntimeException e) {
+            } catch (Throwable e) { // any escape would end the scheduled checks for good, silently
                 log.accept(w.node.name() + ": the supervisor's check failed: " + e); // the next round tries again
             }
         }
@@ -155,10 +155,15 @@ public final class NodeSupervisor implements AutoCloseable {
             w.node.restart();
             w.failed = false;
             log.accept(w.node.name() + " serves again at " + w.node.address() + w.node.pid().map(p -> " pid " + p).orElse(""));
-            restarted.accept(w.node);
         } catch (RuntimeException e) {
             w.failed = true;
             crashed(w, System.nanoTime(), w.node.name() + " did not restart: " + e.getMessage(), List.of());
+            return;
+        }
+        try {
+            restarted.accept(w.node);
+        } catch (RuntimeException e) { // the node serves: what the caller does with it is not a crash
+            log.accept(w.node.name() + " serves again, but telling the caller failed: " + e);
         }
     }
 

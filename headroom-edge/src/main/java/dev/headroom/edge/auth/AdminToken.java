@@ -15,11 +15,12 @@ public final class AdminToken {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String value;
+    private static final String SCHEME = "Bearer ";
     private final byte[] expected;
 
     private AdminToken(String value) {
         this.value = value;
-        this.expected = ("Bearer " + value).getBytes(StandardCharsets.US_ASCII);
+        this.expected = value.getBytes(StandardCharsets.US_ASCII);
     }
 
     /**
@@ -51,8 +52,12 @@ public final class AdminToken {
      * Compared in constant time: how much of a guess matched must not show in how long the refusal took.
      */
     public boolean admits(String authorization) {
-        // ISO-8859-1: the header's bytes as they came (HTTP header values are octets), so no other byte maps onto a token's
-        return authorization != null && MessageDigest.isEqual(expected, authorization.getBytes(StandardCharsets.ISO_8859_1));
+        // The scheme is case-insensitive (RFC 9110 11.1), the token is not and is compared in constant time; ISO-8859-1: the
+        // header's bytes as they came (HTTP header values are octets), so no other byte maps onto a token's
+        if (authorization == null || !authorization.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
+            return false;
+        }
+        return MessageDigest.isEqual(expected, authorization.substring(SCHEME.length()).getBytes(StandardCharsets.ISO_8859_1));
     }
 
     @Override

@@ -33,6 +33,11 @@ import java.util.concurrent.TimeUnit;
 final class GuardedConnection {
     /** How long a refused or timed-out client may still send (which is drained) after its answer, before the close. */
     static final long LINGER_MILLIS = 2_000;
+    /**
+     * The same for a connection refused past a limit, which no longer counts against the limits while it lingers: short,
+     * so that a flood of refused connections cannot hold many descriptors beyond them.
+     */
+    static final long REFUSED_LINGER_MILLIS = 200;
 
     private enum Reading { NONE, HEADER, BODY }
 
@@ -90,7 +95,7 @@ final class GuardedConnection {
         String detail = reason == CloseReason.LIMIT_TOTAL
                 ? "the server has as many connections open as it allows; retry later"
                 : "this client address has as many connections open as the server allows; close some or retry later";
-        answerAndClose(503, "Service Unavailable", detail, "Retry-After: 1\r\n");
+        answerAndClose(503, "Service Unavailable", detail, "Retry-After: 1\r\n", REFUSED_LINGER_MILLIS);
     }
 
     /** The deadline that applies now, or 0 for none. */
@@ -150,16 +155,16 @@ final class GuardedConnection {
             ending = true;
             channel.close(); // a response is under way: a 408 cannot be put in front of it
         } else {
-            answerAndClose(408, "Request Timeout", detail, "");
+            answerAndClose(408, "Request Timeout", detail, "", LINGER_MILLIS);
         }
     }
 
     /**
      * Writes the guard's answer raw (before the HTTP encoder, which must not see it), half-closes, drains the
-     * client's input until it closes or {@link #LINGER_MILLIS} pass, then closes: a close with unread input would
+     * client's input until it closes or {@code lingerMillis} pass, then closes: a close with unread input would
      * send a reset, and a reset can discard the answer before the client reads it.
      */
-    private void answerAndClose(int status, String title, String detail, String extraHeaders) {
+    private void answerAndClose(int status, String title, String detail, String extraHeaders, long lingerMillis) {
         stopTimer();
         String body = "{\"type\":\"about:blank\",\"status\":" + status + ",\"title\":\"" + title + "\",\"detail\":\"" + detail + "\"}";
         byte[] json = body.getBytes(StandardCharsets.UTF_8);
@@ -170,7 +175,7 @@ final class GuardedConnection {
         rawContext.writeAndFlush(answer).addListener((ChannelFutureListener) f -> {
             if (f.isSuccess() && channel instanceof DuplexChannel duplex) {
                 duplex.shutdownOutput();
-                channel.eventLoop().schedule(() -> channel.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
+                channel.eventLoop().schedule(() -> channel.close(), lingerMillis, TimeUnit.MILLISECONDS);
             } else {
                 channel.close();
             }

@@ -150,12 +150,14 @@ public final class DatabaseBreaker implements AutoCloseable {
      * give) is woken and refused too. A connect that fails for want of the database makes the breaker look.
      */
     Connection borrow(DataSource source) throws SQLException {
+        Waiter waiter = new Waiter(Thread.currentThread());
+        waiters.add(waiter); // before the check: a breaker opening in between would otherwise not cut this wait
         if (state.get() != State.CLOSED) {
+            waiters.remove(waiter);
+            waiter.done(); // clears the interrupt of a cut that came in between
             rejected.increment();
             throw new DatabaseUnreachableException(cause);
         }
-        Waiter waiter = new Waiter(Thread.currentThread());
-        waiters.add(waiter);
         try {
             return source.getConnection();
         } catch (SQLException e) {
@@ -250,8 +252,11 @@ public final class DatabaseBreaker implements AutoCloseable {
     private void probeWhileClosed() {
         try {
             String failure = tryProbe();
-            if (failure != null && state.compareAndSet(State.CLOSED, State.OPEN)) {
-                opened(failure);
+            if (failure != null) {
+                cause = failure; // before the state: a request refused the moment it opens says why
+                if (state.compareAndSet(State.CLOSED, State.OPEN)) {
+                    opened(failure);
+                }
             }
         } finally {
             probing.set(false);
@@ -259,23 +264,45 @@ public final class DatabaseBreaker implements AutoCloseable {
     }
 
     private void opened(String failure) {
-        cause = failure;
         openedAt = System.nanoTime();
         transitions.get(State.OPEN).increment();
         LOG.warn("the database is unreachable ({}): refusing requests that need it until a probe answers", failure);
-        if (evictPool != null) {
-            evictPool.run();
-        }
         waiters.forEach(Waiter::cut);
-        prober.schedule(this::probeWhileOpen, PROBE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            if (evictPool != null) {
+                evictPool.run();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("could not evict the pool's connections to the unreachable database", e);
+        } finally {
+            probeAgain(); // whatever failed above, the probes must go on, or the breaker would stay open for good
+        }
     }
 
+    /** While not closed, one probe every {@link #PROBE_EVERY}; an unexpected failure of one is logged and the next one runs. */
     private void probeWhileOpen() {
+        boolean closed = false;
+        try {
+            closed = closeIfAnswering();
+        } catch (RuntimeException e) {
+            LOG.warn("the database's probe failed unexpectedly; probing again", e);
+            cause = e.toString();
+            if (state.get() != State.OPEN) {
+                enter(State.OPEN);
+            }
+        } finally {
+            if (!closed) {
+                probeAgain();
+            }
+        }
+    }
+
+    /** A probe, and when it answers the half-open trial through the pool; true once closed. */
+    private boolean closeIfAnswering() {
         String failure = tryProbe();
         if (failure != null) {
             cause = failure;
-            prober.schedule(this::probeWhileOpen, PROBE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
-            return;
+            return false;
         }
         enter(State.HALF_OPEN);
         String trial = null;
@@ -286,13 +313,21 @@ public final class DatabaseBreaker implements AutoCloseable {
                 trial = e.getMessage();
             }
         }
-        if (trial == null) {
-            enter(State.CLOSED);
-            LOG.info("the database answers again after {} ms: serving requests", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openedAt));
-        } else {
-            enter(State.OPEN);
+        if (trial != null) {
             cause = trial;
+            enter(State.OPEN);
+            return false;
+        }
+        enter(State.CLOSED);
+        LOG.info("the database answers again after {} ms: serving requests", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openedAt));
+        return true;
+    }
+
+    private void probeAgain() {
+        try {
             prober.schedule(this::probeWhileOpen, PROBE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closing) {
+            // the shop is closing: nothing left to probe for
         }
     }
 

@@ -30,7 +30,7 @@ class AdminTokenTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "Bearer wrong-token-0123456789", "Basic YWRtaW46YWRtaW4=", "Bearer", "Bearer  {token}",
-            "bearer {token}", "Bearer {token}x", "{token}"})
+            "Bearer {token}x", "{token}"})
     void aProductPatchWithoutTheTokenIs401AndChangesNothing(String authorization) {
         Object before = price();
         HttpRequest.Builder request = Api.request("/products/" + PRODUCT).header("Content-Type", "application/json")
@@ -56,6 +56,20 @@ class AdminTokenTest {
         } finally {
             Api.adminPatch("/products/" + PRODUCT, "{\"priceCents\": " + before + "}");
         }
+    }
+
+    @Test
+    void theSchemeIsCaseInsensitiveTheTokenIsNot() {
+        long price = ((Number) price()).longValue();
+        HttpRequest.Builder request = Api.request("/products/" + PRODUCT).header("Content-Type", "application/json")
+                .header("Authorization", "bEARER " + Api.shop().config().adminToken())
+                .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"priceCents\": " + price + "}"));
+        assertThat(Api.send(request.build()).status()).as("RFC 9110: the auth scheme is case-insensitive").isEqualTo(200);
+        HttpRequest.Builder upper = Api.request("/products/" + PRODUCT).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + Api.shop().config().adminToken().toUpperCase(java.util.Locale.ROOT) + "G")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"priceCents\": 1}"));
+        assertThat(Api.send(upper.build()).status()).isEqualTo(401);
+        assertThat(((Number) price()).longValue()).isEqualTo(price);
     }
 
     @Test
