@@ -32,10 +32,15 @@ class ThroughputSweepTest {
             assertThat(sweep.points().get(3).throughputRps() / one).as("16 clients on 4 slots").isBetween(3.0, 5.0);
             assertThat(sweep.points().get(3).throughputRps() / sweep.points().get(2).throughputRps()).as("past the slots: flat")
                     .isBetween(0.85, 1.2);
-            // the queue is inside the server: it holds all N, Little's law agrees
+            // the queue is inside the server: it holds all N, Little's law agrees. With one client the client's own turnaround
+            // (well under a millisecond) is a larger share of each 4 ms cycle than the flag's 10 % on a busy machine (seen:
+            // 0.86 in flight, 0.7 ms outside): there the absolute bound alone
             assertThat(sweep.points()).allSatisfy(p -> {
                 assertThat(p.serverInflight()).isNotNull();
-                assertThat(p.littleFlagged()).as("N %d, server %.2f", p.concurrency(), p.serverInflight()).isFalse();
+                assertThat(p.outsideServerMs()).as("N %d, server %.2f", p.concurrency(), p.serverInflight()).isLessThan(1.0);
+                if (p.concurrency() > 1) {
+                    assertThat(p.littleFlagged()).as("N %d, server %.2f", p.concurrency(), p.serverInflight()).isFalse();
+                }
             });
             assertThat(sweep.stoppedBecause()).isEqualTo("the last level (16) is done");
             assertThat(sweep.fit()).isNotNull();
